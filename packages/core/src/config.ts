@@ -1,0 +1,49 @@
+import { StartupError } from "./errors.ts";
+
+/** The subgraphs of the platform, in start-up order. Each owns the PostgreSQL schema of its name. */
+export const SUBGRAPH_NAMES = ["registry", "health", "transport", "education", "enterprise", "governance"] as const;
+
+/** One of {@link SUBGRAPH_NAMES}. */
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+/** Port a subgraph listens on unless `<NAME>_PORT` says otherwise: 4001.. in start-up order. */
+export function defaultSubgraphPort(name: SubgraphName): number {
+  return 4001 + SUBGRAPH_NAMES.indexOf(name);
+}
+
+/**
+ * Where a subgraph's data lives: `DATABASE_URL_<NAME>` (a department running its own server), else
+ * `DATABASE_URL`, else undefined (the caller falls back to embedded PostgreSQL).
+ */
+export function databaseUrlFromEnv(name: SubgraphName, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env[`DATABASE_URL_${name.toUpperCase()}`] || env.DATABASE_URL || undefined;
+}
+
+/** Reads an integer environment variable, failing start-up with a clear message when it is not one. */
+export function intFromEnv(
+  key: string,
+  fallback: number,
+  range: { min: number; max: number },
+  env: NodeJS.ProcessEnv = process.env,
+): number {
+  const raw = env[key];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new StartupError(`${key}=${JSON.stringify(raw)} is invalid: use a whole number from ${range.min} to ${range.max}.`);
+  }
+  return value;
+}
+
+/** Checks a connection string early, so a typo fails start-up rather than the first query. */
+export function assertPostgresUrl(key: string, url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new StartupError(`${key} is not a URL: expected postgresql://user@host:5432/database.`);
+  }
+  if (parsed.protocol !== "postgresql:" && parsed.protocol !== "postgres:") {
+    throw new StartupError(`${key} must start with postgresql:// (got ${parsed.protocol}//).`);
+  }
+}

@@ -1,0 +1,83 @@
+import { ArgsType, Directive, Field, Int, ObjectType } from "type-graphql";
+import { badUserInput } from "./errors.ts";
+
+/** Page size when a list field is queried without `first`. */
+export const DEFAULT_PAGE_SIZE = 20;
+/** The hard maximum of `first` on every list field. */
+export const MAX_PAGE_SIZE = 100;
+
+/** Cursor-pagination metadata, shared by every subgraph's connections. */
+@Directive("@shareable")
+@ObjectType({ description: "Where a page ends and whether more follow." })
+export class PageInfo {
+  @Field(() => String, { nullable: true, description: "Pass as `after` to fetch the next page." })
+  endCursor!: string | null;
+
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+}
+
+/** Validated `first`: default {@link DEFAULT_PAGE_SIZE}, 1..{@link MAX_PAGE_SIZE}. */
+export function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw badUserInput("first", `must be between 1 and ${MAX_PAGE_SIZE}`);
+  }
+  return first;
+}
+
+/** A keyset position: the sort-key values of the last row of the previous page. */
+export type CursorKey = readonly (string | number)[];
+
+/** Encodes a keyset position as an opaque cursor. */
+export function encodeCursor(key: CursorKey): string {
+  return Buffer.from(JSON.stringify(key)).toString("base64url");
+}
+
+/**
+ * Decodes `after`, checking it has `arity` string/number parts. A cursor from another list or a
+ * hand-edited one is a BAD_USER_INPUT, never a crash.
+ */
+export function decodeCursor(after: string | null | undefined, arity: number): CursorKey | undefined {
+  if (after === null || after === undefined) return undefined;
+  try {
+    const key: unknown = JSON.parse(Buffer.from(after, "base64url").toString("utf8"));
+    if (
+      Array.isArray(key) &&
+      key.length === arity &&
+      key.every((part) => typeof part === "string" || typeof part === "number")
+    ) {
+      return key;
+    }
+  } catch {
+    // fall through: reported below without echoing the input
+  }
+  throw badUserInput("after", "is not a cursor returned by this list");
+}
+
+/** A page of rows plus its PageInfo. */
+export interface Page<T> {
+  nodes: T[];
+  pageInfo: PageInfo;
+}
+
+/**
+ * Turns `limit + 1` fetched rows into a page: the extra row only signals that more follow.
+ * @param keyOf the sort key of a row, the same parts the repository's cursor decodes.
+ */
+export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => CursorKey): Page<T> {
+  const hasNextPage = rows.length > limit;
+  const nodes = hasNextPage ? rows.slice(0, limit) : rows;
+  const last = nodes.at(-1);
+  return { nodes, pageInfo: { hasNextPage, endCursor: last ? encodeCursor(keyOf(last)) : null } };
+}
+
+/** `first`/`after` of every list; validated by {@link pageSize} and {@link decodeCursor}. */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: `Page size, 1-${MAX_PAGE_SIZE}. Default ${DEFAULT_PAGE_SIZE}.` })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: "`pageInfo.endCursor` of the previous page." })
+  after?: string | null;
+}

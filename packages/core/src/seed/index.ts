@@ -1,0 +1,3 @@
+export * from "./random.ts";
+export * from "./population.ts";
+export * from "./writer.ts";

@@ -1,0 +1,91 @@
+import type { Server } from "node:http";
+import type { GraphQLSchema } from "graphql";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { createErrorFormatter } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { RequestContext } from "../context.ts";
+import type { SqlStats } from "../database/prisma.ts";
+import { createGraphQLHttpServer, listen, sendJson, type RunningServer } from "../http/server.ts";
+
+/** Options of {@link createSubgraphApp}. */
+export interface SubgraphAppOptions<TContext extends RequestContext> {
+  name: string;
+  schema: GraphQLSchema;
+  log: Logger;
+  stats: SqlStats;
+  /** Adds the subgraph's per-request state (its DataLoaders) to the shared request context. */
+  createContext: (base: RequestContext) => TContext;
+  /** Whether the subgraph can serve: its database answers. */
+  ready: () => Promise<boolean>;
+  /** Releases what the subgraph holds (its database pool). */
+  dispose: () => Promise<void>;
+}
+
+/** A built, not yet listening, subgraph. */
+export interface SubgraphApp {
+  name: string;
+  schema: GraphQLSchema;
+  http: Server;
+  stats: SqlStats;
+  /** Starts listening; port 0 picks a free port. */
+  listen(port: number, host?: string): Promise<RunningServer>;
+  /** Stops listening (if started) and disposes of the database pool. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wraps a subgraph schema in Apollo Server and an HTTP server with `/healthz`, `/readyz` and
+ * `/metrics`. Errors are masked by the shared formatter; stack traces never leave the process.
+ */
+export async function createSubgraphApp<TContext extends RequestContext>(
+  options: SubgraphAppOptions<TContext>,
+): Promise<SubgraphApp> {
+  const { log } = options;
+  const apollo = new ApolloServer<TContext>({
+    schema: options.schema,
+    formatError: createErrorFormatter({ log: (message, details) => log.error(message, details) }),
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    // Traces are for Apollo's hosted service, which a government network does not reach.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
+  await apollo.start();
+  const http = createGraphQLHttpServer<TContext>({
+    apollo,
+    log,
+    context: async (_req, requestId) =>
+      options.createContext({ requestId, principal: { kind: "anonymous" }, log: log.child({ requestId }) }),
+    routes: {
+      "/healthz": (_req, res) => sendJson(res, 200, { status: "ok" }),
+      "/readyz": async (_req, res) => {
+        const ok = await options.ready().catch(() => false);
+        sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "database unavailable" });
+      },
+      "/metrics": (_req, res) => {
+        res.setHeader("content-type", "text/plain; version=0.0.4");
+        res.end(
+          `# HELP citygraph_sql_statements_total SQL statements sent to PostgreSQL.\n` +
+            `# TYPE citygraph_sql_statements_total counter\n` +
+            `citygraph_sql_statements_total{subgraph="${options.name}"} ${options.stats.statements}\n`,
+        );
+      },
+    },
+  });
+  let running: RunningServer | undefined;
+  return {
+    name: options.name,
+    schema: options.schema,
+    http,
+    stats: options.stats,
+    listen: async (port, host = "127.0.0.1") => {
+      running = await listen(http, port, host);
+      return running;
+    },
+    close: async () => {
+      if (running) await running.close();
+      await apollo.stop();
+      await options.dispose();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { GraphQLSchema } from "graphql";
+import type { RequestContext } from "../context.ts";
+import type { SubgraphName } from "../config.ts";
+import { connectPrisma, SqlStats } from "../database/prisma.ts";
+import type { Logger } from "../log.ts";
+import type { SeedPlan } from "../seed/writer.ts";
+import { createSubgraphApp, type SubgraphApp } from "./app.ts";
+
+/** Options every subgraph accepts when it is created. */
+export interface SubgraphOptions {
+  /** PostgreSQL connection string of the subgraph's database. */
+  databaseUrl: string;
+  log: Logger;
+  /** Pooled database connections. Default 10. */
+  poolSize?: number;
+}
+
+/**
+ * Everything the platform knows about one subgraph: how to build its schema (no database needed,
+ * for `compose`), how to serve it, and how to seed it. Its Prisma schema and migrations live in
+ * `prisma/<name>/`.
+ */
+export interface SubgraphDefinition {
+  name: SubgraphName;
+  buildSchema(): Promise<GraphQLSchema>;
+  create(options: SubgraphOptions): Promise<SubgraphApp>;
+  seed: SeedPlan;
+}
+
+/** The parts of a Prisma-backed subgraph that differ between subgraphs. */
+export interface PrismaSubgraphParts<TClient, TContext extends RequestContext> {
+  name: SubgraphName;
+  PrismaClient: new (options: { adapter: never }) => TClient;
+  buildSchema(): Promise<GraphQLSchema>;
+  /** Builds repositories and per-request loaders around the shared request context. */
+  createContext(prisma: TClient, base: RequestContext): TContext;
+  seed: SeedPlan;
+}
+
+/** Defines a subgraph served from its own Prisma client and pool. */
+export function definePrismaSubgraph<TClient extends { $disconnect(): Promise<void> }, TContext extends RequestContext>(
+  parts: PrismaSubgraphParts<TClient, TContext>,
+): SubgraphDefinition {
+  return {
+    name: parts.name,
+    buildSchema: parts.buildSchema,
+    seed: parts.seed,
+    async create(options) {
+      const stats = new SqlStats();
+      const db = connectPrisma(parts.PrismaClient as never, { url: options.databaseUrl, poolSize: options.poolSize, stats });
+      const prisma = db.prisma as TClient;
+      return createSubgraphApp<TContext>({
+        name: parts.name,
+        schema: await parts.buildSchema(),
+        log: options.log.child({ subgraph: parts.name }),
+        stats,
+        createContext: (base) => parts.createContext(prisma, base),
+        ready: async () => (await db.pool.query("SELECT 1")).rowCount === 1,
+        dispose: db.close,
+      });
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { parse, type GraphQLSchema } from "graphql";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import { printSchemaWithDirectives } from "@graphql-tools/utils";
+import { buildSchema, createResolversMap, type BuildSchemaOptions } from "type-graphql";
+
+/** The Federation 2 directives subgraphs may use. */
+const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@extends"])';
+
+/** Resolves an entity from its representation (`{ __typename, ...key }`). */
+export type ReferenceResolver<TContext> = (reference: Record<string, unknown>, context: TContext) => unknown;
+
+/** Options of {@link buildFederatedSchema}. */
+export interface FederatedSchemaOptions<TContext> {
+  resolvers: BuildSchemaOptions["resolvers"];
+  /** Types no resolver returns directly (entity stubs owned elsewhere). */
+  orphanedTypes?: BuildSchemaOptions["orphanedTypes"];
+  /** `__resolveReference` per entity type name. */
+  references?: Record<string, ReferenceResolver<TContext>>;
+}
+
+/**
+ * Builds a Federation 2 subgraph schema from type-graphql classes: type-graphql builds and prints
+ * the schema with its directives, then @apollo/subgraph adds `_service` and `_entities`.
+ */
+export async function buildFederatedSchema<TContext>(options: FederatedSchemaOptions<TContext>): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers: options.resolvers,
+    orphanedTypes: options.orphanedTypes,
+    skipCheck: true,
+    validate: false,
+  });
+  const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
+  for (const [typeName, resolveReference] of Object.entries(options.references ?? {})) {
+    resolvers[typeName] = {
+      ...resolvers[typeName],
+      __resolveReference: (reference: Record<string, unknown>, context: TContext) =>
+        resolveReference(reference, context),
+    };
+  }
+  const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
+  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });
+}

@@ -1,0 +1,52 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import { PageArgs, assertDistrictCode, assertIdNumber, badUserInput, decodeCursor, pageSize, toPage } from "@citygraph/core";
+import { Person, PersonConnection } from "./person.type.ts";
+import { District } from "../district/district.type.ts";
+import { Community } from "../community/community.type.ts";
+import type { RegistryContext } from "../context.ts";
+
+@Resolver(() => Person)
+export class PersonResolver {
+  @Query(() => Person, { nullable: true, description: "A person by pseudonymous id." })
+  person(@Arg("id", () => ID) id: string, @Ctx() context: RegistryContext): Promise<Person | null> {
+    if (!/^[0-9a-f]{16}$/.test(id)) throw badUserInput("id", "must be 16 lowercase hex characters");
+    return context.loaders.person.byId.load(id);
+  }
+
+  @Query(() => Person, { nullable: true, description: "A person by resident ID number." })
+  personByIdNumber(@Arg("idNumber", () => String) idNumber: string, @Ctx() context: RegistryContext) {
+    assertIdNumber("idNumber", idNumber);
+    return context.repositories.person.findByIdNumber(idNumber);
+  }
+
+  @Query(() => PersonConnection, { description: "Persons by pseudonymous id; filter by district or community." })
+  async persons(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg("district", () => String, { nullable: true }) district: string | undefined,
+    @Arg("community", () => ID, { nullable: true }) community: string | undefined,
+    @Ctx() context: RegistryContext,
+  ): Promise<PersonConnection> {
+    if (district) assertDistrictCode("district", district);
+    const communityId = community === undefined || community === null ? undefined : Number(community);
+    if (communityId !== undefined && (!Number.isSafeInteger(communityId) || communityId < 1)) {
+      throw badUserInput("community", "must be a positive integer");
+    }
+    const limit = pageSize(page.first);
+    const rows = await context.repositories.person.list(
+      { districtCode: district ?? undefined, communityId },
+      limit,
+      decodeCursor(page.after, 1),
+    );
+    return toPage(rows, limit, (p) => [p.id]);
+  }
+
+  @FieldResolver(() => District)
+  async district(@Root() person: Person, @Ctx() context: RegistryContext): Promise<District> {
+    return (await context.loaders.district.byCode.load(person.districtCode))!;
+  }
+
+  @FieldResolver(() => Community)
+  async community(@Root() person: Person, @Ctx() context: RegistryContext): Promise<Community> {
+    return (await context.loaders.community.byId.load(person.communityId))!;
+  }
+}
