@@ -16,3 +16,4 @@ export * from "./loaders.ts";
 export * from "./seed/index.ts";
 export * from "./subgraph/definition.ts";
 export * from "./database/migrate.ts";
+export * from "./database/admin.ts";

@@ -79,7 +79,11 @@ export async function runSeed(pool: pg.Pool, plan: SeedPlan, options: RunSeedOpt
   const skipped: string[] = [];
   const client = await pool.connect();
   try {
+    // Subgraphs seed concurrently and may share a database: serialise the shared DDL.
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('citygraph_seed'))");
     await client.query(PROGRESS_DDL);
+    await client.query("COMMIT");
     if (options.reset) {
       await client.query(`TRUNCATE ${tables.map((t) => t.table).join(", ")} CASCADE`);
       await client.query("DELETE FROM citygraph_seed.progress WHERE table_name = ANY($1)", [tables.map((t) => t.table)]);

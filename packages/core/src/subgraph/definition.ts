@@ -35,6 +35,8 @@ export interface PrismaSubgraphParts<TClient, TContext extends RequestContext> {
   /** Builds repositories and per-request loaders around the shared request context. */
   createContext(prisma: TClient, base: RequestContext): TContext;
   seed: SeedPlan;
+  /** Work before the subgraph serves (e.g. synchronising a catalog); a failure aborts start-up. */
+  onStart?(prisma: TClient, options: SubgraphOptions): Promise<void>;
 }
 
 /** Defines a subgraph served from its own Prisma client and pool. */
@@ -49,6 +51,12 @@ export function definePrismaSubgraph<TClient extends { $disconnect(): Promise<vo
       const stats = new SqlStats();
       const db = connectPrisma(parts.PrismaClient as never, { url: options.databaseUrl, poolSize: options.poolSize, stats });
       const prisma = db.prisma as TClient;
+      try {
+        await parts.onStart?.(prisma, options);
+      } catch (error) {
+        await db.close();
+        throw error;
+      }
       return createSubgraphApp<TContext>({
         name: parts.name,
         schema: await parts.buildSchema(),

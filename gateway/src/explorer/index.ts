@@ -1,0 +1,1 @@
+export { explorerPage, explorerAssetRoutes, FIRST_QUERY } from "./explorer.ts";

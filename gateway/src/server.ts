@@ -1,0 +1,93 @@
+import { ApolloServer } from "@apollo/server";
+import { ApolloGateway } from "@apollo/gateway";
+import {
+  createErrorFormatter,
+  createGraphQLHttpServer,
+  listen,
+  sendJson,
+  type RunningServer,
+} from "@citygraph/core";
+import type { Server } from "node:http";
+import { normalizeGatewayOptions, type GatewayOptions } from "./options.ts";
+import { SubgraphDataSource } from "./datasource.ts";
+import type { GatewayContext } from "./context.ts";
+import { explorerAssetRoutes, explorerPage } from "./explorer/index.ts";
+import { subgraphUrlsOf } from "./supergraph.ts";
+
+/** A built, not yet listening, gateway. */
+export interface GatewayApp {
+  http: Server;
+  /** The subgraph URLs the gateway routes to, by subgraph name. */
+  subgraphUrls: Record<string, string>;
+  listen(port: number, host?: string): Promise<RunningServer>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the gateway over a static supergraph (never introspects subgraphs at run time): Apollo
+ * Gateway for planning and execution, the shared error masking, `/healthz`, `/readyz` (ready only
+ * when every subgraph is) and the offline GraphiQL explorer.
+ */
+export async function createGateway(input: GatewayOptions): Promise<GatewayApp> {
+  const options = normalizeGatewayOptions(input);
+  const { log } = options;
+  const subgraphUrls = { ...subgraphUrlsOf(options.supergraphSdl), ...options.subgraphUrls };
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    buildService: ({ name, url }) => new SubgraphDataSource(subgraphUrls[name] ?? url!, options.subgraphTimeoutMs),
+    logger: {
+      debug: () => undefined,
+      info: (message) => log.info(String(message)),
+      warn: (message) => log.warn(String(message)),
+      error: (message) => log.error(String(message)),
+    },
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError: createErrorFormatter({ log: (message, details) => log.error(message, details) }),
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+  });
+  await apollo.start();
+
+  const http = createGraphQLHttpServer<GatewayContext>({
+    apollo,
+    log,
+    context: async (_req, requestId) => ({ requestId, principal: { kind: "anonymous" }, log: log.child({ requestId }) }),
+    landingPage: options.explorer ? explorerPage : undefined,
+    routes: {
+      ...(options.explorer ? explorerAssetRoutes() : {}),
+      "/": (_req, res) => {
+        res.writeHead(302, { location: "/graphql" });
+        res.end();
+      },
+      "/healthz": (_req, res) => sendJson(res, 200, { status: "ok" }),
+      "/readyz": async (_req, res) => {
+        const checks = await Promise.all(
+          Object.entries(subgraphUrls).map(async ([name, url]) => {
+            const ready = await fetch(new URL("/readyz", url), { signal: AbortSignal.timeout(options.readinessTimeoutMs) })
+              .then((r) => r.ok)
+              .catch(() => false);
+            return [name, ready ? "ready" : "unavailable"] as const;
+          }),
+        );
+        const ok = checks.every(([, state]) => state === "ready");
+        sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "not ready", subgraphs: Object.fromEntries(checks) });
+      },
+    },
+  });
+
+  let running: RunningServer | undefined;
+  return {
+    http,
+    subgraphUrls,
+    listen: async (port, host = "127.0.0.1") => {
+      running = await listen(http, port, host);
+      return running;
+    },
+    close: async () => {
+      if (running) await running.close();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+// Deliberately imports nothing that needs generated code: this command is what creates it.
+const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+const PRISMA_DIR = join(ROOT, "prisma");
+const STAMP = join(PRISMA_DIR, "generated", ".stamp");
+
+/**
+ * `citygraph generate`: generates every subgraph's Prisma client into `prisma/generated/<name>`.
+ * Skips the work when no schema changed since the last run (a stamp of their hash), so `npm start`
+ * and `npm test` can call it every time.
+ */
+export function generateCommand(args: { force: boolean; quiet: boolean }): void {
+  const schemas = readdirSync(PRISMA_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(PRISMA_DIR, d.name, "schema.prisma")))
+    .map((d) => join(PRISMA_DIR, d.name, "schema.prisma"))
+    .sort();
+  const hash = createHash("sha256");
+  hash.update(readFileSync(join(ROOT, "node_modules", "prisma", "package.json")));
+  for (const schema of schemas) hash.update(schema).update(readFileSync(schema));
+  const digest = hash.digest("hex");
+  if (!args.force && existsSync(STAMP) && readFileSync(STAMP, "utf8") === digest) {
+    if (!args.quiet) console.log("Prisma clients are up to date.");
+    return;
+  }
+  for (const schema of schemas) {
+    const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "prisma", "build", "index.js"), "generate", "--schema", schema], {
+      cwd: ROOT,
+      // The CLI insists on a native schema engine it cannot download here; generation does not use it.
+      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? "/bin/true", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+      encoding: "utf8",
+    });
+    if (result.status !== 0) {
+      throw new Error(`prisma generate failed for ${schema}:\n${result.stdout}\n${result.stderr}`);
+    }
+  }
+  writeFileSync(STAMP, digest);
+  if (!args.quiet) console.log(`Generated ${schemas.length} Prisma clients into prisma/generated/.`);
+}

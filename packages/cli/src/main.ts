@@ -1,0 +1,70 @@
+import { parseArgs } from "node:util";
+import { StartupError } from "@citygraph/core";
+
+const USAGE = `citygraph <command> [options]
+
+  start                      run every subgraph and the gateway (embedded PostgreSQL unless DATABASE_URL is set)
+  migrate                    apply pending migrations of every subgraph
+  migrate sql <subgraph> [--from old.prisma]
+                             print the SQL for a new migration (from nothing, or from an older schema)
+  seed [--scale N] [--reset] deterministic synthetic data; scale 1 = demo, 500 = 1M persons / 10M crossings
+  compose [--check]          print subgraph SDLs and compose the supergraph (--check: fail when stale)
+  generate [--force]         generate the Prisma clients (skipped when up to date)
+`;
+
+/** Runs one command. Commands load lazily: `generate` must work before any generated code exists. */
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      scale: { type: "string" },
+      reset: { type: "boolean", default: false },
+      check: { type: "boolean", default: false },
+      force: { type: "boolean", default: false },
+      quiet: { type: "boolean", default: false },
+      from: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return;
+  }
+  switch (command) {
+    case "generate":
+      return (await import("./commands/generate.ts")).generateCommand({ force: values.force, quiet: values.quiet });
+    case "start":
+      return (await import("./commands/start.ts")).startCommand();
+    case "migrate":
+      if (rest[0] === "sql") {
+        if (!rest[1]) throw new StartupError("Usage: citygraph migrate sql <subgraph> [--from old.prisma]");
+        return (await import("./commands/migrate.ts")).migrateSqlCommand({ subgraph: rest[1], from: values.from });
+      }
+      return (await import("./commands/migrate.ts")).migrateCommand();
+    case "seed": {
+      const scale = values.scale === undefined ? 1 : Number(values.scale);
+      if (!Number.isInteger(scale) || scale < 1 || scale > 10_000) {
+        throw new StartupError(`--scale must be a whole number from 1 to 10000 (got ${values.scale}).`);
+      }
+      return (await import("./commands/seed.ts")).seedCommand({ scale, reset: values.reset });
+    }
+    case "compose":
+      return (await import("./commands/compose.ts")).composeCommand({ check: values.check });
+    default:
+      throw new StartupError(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  // Start-up errors are meant for the operator; anything else is a bug worth its stack.
+  if (error instanceof StartupError || (error instanceof Error && error.name === "StartupError")) {
+    console.error(`citygraph: ${error.message}`);
+  } else if (error instanceof TypeError && "code" in error && error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    console.error(`citygraph: ${error.message}\n\n${USAGE}`);
+  } else {
+    console.error(error);
+  }
+  process.exitCode = 1;
+});

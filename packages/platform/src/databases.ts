@@ -1,0 +1,148 @@
+import pg from "pg";
+import { join } from "node:path";
+import {
+  applyMigrations,
+  assertPostgresUrl,
+  createDatabase,
+  databaseExists,
+  databaseUrlFromEnv,
+  intFromEnv,
+  runSeed,
+  withDatabase,
+  type Logger,
+  type SeedProgress,
+  type SubgraphName,
+} from "@citygraph/core";
+import { readFileSync } from "node:fs";
+import { SUBGRAPHS } from "../../../subgraphs/index.ts";
+import { DATA_DIR, migrationsDir, prismaSchemaPath } from "./paths.ts";
+import { startEmbeddedPostgres } from "./embedded.ts";
+
+/** Which PostgreSQL the platform uses: the embedded default, or servers named in the environment. */
+export type DatabaseMode = { kind: "embedded"; dataDir: string; port: number } | { kind: "external" };
+
+/** Connection strings by subgraph, and how to release what was started for them. */
+export interface PlatformDatabases {
+  mode: DatabaseMode;
+  urls: Record<SubgraphName, string>;
+  stop(): Promise<void>;
+}
+
+/** The name of the database the embedded server holds every subgraph's schema in. */
+export const EMBEDDED_DATABASE = "citygraph";
+
+/** The subgraphs the platform runs, in start-up order. */
+export function subgraphNames(): SubgraphName[] {
+  return Object.keys(SUBGRAPHS) as SubgraphName[];
+}
+
+/** Picks the mode from the environment: any `DATABASE_URL[_<NAME>]` means external. */
+export function databaseModeFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseMode {
+  const external = subgraphNames().some((name) => databaseUrlFromEnv(name, env));
+  if (external) return { kind: "external" };
+  return {
+    kind: "embedded",
+    dataDir: join(DATA_DIR, "postgres"),
+    port: intFromEnv("CITYGRAPH_EMBEDDED_PG_PORT", 54329, { min: 1, max: 65535 }, env),
+  };
+}
+
+/** Starts (embedded) or checks (external) the databases every subgraph needs. */
+export async function openDatabases(mode: DatabaseMode, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<PlatformDatabases> {
+  switch (mode.kind) {
+    case "embedded": {
+      const server = await startEmbeddedPostgres({ dataDir: mode.dataDir, port: mode.port, log });
+      if (!(await databaseExists(server.adminUrl, EMBEDDED_DATABASE))) {
+        await createDatabase(server.adminUrl, EMBEDDED_DATABASE);
+      }
+      const url = withDatabase(server.adminUrl, EMBEDDED_DATABASE);
+      const urls = Object.fromEntries(subgraphNames().map((name) => [name, url])) as Record<SubgraphName, string>;
+      return { mode, urls, stop: server.stop };
+    }
+    case "external": {
+      const urls = {} as Record<SubgraphName, string>;
+      for (const name of subgraphNames()) {
+        const url = databaseUrlFromEnv(name, env);
+        if (!url) {
+          throw new Error(`No database for subgraph "${name}": set DATABASE_URL, or DATABASE_URL_${name.toUpperCase()}.`);
+        }
+        assertPostgresUrl(env[`DATABASE_URL_${name.toUpperCase()}`] ? `DATABASE_URL_${name.toUpperCase()}` : "DATABASE_URL", url);
+        urls[name] = url;
+      }
+      return { mode, urls, stop: async () => undefined };
+    }
+    default: {
+      const unknown: never = mode;
+      throw new Error(`Unknown database mode: ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** Applies every subgraph's pending migrations; returns the names applied, by subgraph. */
+export async function migrateAll(urls: Record<SubgraphName, string>): Promise<Partial<Record<SubgraphName, string[]>>> {
+  const applied: Partial<Record<SubgraphName, string[]>> = {};
+  for (const name of subgraphNames()) {
+    applied[name] = await applyMigrations({
+      url: urls[name],
+      schema: name,
+      migrationsDir: migrationsDir(name),
+      datamodel: readFileSync(prismaSchemaPath(name), "utf8"),
+    });
+  }
+  return applied;
+}
+
+/** Whether any subgraph's database has been seeded (at any scale). */
+export async function isSeeded(urls: Record<SubgraphName, string>): Promise<boolean> {
+  const client = new pg.Client({ connectionString: urls.registry });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ seeded: boolean }>(
+      "SELECT to_regclass('citygraph_seed.progress') IS NOT NULL AND EXISTS (SELECT 1 FROM registry.person) AS seeded",
+    );
+    return rows[0]?.seeded ?? false;
+  } catch {
+    return false;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Options of {@link seedAll}. */
+export interface SeedAllOptions {
+  scale: number;
+  reset?: boolean;
+  batchSize?: number;
+  onProgress?: (progress: SeedProgress & { subgraph: SubgraphName }) => void;
+}
+
+/** Total rows a seed at `scale` writes, by subgraph (for progress and rates). */
+export function seedTotals(scale: number): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(SUBGRAPHS).map(([name, def]) => [name, def!.seed.tables(scale).reduce((sum, t) => sum + t.count, 0)]),
+  );
+}
+
+/**
+ * Seeds every subgraph concurrently (each in its own schema, over its own connection), so a large
+ * seed uses every core. Returns rows written and elapsed time.
+ */
+export async function seedAll(urls: Record<SubgraphName, string>, options: SeedAllOptions) {
+  const started = Date.now();
+  const reports = await Promise.all(
+    subgraphNames().map(async (name) => {
+      const pool = new pg.Pool({ connectionString: urls[name], max: 1 });
+      try {
+        return await runSeed(pool, SUBGRAPHS[name]!.seed, {
+          scale: options.scale,
+          reset: options.reset,
+          batchSize: options.batchSize,
+          onProgress: (p) => options.onProgress?.({ ...p, subgraph: name }),
+        });
+      } finally {
+        await pool.end();
+      }
+    }),
+  );
+  return { rowsWritten: reports.reduce((sum, r) => sum + r.rowsWritten, 0), elapsedMs: Date.now() - started };
+}

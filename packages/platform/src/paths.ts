@@ -1,0 +1,24 @@
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import type { SubgraphName } from "@citygraph/core";
+
+/** The repository's root folder. */
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** Where local state lives (embedded PostgreSQL, development keys); git-ignored. */
+export const DATA_DIR = process.env.CITYGRAPH_DATA_DIR || join(REPO_ROOT, ".data");
+
+/** A subgraph's Prisma schema. */
+export function prismaSchemaPath(name: SubgraphName): string {
+  return join(REPO_ROOT, "prisma", name, "schema.prisma");
+}
+
+/** A subgraph's migrations folder (Prisma's layout). */
+export function migrationsDir(name: SubgraphName): string {
+  return join(REPO_ROOT, "prisma", name, "migrations");
+}
+
+/** A subgraph's committed SDL, printed by `citygraph compose`. */
+export function subgraphSdlPath(name: SubgraphName): string {
+  return join(REPO_ROOT, "subgraphs", name, "schema.graphql");
+}

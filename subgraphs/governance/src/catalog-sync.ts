@@ -1,0 +1,23 @@
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { StartupError, type SubgraphOptions } from "@citygraph/core";
+import type { PrismaClient } from "../../../prisma/generated/governance/client.ts";
+import { catalogFromSupergraph } from "./data-asset/data-asset.catalog.ts";
+import { DataAssetRepository } from "./data-asset/data-asset.repository.ts";
+
+/** The committed supergraph `citygraph compose` writes; `CITYGRAPH_SUPERGRAPH` points elsewhere. */
+export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL("../../../gateway/supergraph.graphql", import.meta.url));
+
+/**
+ * Brings the catalog in line with the supergraph the gateway serves, so `dataAssets` always
+ * describes the surface clients actually see.
+ */
+export async function syncCatalog(prisma: PrismaClient, options: SubgraphOptions): Promise<void> {
+  const path = process.env.CITYGRAPH_SUPERGRAPH || DEFAULT_SUPERGRAPH_PATH;
+  if (!existsSync(path)) {
+    throw new StartupError(`No supergraph at ${path}. Run "citygraph compose" to write it.`);
+  }
+  const records = catalogFromSupergraph(readFileSync(path, "utf8"));
+  await new DataAssetRepository(prisma).replaceAll(records);
+  options.log.info("data-asset catalog synchronised", { subgraph: "governance", fields: records.length });
+}
