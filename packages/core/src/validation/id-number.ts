@@ -20,7 +20,7 @@ export function idNumberProblem(value: string): string | null {
   const month = Number(value.slice(10, 12));
   const day = Number(value.slice(12, 14));
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (year < 1900 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+  if (year < 1800 || date.getTime() > Date.now() || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
     return "characters 7-14 must be a valid birth date";
   }
   if (idNumberCheckChar(value) !== value[17]) return "check character does not match (GB 11643)";

@@ -1,0 +1,79 @@
+/**
+ * `npm test`'s runner: provides a PostgreSQL server (CI's, named by CITYGRAPH_TEST_DATABASE_URL, or
+ * an embedded one on a machine with nothing but Node), migrates and seeds a template database once,
+ * then runs every tests/**\/*.test.ts with node's test runner. Each test file copies the template
+ * into a throwaway database of its own and drops it when done.
+ */
+import { spawn } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { createDatabase, createLogger, dropDatabase, type SubgraphName } from "@citygraph/core";
+import { REPO_ROOT, DATA_DIR, migrateAll, seedAll, startEmbeddedPostgres, subgraphNames } from "@citygraph/platform";
+
+const log = createLogger({ service: "test-runner" }, "warn");
+
+function findTests(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return entry === "support" ? [] : findTests(path);
+    return entry.endsWith(".test.ts") ? [path] : [];
+  });
+}
+
+async function main(): Promise<number> {
+  const filters = process.argv.slice(2);
+  const files = findTests(join(REPO_ROOT, "tests"))
+    .map((f) => relative(REPO_ROOT, f))
+    .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+    .sort();
+  if (files.length === 0) {
+    console.error(`No test files match ${filters.join(" ")}`);
+    return 1;
+  }
+  let server = process.env.CITYGRAPH_TEST_DATABASE_URL;
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  if (!server) {
+    const port = 54339;
+    const embedded = await startEmbeddedPostgres({ dataDir: join(DATA_DIR, "test-postgres"), port, log });
+    server = embedded.adminUrl;
+    stopEmbedded = embedded.stop;
+  }
+  const template = `citygraph_tpl_${process.pid}`;
+  try {
+    const started = Date.now();
+    await dropDatabase(server, template);
+    const url = await createDatabase(server, template);
+    const urls = Object.fromEntries(subgraphNames().map((n) => [n, url])) as Record<SubgraphName, string>;
+    await migrateAll(urls);
+    await seedAll(urls, { scale: 1 });
+    console.log(`template database ready in ${Date.now() - started} ms; running ${files.length} test files`);
+    return await new Promise<number>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", ...files],
+        {
+          cwd: REPO_ROOT,
+          stdio: "inherit",
+          env: {
+            ...process.env,
+            CITYGRAPH_TEST_DATABASE_URL: server,
+            CITYGRAPH_TEST_TEMPLATE: template,
+            LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+          },
+        },
+      );
+      child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    });
+  } finally {
+    await dropDatabase(server, template).catch(() => undefined);
+    await stopEmbedded?.();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

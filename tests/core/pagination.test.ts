@@ -1,0 +1,42 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { GraphQLError } from "graphql";
+import { MAX_PAGE_SIZE, decodeCursor, encodeCursor, pageSize, toPage } from "@citygraph/core";
+
+function argumentOf(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof GraphQLError);
+    assert.equal(error.extensions.code, "BAD_USER_INPUT");
+    return error.extensions.argumentName;
+  }
+  assert.fail("expected a BAD_USER_INPUT error");
+}
+
+describe("pagination", () => {
+  it("defaults the page size and enforces the hard maximum", () => {
+    assert.equal(pageSize(undefined), 20);
+    assert.equal(pageSize(MAX_PAGE_SIZE), MAX_PAGE_SIZE);
+    assert.equal(argumentOf(() => pageSize(MAX_PAGE_SIZE + 1)), "first");
+    assert.equal(argumentOf(() => pageSize(0)), "first");
+  });
+
+  it("round-trips cursors and rejects foreign or forged ones as bad input", () => {
+    const cursor = encodeCursor(["2026-11-01T00:00:00.000Z", 42]);
+    assert.deepEqual(decodeCursor(cursor, 2), ["2026-11-01T00:00:00.000Z", 42]);
+    assert.equal(argumentOf(() => decodeCursor(cursor, 1)), "after");
+    assert.equal(argumentOf(() => decodeCursor("not a cursor", 1)), "after");
+    assert.equal(argumentOf(() => decodeCursor(encodeCursor([{}] as never), 1)), "after");
+  });
+
+  it("uses the extra row only to signal a next page", () => {
+    const page = toPage([1, 2, 3], 2, (n) => [n]);
+    assert.deepEqual(page.nodes, [1, 2]);
+    assert.equal(page.pageInfo.hasNextPage, true);
+    assert.deepEqual(decodeCursor(page.pageInfo.endCursor, 1), [2]);
+    const last = toPage([1], 2, (n) => [n]);
+    assert.equal(last.pageInfo.hasNextPage, false);
+    assert.equal(toPage([], 2, (n: number) => [n]).pageInfo.endCursor, null);
+  });
+});
