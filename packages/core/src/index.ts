@@ -17,3 +17,4 @@ export * from "./seed/index.ts";
 export * from "./subgraph/definition.ts";
 export * from "./database/migrate.ts";
 export * from "./database/admin.ts";
+export * from "./policy/index.ts";

@@ -1,0 +1,43 @@
+import type { PersonalKind } from "./classification.ts";
+
+/** Replaces a value with its masked form; the result keeps the field's GraphQL type. */
+export type Masker = (value: string) => string;
+
+const COMPOUND_SURNAMES = ["欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐"];
+
+/** Masks all but the first `keepStart` and last `keepEnd` characters (by code point). */
+function keepEnds(value: string, keepStart: number, keepEnd: number): string {
+  const chars = [...value];
+  if (chars.length <= keepStart + keepEnd) return "*".repeat(chars.length);
+  return chars.slice(0, keepStart).join("") + "*".repeat(chars.length - keepStart - keepEnd) + chars.slice(chars.length - keepEnd).join("");
+}
+
+/**
+ * The masking rule of each kind that has one. The same rule applies everywhere a kind appears, so a
+ * masked value cannot be unmasked by asking for it through another path.
+ */
+export const MASKERS: Partial<Record<PersonalKind, Masker>> = {
+  /** 410105199003071234 → 410105********1234 */
+  ID_NUMBER: (v) => keepEnds(v, 6, 4),
+  /** 13812345678 → 138****5678 */
+  PHONE: (v) => keepEnds(v, 3, 4),
+  /** 张三丰 → 张**; 欧阳娜娜 → 欧阳** */
+  NAME: (v) => {
+    const surname = COMPOUND_SURNAMES.find((s) => v.startsWith(s)) ?? [...v][0] ?? "";
+    return surname + "*".repeat(Math.max(1, [...v].length - [...surname].length));
+  },
+  /** Cut to the community: everything from the building (楼/栋/幢), unit (单元) or room on is dropped. */
+  ADDRESS: (v) => {
+    const cut = v.search(/\d+\s*(号楼|栋|幢|单元|室|号院)/);
+    return cut > 0 ? v.slice(0, cut) : v;
+  },
+  /** 1990-03-07 → 1990 (a reduced-precision ISO 8601 date). */
+  BIRTH_DATE: (v) => v.slice(0, 4),
+  /** 豫A·12345 → 豫*****45: the province and the last two characters. */
+  PLATE: (v) => keepEnds(v, 1, 2),
+};
+
+/** The masker of a kind, if it has one. */
+export function maskerFor(kind: PersonalKind | undefined): Masker | undefined {
+  return kind ? MASKERS[kind] : undefined;
+}
