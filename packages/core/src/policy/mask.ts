@@ -33,7 +33,7 @@ export const MASKERS: Partial<Record<PersonalKind, Masker>> = {
   },
   /** 1990-03-07 → 1990 (a reduced-precision ISO 8601 date). */
   BIRTH_DATE: (v) => v.slice(0, 4),
-  /** 豫A·12345 → 豫*****45: the province and the last two characters. */
+  /** 豫A12345 → 豫****45: the province and the last two characters. */
   PLATE: (v) => keepEnds(v, 1, 2),
 };
 

@@ -1,0 +1,33 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { MASKERS, maskerFor } from "@citygraph/core";
+
+describe("masking rules", () => {
+  it("keeps the first 6 and last 4 characters of an ID number", () => {
+    assert.equal(MASKERS.ID_NUMBER!("41010519900307123X"), "410105********123X");
+  });
+  it("keeps the first 3 and last 4 digits of a phone number", () => {
+    assert.equal(MASKERS.PHONE!("13812345678"), "138****5678");
+  });
+  it("keeps the family name, including compound ones", () => {
+    assert.equal(MASKERS.NAME!("张三丰"), "张**");
+    assert.equal(MASKERS.NAME!("王芳"), "王*");
+    assert.equal(MASKERS.NAME!("欧阳娜娜"), "欧阳**");
+  });
+  it("cuts an address to its community", () => {
+    assert.equal(
+      MASKERS.ADDRESS!("河南省郑州市金水区花园路街道中原路159号紫荆社区29号楼4单元1701"),
+      "河南省郑州市金水区花园路街道中原路159号紫荆社区",
+    );
+  });
+  it("cuts a birth date to its year", () => {
+    assert.equal(MASKERS.BIRTH_DATE!("1987-03-15"), "1987");
+  });
+  it("keeps a plate's province and last two characters", () => {
+    assert.equal(MASKERS.PLATE!("豫A12345"), "豫****45");
+  });
+  it("has no rule for health data or location tracks", () => {
+    assert.equal(maskerFor("HEALTH"), undefined);
+    assert.equal(maskerFor("LOCATION"), undefined);
+  });
+});
