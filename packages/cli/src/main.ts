@@ -10,6 +10,7 @@ const USAGE = `citygraph <command> [options]
   seed [--scale N] [--reset] deterministic synthetic data; scale 1 = demo, 500 = 1M persons / 10M crossings
   compose [--check]          print subgraph SDLs and compose the supergraph (--check: fail when stale)
   generate [--force]         generate the Prisma clients (skipped when up to date)
+  serve <subgraph|gateway>   run one service as its own process (a department's deployment)
 `;
 
 /** Runs one command. Commands load lazily: `generate` must work before any generated code exists. */
@@ -49,6 +50,15 @@ async function main(argv: string[]): Promise<void> {
         throw new StartupError(`--scale must be a whole number from 1 to 10000 (got ${values.scale}).`);
       }
       return (await import("./commands/seed.ts")).seedCommand({ scale, reset: values.reset });
+    }
+    case "serve": {
+      const platform = await import("@citygraph/platform");
+      if (rest[0] === "gateway") return platform.serveGateway();
+      const definition = platform.SUBGRAPH_DEFINITIONS[rest[0] as keyof typeof platform.SUBGRAPH_DEFINITIONS];
+      if (!definition) {
+        throw new StartupError(`Usage: citygraph serve <${[...Object.keys(platform.SUBGRAPH_DEFINITIONS), "gateway"].join("|")}>`);
+      }
+      return platform.serveSubgraph(definition);
     }
     case "compose":
       return (await import("./commands/compose.ts")).composeCommand({ check: values.check });

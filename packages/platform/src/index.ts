@@ -3,3 +3,5 @@ export * from "./compose.ts";
 export * from "./embedded.ts";
 export * from "./databases.ts";
 export * from "./start.ts";
+export * from "./serve.ts";
+export { SUBGRAPHS as SUBGRAPH_DEFINITIONS } from "../../../subgraphs/index.ts";

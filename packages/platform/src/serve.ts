@@ -1,0 +1,58 @@
+import {
+  SUBGRAPH_NAMES,
+  StartupError,
+  createLogger,
+  databaseUrlFromEnv,
+  defaultSubgraphPort,
+  intFromEnv,
+  type SubgraphDefinition,
+} from "@citygraph/core";
+import { createGateway } from "../../../gateway/src/server.ts";
+import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
+
+/** Stops `close` on SIGINT/SIGTERM, once, then exits. */
+function stopOnSignals(close: () => Promise<void>): void {
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    close().finally(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+/**
+ * Runs one subgraph as its own process (one department's deployment): `DATABASE_URL_<NAME>` or
+ * `DATABASE_URL`, `<NAME>_PORT` (default 4001..), `HOST`.
+ */
+export async function serveSubgraph(definition: SubgraphDefinition): Promise<void> {
+  const upper = definition.name.toUpperCase();
+  const databaseUrl = databaseUrlFromEnv(definition.name);
+  if (!databaseUrl) {
+    throw new StartupError(`Set DATABASE_URL_${upper} (or DATABASE_URL) to run the ${definition.name} subgraph on its own.`);
+  }
+  const port = intFromEnv(`${upper}_PORT`, defaultSubgraphPort(definition.name), { min: 0, max: 65535 });
+  const log = createLogger({ service: definition.name });
+  const app = await definition.create({ databaseUrl, log });
+  const server = await app.listen(port, process.env.HOST || "127.0.0.1");
+  log.info("listening", { url: server.url });
+  stopOnSignals(app.close);
+}
+
+/**
+ * Runs the gateway as its own process: the committed supergraph, subgraph URLs overridden by
+ * `SUBGRAPH_URL_<NAME>`, `PORT` (default 4000), `HOST`.
+ */
+export async function serveGateway(): Promise<void> {
+  const log = createLogger({ service: "gateway" });
+  const subgraphUrls: Record<string, string> = {};
+  for (const name of SUBGRAPH_NAMES) {
+    const url = process.env[`SUBGRAPH_URL_${name.toUpperCase()}`];
+    if (url) subgraphUrls[name] = url;
+  }
+  const gateway = await createGateway({ supergraphSdl: loadSupergraph(), subgraphUrls, log });
+  const server = await gateway.listen(intFromEnv("PORT", 4000, { min: 0, max: 65535 }), process.env.HOST || "127.0.0.1");
+  log.info("listening", { url: server.url });
+  stopOnSignals(gateway.close);
+}
