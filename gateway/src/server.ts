@@ -1,6 +1,7 @@
 import { ApolloServer } from "@apollo/server";
 import { ApolloGateway } from "@apollo/gateway";
 import {
+  ANONYMOUS,
   createErrorFormatter,
   createGraphQLHttpServer,
   listen,
@@ -53,7 +54,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   const http = createGraphQLHttpServer<GatewayContext>({
     apollo,
     log,
-    context: async (_req, requestId) => ({ requestId, principal: { kind: "anonymous" }, log: log.child({ requestId }) }),
+    context: async (_req, requestId) => ({ requestId, principal: ANONYMOUS, log: log.child({ requestId }) }),
     landingPage: options.explorer ? explorerPage : undefined,
     routes: {
       ...(options.explorer ? explorerAssetRoutes() : {}),

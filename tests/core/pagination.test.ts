@@ -40,3 +40,15 @@ describe("pagination", () => {
     assert.equal(toPage([], 2, (n: number) => [n]).pageInfo.endCursor, null);
   });
 });
+
+describe("typed cursors", () => {
+  it("rejects a cursor whose parts have the wrong types", () => {
+    assert.deepEqual(decodeCursor(encodeCursor([7]), ["number"]), [7]);
+    assert.equal(argumentOf(() => decodeCursor(encodeCursor(["x"]), ["number"])), "after");
+    assert.equal(argumentOf(() => decodeCursor(encodeCursor(["not a date", 1]), ["datetime", "number"])), "after");
+    assert.deepEqual(decodeCursor(encodeCursor(["2026-11-01T00:00:00.000Z", 1]), ["datetime", "number"]), [
+      "2026-11-01T00:00:00.000Z",
+      1,
+    ]);
+  });
+});

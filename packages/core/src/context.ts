@@ -1,10 +1,38 @@
 import type { Logger } from "./log.ts";
+import { grantSetOf, type GrantSet } from "./policy/scopes.ts";
+import type { Grantee } from "./policy/decide.ts";
 
 /**
  * Who is asking. Every resolver reaches data only through a context that carries one, so the
- * permission layer can decide per principal without rewriting resolvers.
+ * permission layer decides per principal without rewriting resolvers. `grants` is computed once,
+ * when the principal is authenticated.
  */
-export type Principal = { kind: "anonymous" };
+export type Principal =
+  | { kind: "anonymous"; grants: GrantSet }
+  | {
+      kind: "user";
+      /** The identity provider's subject. */
+      subject: string;
+      org?: string;
+      /** Effective scopes (roles expanded). */
+      scopes: readonly string[];
+      /** Row scope: district codes this principal may see rows of; undefined means all. */
+      districts?: readonly string[];
+      grants: GrantSet;
+    };
+
+/** The principal of a request without credentials. */
+export const ANONYMOUS: Principal = Object.freeze({ kind: "anonymous", grants: grantSetOf([]) }) as Principal;
+
+/** What the decision function needs of a principal. */
+export function granteeOf(principal: Principal): Grantee {
+  return { authenticated: principal.kind !== "anonymous", grants: principal.grants };
+}
+
+/** The districts a principal's rows are limited to, or undefined for no limit. */
+export function rowScopeOf(principal: Principal): readonly string[] | undefined {
+  return principal.kind === "user" ? principal.districts : undefined;
+}
 
 /** What every subgraph's per-request context holds besides its own loaders. */
 export interface RequestContext {

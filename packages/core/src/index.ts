@@ -18,3 +18,5 @@ export * from "./subgraph/definition.ts";
 export * from "./database/migrate.ts";
 export * from "./database/admin.ts";
 export * from "./policy/index.ts";
+export * from "./auth/index.ts";
+export * from "./scalars.ts";

@@ -1,5 +1,6 @@
 import { ArgsType, Directive, Field, Int, ObjectType } from "type-graphql";
 import { badUserInput } from "./errors.ts";
+import { Classified } from "./policy/directive.ts";
 
 /** Page size when a list field is queried without `first`. */
 export const DEFAULT_PAGE_SIZE = 20;
@@ -10,9 +11,11 @@ export const MAX_PAGE_SIZE = 100;
 @Directive("@shareable")
 @ObjectType({ description: "Where a page ends and whether more follow." })
 export class PageInfo {
+  @Classified("PUBLIC")
   @Field(() => String, { nullable: true, description: "Pass as `after` to fetch the next page." })
   endCursor!: string | null;
 
+  @Classified("PUBLIC")
   @Field(() => Boolean)
   hasNextPage!: boolean;
 }
@@ -34,18 +37,36 @@ export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key)).toString("base64url");
 }
 
+/** The type of one part of a cursor key. */
+export type CursorPart = "string" | "number" | "datetime";
+
 /**
- * Decodes `after`, checking it has `arity` string/number parts. A cursor from another list or a
- * hand-edited one is a BAD_USER_INPUT, never a crash.
+ * Decodes `after`, checking its parts: a count (any string/number parts), or the type of each
+ * part. A cursor from another list or a hand-edited one is a BAD_USER_INPUT, never a crash or a
+ * NaN in SQL.
  */
-export function decodeCursor(after: string | null | undefined, arity: number): CursorKey | undefined {
+export function decodeCursor(after: string | null | undefined, shape: number | readonly CursorPart[]): CursorKey | undefined {
   if (after === null || after === undefined) return undefined;
+  const parts: readonly CursorPart[] | undefined = typeof shape === "number" ? undefined : shape;
+  const arity = typeof shape === "number" ? shape : shape.length;
   try {
     const key: unknown = JSON.parse(Buffer.from(after, "base64url").toString("utf8"));
     if (
       Array.isArray(key) &&
       key.length === arity &&
-      key.every((part) => typeof part === "string" || typeof part === "number")
+      key.every((part, i) => {
+        if (typeof part !== "string" && typeof part !== "number") return false;
+        switch (parts?.[i]) {
+          case undefined:
+            return true;
+          case "string":
+            return typeof part === "string";
+          case "number":
+            return typeof part === "number" && Number.isFinite(part);
+          case "datetime":
+            return typeof part === "string" && !Number.isNaN(Date.parse(part));
+        }
+      })
     ) {
       return key;
     }

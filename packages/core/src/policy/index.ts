@@ -4,3 +4,4 @@ export * from "./mask.ts";
 export * from "./decide.ts";
 export * from "./directive.ts";
 export * from "./fields.ts";
+export * from "./roles.ts";

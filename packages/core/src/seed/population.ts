@@ -95,7 +95,7 @@ export function personAt(i: number, size: PopulationSize): SeedPerson {
   const birthDate = new Date(Date.UTC(SEED_EPOCH.getUTCFullYear() - age - 1, rng.int(0, 11), rng.int(1, 28)));
   const phone = rng.pick(PHONE_PREFIXES) + String(rng.int(0, 99_999_999)).padStart(8, "0");
   const address =
-    `河南省郑州市${community.district.name}${community.subdistrict}${rng.pick(ROADS)}${rng.int(1, 300)}号` +
+    `河南省郑州市${community.district.name.replace(/^郑州/, "")}${community.subdistrict}${rng.pick(ROADS)}${rng.int(1, 300)}号` +
     `${community.name}${rng.int(1, 30)}号楼${rng.int(1, 4)}单元${rng.int(1, 33)}0${rng.int(1, 4)}`;
   return {
     index: i,

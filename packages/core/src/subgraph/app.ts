@@ -3,6 +3,7 @@ import type { GraphQLSchema } from "graphql";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { createErrorFormatter } from "../errors.ts";
+import { ANONYMOUS } from "../context.ts";
 import type { Logger } from "../log.ts";
 import type { RequestContext } from "../context.ts";
 import type { SqlStats } from "../database/prisma.ts";
@@ -55,7 +56,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(
     apollo,
     log,
     context: async (_req, requestId) =>
-      options.createContext({ requestId, principal: { kind: "anonymous" }, log: log.child({ requestId }) }),
+      options.createContext({ requestId, principal: ANONYMOUS, log: log.child({ requestId }) }),
     routes: {
       "/healthz": (_req, res) => sendJson(res, 200, { status: "ok" }),
       "/readyz": async (_req, res) => {

@@ -2,10 +2,15 @@ import { parse, type GraphQLSchema } from "graphql";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from "type-graphql";
+import { CLASSIFICATION_SDL } from "../policy/directive.ts";
 
-/** The Federation 2 directives subgraphs may use. */
-const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@extends"])';
+/**
+ * The Federation 2 directives subgraphs may use, including the standard authorization directives
+ * (`@authenticated`, `@requiresScopes`, `@policy`) that citygraph enforces itself, and the
+ * classification directive kept through composition.
+ */
+const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@extends", "@composeDirective", "@authenticated", "@requiresScopes", "@policy"])
+${CLASSIFICATION_SDL}`;
 
 /** Resolves an entity from its representation (`{ __typename, ...key }`). */
 export type ReferenceResolver<TContext> = (reference: Record<string, unknown>, context: TContext) => unknown;

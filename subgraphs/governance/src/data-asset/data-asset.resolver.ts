@@ -1,10 +1,11 @@
 import { Arg, Args, Ctx, Query, Resolver } from "type-graphql";
-import { PageArgs, SUBGRAPH_NAMES, badUserInput, decodeCursor, pageSize, toPage } from "@citygraph/core";
+import { Classified, PageArgs, SUBGRAPH_NAMES, badUserInput, decodeCursor, pageSize, toPage } from "@citygraph/core";
 import { DataAsset, DataAssetConnection } from "./data-asset.type.ts";
 import type { GovernanceContext } from "../context.ts";
 
 @Resolver(() => DataAsset)
 export class DataAssetResolver {
+  @Classified("PUBLIC")
   @Query(() => DataAssetConnection, { description: "The data-asset catalog: every field coordinate of the supergraph and its owner." })
   async dataAssets(
     @Args(() => PageArgs) page: PageArgs,
@@ -22,7 +23,7 @@ export class DataAssetResolver {
     const rows = await context.repositories.dataAsset.list(
       { owner: owner ?? undefined, typeName: type ?? undefined },
       limit,
-      decodeCursor(page.after, 1),
+      decodeCursor(page.after, ["string"]),
     );
     return toPage(rows, limit, (a) => [a.coordinate]);
   }

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
-import { PageArgs, assertDistrictCode, badUserInput, decodeCursor, pageSize, toPage } from "@citygraph/core";
+import { Classified, PageArgs, assertDistrictCode, badUserInput, decodeCursor, pageSize, toPage } from "@citygraph/core";
 import { Community, CommunityConnection } from "./community.type.ts";
 import { District } from "../district/district.type.ts";
 import { PersonConnection } from "../person/person.type.ts";
@@ -7,6 +7,7 @@ import type { RegistryContext } from "../context.ts";
 
 @Resolver(() => Community)
 export class CommunityResolver {
+  @Classified("PUBLIC")
   @Query(() => Community, { nullable: true })
   community(@Arg("id", () => ID) id: string, @Ctx() context: RegistryContext): Promise<Community | null> {
     const numeric = Number(id);
@@ -14,6 +15,7 @@ export class CommunityResolver {
     return context.loaders.community.byId.load(numeric);
   }
 
+  @Classified("PUBLIC")
   @Query(() => CommunityConnection, { description: "Communities, by id; filter by district." })
   async communities(
     @Args(() => PageArgs) page: PageArgs,
@@ -25,23 +27,25 @@ export class CommunityResolver {
     const rows = await context.repositories.community.list(
       { districtCode: district ?? undefined },
       limit,
-      decodeCursor(page.after, 1),
+      decodeCursor(page.after, ["number"]),
     );
     return toPage(rows, limit, (c) => [c.id]);
   }
 
+  @Classified("PUBLIC")
   @FieldResolver(() => District)
   async district(@Root() community: Community, @Ctx() context: RegistryContext): Promise<District> {
     return (await context.loaders.district.byCode.load(community.districtCode))!;
   }
 
+  @Classified("INTERNAL")
   @FieldResolver(() => PersonConnection, { description: "Registered residents, by pseudonymous id." })
   residents(@Root() community: Community, @Args(() => PageArgs) page: PageArgs, @Ctx() context: RegistryContext) {
     return context.loaders.person.byCommunity.load({
       parentId: String(community.id),
       args: {},
       limit: pageSize(page.first),
-      after: decodeCursor(page.after, 1),
+      after: decodeCursor(page.after, ["string"]),
     });
   }
 }

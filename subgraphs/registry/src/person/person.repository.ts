@@ -22,27 +22,37 @@ export interface PersonRow {
   idNumber: string;
   phone: string;
   gender: Gender;
-  birthDate: Date;
+  /** `YYYY-MM-DD`: a string, so that masking can cut it to the year. */
+  birthDate: string;
   address: string;
   districtCode: string;
   communityId: number;
+}
+
+type SelectedPerson = Omit<PersonRow, "birthDate" | "gender"> & { birthDate: Date; gender: string };
+
+/** Dates leave the repository as `YYYY-MM-DD` strings (a DATE column has no time or zone). */
+function toRow(person: SelectedPerson): PersonRow {
+  return { ...person, gender: person.gender as Gender, birthDate: person.birthDate.toISOString().slice(0, 10) };
 }
 
 /** Person reads. Pages are ordered by pseudonymous id. */
 export class PersonRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  findByIds(ids: readonly string[]): Promise<PersonRow[]> {
-    return this.prisma.person.findMany({ where: { id: { in: [...ids] } }, select: PERSON_SELECT }) as Promise<PersonRow[]>;
+  async findByIds(ids: readonly string[]): Promise<PersonRow[]> {
+    const rows = await this.prisma.person.findMany({ where: { id: { in: [...ids] } }, select: PERSON_SELECT });
+    return rows.map(toRow);
   }
 
-  findByIdNumber(idNumber: string): Promise<PersonRow | null> {
-    return this.prisma.person.findUnique({ where: { idNumber }, select: PERSON_SELECT }) as Promise<PersonRow | null>;
+  async findByIdNumber(idNumber: string): Promise<PersonRow | null> {
+    const row = await this.prisma.person.findUnique({ where: { idNumber }, select: PERSON_SELECT });
+    return row ? toRow(row) : null;
   }
 
   /** One page of persons, filtered by district and/or community: `limit + 1` rows. */
-  list(filter: { districtCode?: string; communityId?: number }, limit: number, after?: CursorKey): Promise<PersonRow[]> {
-    return this.prisma.person.findMany({
+  async list(filter: { districtCode?: string; communityId?: number }, limit: number, after?: CursorKey): Promise<PersonRow[]> {
+    const rows = await this.prisma.person.findMany({
       where: {
         districtCode: filter.districtCode,
         communityId: filter.communityId,
@@ -51,13 +61,14 @@ export class PersonRepository {
       select: PERSON_SELECT,
       orderBy: { id: "asc" },
       take: limit + 1,
-    }) as Promise<PersonRow[]>;
+    });
+    return rows.map(toRow);
   }
 
   /** Up to `limit + 1` residents of each community, in one statement. */
   listByCommunities(communityIds: readonly number[], limit: number, after?: CursorKey): Promise<PersonRow[]> {
     return this.prisma.$queryRaw<PersonRow[]>`
-      SELECT id, name, id_number AS "idNumber", phone, gender::text AS gender, birth_date AS "birthDate", address,
+      SELECT id, name, id_number AS "idNumber", phone, gender::text AS gender, to_char(birth_date, 'YYYY-MM-DD') AS "birthDate", address,
              district_code AS "districtCode", community_id AS "communityId"
       FROM (
         SELECT p.*, row_number() OVER (PARTITION BY community_id ORDER BY id) AS n

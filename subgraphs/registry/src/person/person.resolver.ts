@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
-import { PageArgs, assertDistrictCode, assertIdNumber, badUserInput, decodeCursor, pageSize, toPage } from "@citygraph/core";
+import { Classified, PageArgs, assertDistrictCode, assertIdNumber, badUserInput, decodeCursor, pageSize, toPage } from "@citygraph/core";
 import { Person, PersonConnection } from "./person.type.ts";
 import { District } from "../district/district.type.ts";
 import { Community } from "../community/community.type.ts";
@@ -7,18 +7,22 @@ import type { RegistryContext } from "../context.ts";
 
 @Resolver(() => Person)
 export class PersonResolver {
+  @Classified("INTERNAL")
   @Query(() => Person, { nullable: true, description: "A person by pseudonymous id." })
   person(@Arg("id", () => ID) id: string, @Ctx() context: RegistryContext): Promise<Person | null> {
     if (!/^[0-9a-f]{16}$/.test(id)) throw badUserInput("id", "must be 16 lowercase hex characters");
     return context.loaders.person.byId.load(id);
   }
 
+  // Looking a person up by ID number confirms who holds it: only full sensitive grants may.
+  @Classified("SENSITIVE", "OTHER")
   @Query(() => Person, { nullable: true, description: "A person by resident ID number." })
   personByIdNumber(@Arg("idNumber", () => String) idNumber: string, @Ctx() context: RegistryContext) {
     assertIdNumber("idNumber", idNumber);
     return context.repositories.person.findByIdNumber(idNumber);
   }
 
+  @Classified("INTERNAL")
   @Query(() => PersonConnection, { description: "Persons by pseudonymous id; filter by district or community." })
   async persons(
     @Args(() => PageArgs) page: PageArgs,
@@ -35,18 +39,20 @@ export class PersonResolver {
     const rows = await context.repositories.person.list(
       { districtCode: district ?? undefined, communityId },
       limit,
-      decodeCursor(page.after, 1),
+      decodeCursor(page.after, ["string"]),
     );
     return toPage(rows, limit, (p) => [p.id]);
   }
 
-  @FieldResolver(() => District)
-  async district(@Root() person: Person, @Ctx() context: RegistryContext): Promise<District> {
-    return (await context.loaders.district.byCode.load(person.districtCode))!;
+  @Classified("INTERNAL")
+  @FieldResolver(() => District, { nullable: true })
+  async district(@Root() person: Person, @Ctx() context: RegistryContext): Promise<District | null> {
+    return context.loaders.district.byCode.load(person.districtCode);
   }
 
-  @FieldResolver(() => Community)
-  async community(@Root() person: Person, @Ctx() context: RegistryContext): Promise<Community> {
-    return (await context.loaders.community.byId.load(person.communityId))!;
+  @Classified("INTERNAL")
+  @FieldResolver(() => Community, { nullable: true })
+  async community(@Root() person: Person, @Ctx() context: RegistryContext): Promise<Community | null> {
+    return context.loaders.community.byId.load(person.communityId);
   }
 }

@@ -1,6 +1,5 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { GraphQLDate } from "graphql-scalars";
-import { PageInfo } from "@citygraph/core";
+import { Classified, PageInfo, PartialDate } from "@citygraph/core";
 
 export enum Gender {
   FEMALE = "FEMALE",
@@ -11,24 +10,31 @@ registerEnumType(Gender, { name: "Gender" });
 @Directive('@key(fields: "id")')
 @ObjectType({ description: "A registered resident. Other subgraphs know a person only by the pseudonymous `id`." })
 export class Person {
+  @Classified("PUBLIC")
   @Field(() => ID, { description: "Pseudonymous id (16 hex characters), stable across subgraphs." })
   id!: string;
 
+  @Classified("PERSONAL", "NAME")
   @Field(() => String)
   name!: string;
 
+  @Classified("SENSITIVE", "ID_NUMBER")
   @Field(() => String, { description: "Resident ID number (GB 11643, 18 characters)." })
   idNumber!: string;
 
+  @Classified("PERSONAL", "PHONE")
   @Field(() => String)
   phone!: string;
 
+  @Classified("PERSONAL", "GENDER")
   @Field(() => Gender)
   gender!: Gender;
 
-  @Field(() => GraphQLDate)
-  birthDate!: Date;
+  @Classified("PERSONAL", "BIRTH_DATE")
+  @Field(() => PartialDate)
+  birthDate!: string;
 
+  @Classified("PERSONAL", "ADDRESS")
   @Field(() => String, { description: "Registered address, down to the room." })
   address!: string;
 
@@ -38,9 +44,11 @@ export class Person {
 
 @ObjectType()
 export class PersonConnection {
+  @Classified("PUBLIC")
   @Field(() => [Person])
   nodes!: Person[];
 
+  @Classified("PUBLIC")
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
 }

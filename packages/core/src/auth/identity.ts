@@ -1,0 +1,105 @@
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from "jose";
+import { findDistrict } from "../districts.ts";
+import type { Principal } from "../context.ts";
+import { ANONYMOUS } from "../context.ts";
+import { expandRoles, type RolePolicy } from "../policy/roles.ts";
+import { grantSetOf, scopeProblem } from "../policy/scopes.ts";
+import { unauthenticated } from "./errors.ts";
+
+/** Where the identity provider's public keys come from. */
+export type KeySource = { kind: "jwks"; jwks: JSONWebKeySet } | { kind: "url"; url: URL };
+
+/** Options of {@link createIdentityVerifier}. */
+export interface IdentityVerifierOptions {
+  keys: KeySource;
+  /** Required `iss`, if set. */
+  issuer?: string;
+  /** Required `aud`, if set. */
+  audience?: string;
+  roles: RolePolicy;
+  /** Subgraph names, the owners scopes may name. */
+  owners: readonly string[];
+  /** Refuse requests without a token (otherwise they are anonymous: PUBLIC fields only). Default false. */
+  requireAuthentication?: boolean;
+  /** Leeway for `exp`/`nbf`, seconds. Default 30. */
+  clockToleranceSeconds?: number;
+}
+
+/** The claims citygraph reads from an identity token. */
+export interface IdentityClaims extends JWTPayload {
+  name?: string;
+  org?: string;
+  /** Space-separated scopes and `role:<name>` entries. */
+  scope?: string;
+  /** District codes bounding the rows this principal sees. */
+  districts?: string[] | string;
+}
+
+/**
+ * Verifies the bearer tokens of department developers and officials (ES256/RS256 JWTs from the
+ * city's identity provider) and turns them into principals. Every rejection is a 401 with a
+ * message that says what was wrong with the token, never a guess at a fix that would weaken it.
+ */
+export function createIdentityVerifier(options: IdentityVerifierOptions) {
+  const keySet =
+    options.keys.kind === "jwks"
+      ? createLocalJWKSet(options.keys.jwks)
+      : createRemoteJWKSet(options.keys.url, { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  return async function verify(authorization: string | undefined): Promise<Principal> {
+    if (!authorization) {
+      if (options.requireAuthentication) throw unauthenticated("This gateway requires a bearer token.");
+      return ANONYMOUS;
+    }
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+    let payload: IdentityClaims;
+    try {
+      ({ payload } = await jwtVerify<IdentityClaims>(match[1]!, keySet, {
+        algorithms: ["ES256", "RS256"],
+        issuer: options.issuer,
+        audience: options.audience,
+        clockTolerance: options.clockToleranceSeconds ?? 30,
+      }));
+    } catch (error) {
+      throw unauthenticated(describeJoseError(error));
+    }
+    return principalOf(payload, options);
+  };
+}
+
+function describeJoseError(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return "The bearer token has expired.";
+  if (error instanceof errors.JWKSNoMatchingKey) return "The bearer token was signed by a key this gateway does not trust.";
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "The bearer token's signature does not verify.";
+  if (error instanceof errors.JWTClaimValidationFailed) return `The bearer token's "${error.claim}" claim is not acceptable.`;
+  if (error instanceof errors.JOSEAlgNotAllowed) return "The bearer token must be signed with ES256 or RS256.";
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
+    return "The bearer token is not a well-formed JWT.";
+  }
+  return "The bearer token could not be verified.";
+}
+
+function principalOf(payload: IdentityClaims, options: IdentityVerifierOptions): Principal {
+  if (typeof payload.sub !== "string" || !payload.sub) throw unauthenticated('The bearer token has no "sub" claim.');
+  const requested = typeof payload.scope === "string" ? payload.scope.split(/\s+/).filter(Boolean) : [];
+  const { scopes, policies, unknownRoles } = expandRoles(requested, options.roles);
+  if (unknownRoles.length) throw unauthenticated(`The bearer token names unknown roles: ${unknownRoles.join(", ")}.`);
+  const bad = scopes.map((s) => scopeProblem(s, options.owners)).filter((p): p is string => p !== null);
+  if (bad.length) throw unauthenticated(`The bearer token has malformed scopes: ${bad.join("; ")}.`);
+  let districts: string[] | undefined;
+  if (payload.districts !== undefined) {
+    districts = Array.isArray(payload.districts) ? payload.districts : String(payload.districts).split(",");
+    const unknown = districts.filter((d) => typeof d !== "string" || !findDistrict(d));
+    if (unknown.length || districts.length === 0) {
+      throw unauthenticated('The bearer token\'s "districts" claim must list district codes of Zhengzhou.');
+    }
+  }
+  return {
+    kind: "user",
+    subject: payload.sub,
+    org: typeof payload.org === "string" ? payload.org : undefined,
+    scopes,
+    districts,
+    grants: grantSetOf(scopes, policies),
+  };
+}

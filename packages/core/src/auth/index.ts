@@ -1,0 +1,5 @@
+export * from "./errors.ts";
+export * from "./keys.ts";
+export * from "./identity.ts";
+export * from "./internal-token.ts";
+export * from "./dev-token.ts";
