@@ -1,0 +1,69 @@
+import type { CursorKey } from "@citygraph/core";
+import { Prisma, type PrismaClient } from "../../../../prisma/generated/education/client.ts";
+
+/** Columns every Enrolment query reads. */
+export const ENROLMENT_SELECT = {
+  id: true,
+  personId: true,
+  schoolId: true,
+  districtCode: true,
+  grade: true,
+  classNumber: true,
+  enrolledSince: true,
+} as const;
+
+/** An enrolment row as the repository returns it. */
+export interface EnrolmentRow {
+  id: number;
+  personId: string;
+  schoolId: number;
+  districtCode: string;
+  grade: number;
+  classNumber: number;
+  enrolledSince: Date;
+}
+
+/** Filters of a school's roster. */
+export interface RosterFilter {
+  grade?: number;
+}
+
+/** Enrolment reads. A roster is ordered by (grade, class number, id). */
+export class EnrolmentRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  findByPersonIds(personIds: readonly string[]): Promise<EnrolmentRow[]> {
+    return this.prisma.enrolment.findMany({
+      where: { personId: { in: [...personIds] } },
+      select: ENROLMENT_SELECT,
+    });
+  }
+
+  /**
+   * Up to `limit + 1` pupils of each school after `after` (a `[grade, classNumber, id]` key), in
+   * one statement. A LATERAL join walks each school's slice of the roster index and stops at the
+   * limit, where a window function would number every pupil of every school first.
+   */
+  listBySchools(
+    schoolIds: readonly number[],
+    filter: RosterFilter,
+    limit: number,
+    after?: CursorKey,
+  ): Promise<EnrolmentRow[]> {
+    const grade = filter.grade === undefined ? Prisma.empty : Prisma.sql`AND e.grade = ${filter.grade}`;
+    const position = after
+      ? Prisma.sql`AND (e.grade, e.class_number, e.id) > (${Number(after[0])}::int, ${Number(after[1])}::int, ${Number(after[2])}::int)`
+      : Prisma.empty;
+    return this.prisma.$queryRaw<EnrolmentRow[]>`
+      SELECT e.id, e.person_id AS "personId", e.school_id AS "schoolId", e.district_code AS "districtCode",
+             e.grade::int AS grade, e.class_number::int AS "classNumber", e.enrolled_since AS "enrolledSince"
+      FROM unnest(${[...schoolIds]}::int[]) AS s(id)
+      CROSS JOIN LATERAL (
+        SELECT * FROM education.enrolment e
+        WHERE e.school_id = s.id ${grade} ${position}
+        ORDER BY e.grade, e.class_number, e.id
+        LIMIT ${limit + 1}
+      ) e
+      ORDER BY e.school_id, e.grade, e.class_number, e.id`;
+  }
+}

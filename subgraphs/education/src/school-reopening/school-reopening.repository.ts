@@ -1,0 +1,57 @@
+import type { CursorKey } from "@citygraph/core";
+import type { PrismaClient } from "../../../../prisma/generated/education/client.ts";
+import type { ReopeningStatus } from "./school-reopening.type.ts";
+
+/** Columns every SchoolReopening query reads. */
+export const SCHOOL_REOPENING_SELECT = {
+  schoolId: true,
+  districtCode: true,
+  status: true,
+  plannedDate: true,
+  reopenedDate: true,
+  gradesOnSite: true,
+  approvalNote: true,
+  updatedAt: true,
+} as const;
+
+/** A reopening row as the repository returns it. */
+export interface SchoolReopeningRow {
+  schoolId: number;
+  districtCode: string;
+  status: ReopeningStatus;
+  plannedDate: Date | null;
+  reopenedDate: Date | null;
+  gradesOnSite: number[];
+  approvalNote: string;
+  updatedAt: Date;
+}
+
+/** SchoolReopening reads: one row per school. Pages are ordered by school id. */
+export class SchoolReopeningRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  findBySchoolIds(schoolIds: readonly number[]): Promise<SchoolReopeningRow[]> {
+    return this.prisma.schoolReopening.findMany({
+      where: { schoolId: { in: [...schoolIds] } },
+      select: SCHOOL_REOPENING_SELECT,
+    }) as Promise<SchoolReopeningRow[]>;
+  }
+
+  /** One page of reopening records, filtered by district and/or status: `limit + 1` rows. */
+  list(
+    filter: { districtCode?: string; status?: ReopeningStatus },
+    limit: number,
+    after?: CursorKey,
+  ): Promise<SchoolReopeningRow[]> {
+    return this.prisma.schoolReopening.findMany({
+      where: {
+        districtCode: filter.districtCode,
+        status: filter.status,
+        schoolId: after ? { gt: Number(after[0]) } : undefined,
+      },
+      select: SCHOOL_REOPENING_SELECT,
+      orderBy: { schoolId: "asc" },
+      take: limit + 1,
+    }) as Promise<SchoolReopeningRow[]>;
+  }
+}
