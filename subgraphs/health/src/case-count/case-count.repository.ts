@@ -1,0 +1,24 @@
+import type { PrismaClient } from "../../../../prisma/generated/health/client.ts";
+
+/** Columns every CaseCount query reads. */
+export const CASE_COUNT_SELECT = {
+  date: true,
+  districtCode: true,
+  confirmed: true,
+  asymptomatic: true,
+  recovered: true,
+} as const;
+
+/** Daily case-count reads. Windows are bounded by the resolver, so lists are not paginated. */
+export class CaseCountRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** Counts of days in [from, to), optionally of one district, by day then district code. */
+  list(filter: { districtCode?: string; from: Date; to: Date }) {
+    return this.prisma.caseCount.findMany({
+      where: { districtCode: filter.districtCode, date: { gte: filter.from, lt: filter.to } },
+      select: CASE_COUNT_SELECT,
+      orderBy: [{ date: "asc" }, { districtCode: "asc" }],
+    });
+  }
+}

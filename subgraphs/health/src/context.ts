@@ -1,0 +1,46 @@
+import type { RequestContext } from "@citygraph/core";
+import type { PrismaClient } from "../../../prisma/generated/health/client.ts";
+import { FeverClinicRepository } from "./fever-clinic/fever-clinic.repository.ts";
+import { FeverClinicVisitRepository } from "./fever-clinic-visit/fever-clinic-visit.repository.ts";
+import { HealthDeclarationRepository } from "./health-declaration/health-declaration.repository.ts";
+import { HealthCodeRepository } from "./health-code/health-code.repository.ts";
+import { CommunityRiskTierRepository } from "./community-risk-tier/community-risk-tier.repository.ts";
+import { CaseCountRepository } from "./case-count/case-count.repository.ts";
+import { createFeverClinicLoaders } from "./fever-clinic/fever-clinic.loaders.ts";
+import { createFeverClinicVisitLoaders } from "./fever-clinic-visit/fever-clinic-visit.loaders.ts";
+import { createHealthDeclarationLoaders } from "./health-declaration/health-declaration.loaders.ts";
+import { createHealthCodeLoaders } from "./health-code/health-code.loaders.ts";
+import { createCommunityRiskTierLoaders } from "./community-risk-tier/community-risk-tier.loaders.ts";
+
+/** The health subgraph's per-request context: the only way resolvers reach data. */
+export interface HealthContext extends RequestContext {
+  repositories: ReturnType<typeof createRepositories>;
+  loaders: ReturnType<typeof createLoaders>;
+}
+
+function createRepositories(prisma: PrismaClient) {
+  return {
+    feverClinic: new FeverClinicRepository(prisma),
+    feverClinicVisit: new FeverClinicVisitRepository(prisma),
+    healthDeclaration: new HealthDeclarationRepository(prisma),
+    healthCode: new HealthCodeRepository(prisma),
+    communityRiskTier: new CommunityRiskTierRepository(prisma),
+    caseCount: new CaseCountRepository(prisma),
+  };
+}
+
+function createLoaders(repositories: ReturnType<typeof createRepositories>) {
+  return {
+    feverClinic: createFeverClinicLoaders(repositories.feverClinic),
+    feverClinicVisit: createFeverClinicVisitLoaders(repositories.feverClinicVisit),
+    healthDeclaration: createHealthDeclarationLoaders(repositories.healthDeclaration),
+    healthCode: createHealthCodeLoaders(repositories.healthCode),
+    communityRiskTier: createCommunityRiskTierLoaders(repositories.communityRiskTier),
+  };
+}
+
+/** Builds the context of one request; loaders are new for every request, so nothing leaks between callers. */
+export function createHealthContext(prisma: PrismaClient, base: RequestContext): HealthContext {
+  const repositories = createRepositories(prisma);
+  return { ...base, repositories, loaders: createLoaders(repositories) };
+}
