@@ -1,4 +1,6 @@
-import { StartupError, type Logger } from "@citygraph/core";
+import type { JWK } from "jose";
+import { StartupError, type KeySource, type Logger, type RolePolicy } from "@citygraph/core";
+import type { DeniedFieldMode } from "./permissions/index.ts";
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -15,11 +17,36 @@ export interface GatewayOptions {
   readinessTimeoutMs?: number;
   /** Serve the GraphiQL explorer to browsers at the endpoint. Default true. */
   explorer?: boolean;
+  /** Who may call: the identity provider's keys and the claims required of its tokens. */
+  identity: {
+    keys: KeySource;
+    /** Required `iss`. Default: not checked. */
+    issuer?: string;
+    /** Required `aud`. Default: not checked. */
+    audience?: string;
+    /** Refuse callers without a token (otherwise anonymous: PUBLIC fields only). Default false. */
+    requireAuthentication?: boolean;
+  };
+  /** Roles that bundle scopes (the validated policy file). */
+  roles: RolePolicy;
+  /** The gateway's private key (ES256 JWK with `kid`) for the tokens it sends subgraphs. */
+  signingKey: JWK;
+  /** Field-permission enforcement. */
+  permissions?: {
+    /** Check operations against field policies before planning. Default true (the benchmark turns it off). */
+    enforce?: boolean;
+    /** What happens to an operation with denied fields. Default "reject". */
+    mode?: DeniedFieldMode;
+    /** Let authenticated callers choose "filter" per request. Default true. */
+    allowPerRequestMode?: boolean;
+  };
   log: Logger;
 }
 
 /** {@link GatewayOptions} with every default applied. */
-export type NormalizedGatewayOptions = Required<GatewayOptions>;
+export type NormalizedGatewayOptions = Required<Omit<GatewayOptions, "permissions">> & {
+  permissions: Required<NonNullable<GatewayOptions["permissions"]>>;
+};
 
 /** Applies defaults and validates, failing start-up with a message that says what to change. */
 export function normalizeGatewayOptions(options: GatewayOptions): NormalizedGatewayOptions {
@@ -32,8 +59,22 @@ export function normalizeGatewayOptions(options: GatewayOptions): NormalizedGate
     subgraphTimeoutMs: options.subgraphTimeoutMs ?? 10_000,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 2_000,
     explorer: options.explorer ?? true,
+    identity: options.identity,
+    roles: options.roles,
+    signingKey: options.signingKey,
+    permissions: {
+      enforce: options.permissions?.enforce ?? true,
+      mode: options.permissions?.mode ?? "reject",
+      allowPerRequestMode: options.permissions?.allowPerRequestMode ?? true,
+    },
     log: options.log,
   };
+  if (normalized.permissions.mode !== "reject" && normalized.permissions.mode !== "filter") {
+    throw new StartupError(`Permission mode must be "reject" or "filter" (got ${JSON.stringify(normalized.permissions.mode)}).`);
+  }
+  if (!normalized.signingKey.d || !normalized.signingKey.kid) {
+    throw new StartupError("The gateway signing key must be a private JWK with a kid (CITYGRAPH_GATEWAY_KEY_FILE).");
+  }
   for (const [name, url] of Object.entries(normalized.subgraphUrls)) {
     try {
       new URL(url);

@@ -1,8 +1,12 @@
 import { ApolloServer } from "@apollo/server";
 import { ApolloGateway } from "@apollo/gateway";
 import {
-  ANONYMOUS,
+  SUBGRAPH_NAMES,
   createErrorFormatter,
+  createIdentityVerifier,
+  createInternalTokenSigner,
+  headerValue,
+  readSupergraphFields,
   createGraphQLHttpServer,
   listen,
   sendJson,
@@ -14,6 +18,7 @@ import { SubgraphDataSource } from "./datasource.ts";
 import type { GatewayContext } from "./context.ts";
 import { explorerAssetRoutes, explorerPage } from "./explorer/index.ts";
 import { subgraphUrlsOf } from "./supergraph.ts";
+import { createPermissionPlugin } from "./permissions/index.ts";
 
 /** A built, not yet listening, gateway. */
 export interface GatewayApp {
@@ -33,9 +38,18 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   const options = normalizeGatewayOptions(input);
   const { log } = options;
   const subgraphUrls = { ...subgraphUrlsOf(options.supergraphSdl), ...options.subgraphUrls };
+  const sign = await createInternalTokenSigner(options.signingKey);
+  const verifyIdentity = createIdentityVerifier({
+    ...options.identity,
+    roles: options.roles,
+    owners: SUBGRAPH_NAMES,
+  });
+  const policies = new Map(
+    readSupergraphFields(options.supergraphSdl).flatMap((f) => (f.policy ? [[f.coordinate, f.policy] as const] : [])),
+  );
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphDataSource(subgraphUrls[name] ?? url!, options.subgraphTimeoutMs),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, subgraphUrls[name] ?? url!, options.subgraphTimeoutMs, sign),
     logger: {
       debug: () => undefined,
       info: (message) => log.info(String(message)),
@@ -47,14 +61,29 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     gateway,
     formatError: createErrorFormatter({ log: (message, details) => log.error(message, details) }),
     includeStacktraceInErrorResponses: false,
+    // "Did you mean …" would name fields the caller may not see.
+    hideSchemaDetailsFromClientErrors: true,
     introspection: true,
+    plugins: options.permissions.enforce
+      ? [
+          createPermissionPlugin({
+            policies,
+            mode: options.permissions.mode,
+            allowPerRequestMode: options.permissions.allowPerRequestMode,
+          }),
+        ]
+      : [],
   });
   await apollo.start();
 
   const http = createGraphQLHttpServer<GatewayContext>({
     apollo,
     log,
-    context: async (_req, requestId) => ({ requestId, principal: ANONYMOUS, log: log.child({ requestId }) }),
+    context: async (req, requestId) => ({
+      requestId,
+      principal: await verifyIdentity(headerValue(req, "authorization")),
+      log: log.child({ requestId }),
+    }),
     landingPage: options.explorer ? explorerPage : undefined,
     routes: {
       ...(options.explorer ? explorerAssetRoutes() : {}),

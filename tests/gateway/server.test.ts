@@ -1,6 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { startStack, type TestStack } from "../support/stack.ts";
+import { ALL_SCOPES, bearer } from "../support/security.ts";
 
 describe("the gateway", () => {
   let stack: TestStack;
@@ -16,7 +17,7 @@ describe("the gateway", () => {
     }>(`{
       persons(district: "410105", first: 2) { nodes { id district { code name } } }
       dataAssets(owner: "registry", first: 100) { nodes { coordinate owner } }
-    }`);
+    }`, undefined, await bearer(ALL_SCOPES));
     assert.equal(result.status, 200);
     assert.equal(result.errors, undefined);
     assert.equal(result.data!.persons.nodes.length, 2);
@@ -34,7 +35,7 @@ describe("the gateway", () => {
   });
 
   it("rejects an invalid ID number without echoing it", async () => {
-    const result = await stack.query(`{ personByIdNumber(idNumber: "410105199001011230") { id } }`);
+    const result = await stack.query(`{ personByIdNumber(idNumber: "410105199001011230") { id } }`, undefined, await bearer(ALL_SCOPES));
     assert.equal(result.errors?.[0]?.extensions?.argumentName, "idNumber");
     assert.doesNotMatch(JSON.stringify(result.errors), /410105199001011230/);
   });
@@ -53,7 +54,7 @@ describe("the gateway", () => {
   });
 
   it("never sends stack traces to clients", async () => {
-    const result = await stack.query(`{ persons(first: 1, after: "Zm9v") { nodes { id } } }`);
+    const result = await stack.query(`{ persons(first: 1, after: "Zm9v") { nodes { id } } }`, undefined, await bearer(ALL_SCOPES));
     assert.equal(result.errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
     assert.doesNotMatch(JSON.stringify(result), /stacktrace|\.ts:\d+/);
   });

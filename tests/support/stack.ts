@@ -1,6 +1,7 @@
 import { createLogger, type SubgraphName } from "@citygraph/core";
 import { migrateAll, seedAll, startServices, subgraphNames, type RunningServices } from "@citygraph/platform";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
+import { gatewayHeaders, testSecurity } from "./security.ts";
 
 /** Everything a test file needs: its own database, every subgraph and the gateway, in-process. */
 export interface TestStack {
@@ -13,7 +14,7 @@ export interface TestStack {
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<T>>;
-  /** POSTs a GraphQL request straight to one subgraph (as the gateway would). */
+  /** POSTs a GraphQL request straight to one subgraph, with a gateway token for every scope (as the gateway would). */
   querySubgraph<T = Record<string, unknown>>(
     name: SubgraphName,
     query: string,
@@ -43,6 +44,7 @@ export async function startStack(): Promise<TestStack> {
       await seedAll(urls, { scale: 1 });
     }
     const services = await startServices({
+      security: await testSecurity(),
       databaseUrls: urls,
       port: 0,
       subgraphPort: () => 0,
@@ -54,7 +56,8 @@ export async function startStack(): Promise<TestStack> {
       services,
       gatewayUrl: services.gatewayUrl,
       query: (query, variables, headers) => postGraphQL(services.gatewayUrl, query, variables, headers),
-      querySubgraph: (name, query, variables) => postGraphQL(services.subgraphs[name].server.url, query, variables),
+      querySubgraph: async (name, query, variables) =>
+        postGraphQL(services.subgraphs[name].server.url, query, variables, await gatewayHeaders(name)),
       stop: async () => {
         await services.stop();
         await database.drop();

@@ -20,3 +20,4 @@ export * from "./database/admin.ts";
 export * from "./policy/index.ts";
 export * from "./auth/index.ts";
 export * from "./scalars.ts";
+export * from "./subgraph/permissions.ts";

@@ -5,3 +5,4 @@ export * from "./databases.ts";
 export * from "./start.ts";
 export * from "./serve.ts";
 export { SUBGRAPHS as SUBGRAPH_DEFINITIONS } from "../../../subgraphs/index.ts";
+export * from "./security.ts";

@@ -9,6 +9,7 @@ import {
 } from "@citygraph/core";
 import { createGateway } from "../../../gateway/src/server.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
+import { gatewayPublicKeyFromEnv, securityFromEnv } from "./security.ts";
 
 /** Stops `close` on SIGINT/SIGTERM, once, then exits. */
 function stopOnSignals(close: () => Promise<void>): void {
@@ -34,7 +35,7 @@ export async function serveSubgraph(definition: SubgraphDefinition): Promise<voi
   }
   const port = intFromEnv(`${upper}_PORT`, defaultSubgraphPort(definition.name), { min: 0, max: 65535 });
   const log = createLogger({ service: definition.name });
-  const app = await definition.create({ databaseUrl, log });
+  const app = await definition.create({ databaseUrl, log, gatewayPublicKey: await gatewayPublicKeyFromEnv() });
   const server = await app.listen(port, process.env.HOST || "127.0.0.1");
   log.info("listening", { url: server.url });
   stopOnSignals(app.close);
@@ -51,7 +52,16 @@ export async function serveGateway(): Promise<void> {
     const url = process.env[`SUBGRAPH_URL_${name.toUpperCase()}`];
     if (url) subgraphUrls[name] = url;
   }
-  const gateway = await createGateway({ supergraphSdl: loadSupergraph(), subgraphUrls, log });
+  const security = await securityFromEnv();
+  const gateway = await createGateway({
+    supergraphSdl: loadSupergraph(),
+    subgraphUrls,
+    identity: security.identity,
+    roles: security.roles,
+    signingKey: security.gatewayKeys.privateJwk,
+    permissions: security.permissions,
+    log,
+  });
   const server = await gateway.listen(intFromEnv("PORT", 4000, { min: 0, max: 65535 }), process.env.HOST || "127.0.0.1");
   log.info("listening", { url: server.url });
   stopOnSignals(gateway.close);

@@ -3,6 +3,7 @@ import { createGateway, type GatewayApp } from "../../../gateway/src/server.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
 import { SUBGRAPHS } from "../../../subgraphs/index.ts";
 import { subgraphNames } from "./databases.ts";
+import type { SecurityConfig } from "./security.ts";
 
 /** Options of {@link startServices}. */
 export interface StartServicesOptions {
@@ -16,6 +17,10 @@ export interface StartServicesOptions {
   subgraphPort?: (name: SubgraphName) => number;
   /** Pooled connections per subgraph. Default 10. */
   poolSize?: number;
+  /** Keys, roles and permission settings (see `securityFromEnv`). */
+  security: SecurityConfig;
+  /** Enforce permissions in the gateway and subgraphs. Default true; the benchmark compares with off. */
+  enforcePermissions?: boolean;
   log: Logger;
 }
 
@@ -46,6 +51,8 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
         databaseUrl: options.databaseUrls[name],
         log: options.log,
         poolSize: options.poolSize,
+        gatewayPublicKey: options.security.gatewayKeys.publicJwk,
+        enforcePermissions: options.enforcePermissions ?? true,
       });
       const server = await app.listen(options.subgraphPort?.(name) ?? defaultSubgraphPort(name), host);
       started.push({ app, server, name });
@@ -53,6 +60,10 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
     gateway = await createGateway({
       supergraphSdl: loadSupergraph(),
       subgraphUrls: Object.fromEntries(started.map(({ name, server }) => [name, server.url])),
+      identity: options.security.identity,
+      roles: options.security.roles,
+      signingKey: options.security.gatewayKeys.privateJwk,
+      permissions: { ...options.security.permissions, enforce: options.enforcePermissions ?? true },
       log: options.log.child({ service: "gateway" }),
     });
     const server = await gateway.listen(options.port ?? 4000, host);

@@ -4,6 +4,7 @@ import pg from "pg";
 import { applyMigrations, createLogger, runSeed, type SubgraphApp } from "@citygraph/core";
 import { educationSeed } from "../../../subgraphs/education/src/seed.ts";
 import { educationSubgraph } from "../../../subgraphs/education/src/server.ts";
+import { gatewayHeaders, testSecurity } from "../../support/security.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
 
 const PRISMA_DIR = fileURLToPath(new URL("../../../prisma/education/", import.meta.url));
@@ -49,6 +50,7 @@ export async function startEducation(): Promise<EducationHarness> {
     });
     await runSeed(pool, educationSeed, { scale: 1 });
     const app = await educationSubgraph.create({
+      gatewayPublicKey: (await testSecurity()).gatewayKeys.publicJwk,
       databaseUrl: database.url,
       log: createLogger({ test: true }, "error"),
       poolSize: 4,
@@ -57,7 +59,7 @@ export async function startEducation(): Promise<EducationHarness> {
     const query = async <T>(query: string, variables?: Record<string, unknown>): Promise<Response<T>> => {
       const response = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...(await gatewayHeaders("education")) },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as Response<T>;

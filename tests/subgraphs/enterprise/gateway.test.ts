@@ -1,74 +1,26 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import pg from "pg";
-import { parse } from "graphql";
-import { printSubgraphSchema } from "@apollo/subgraph";
-import { composeServices } from "@apollo/composition";
-import {
-  applyMigrations,
-  createLogger,
-  readSupergraphFields,
-  runSeed,
-  type RunningServer,
-  type SubgraphApp,
-} from "@citygraph/core";
-import { registrySubgraph } from "../../../subgraphs/registry/src/server.ts";
-import { enterpriseSubgraph } from "../../../subgraphs/enterprise/src/server.ts";
-import { createGateway, type GatewayApp } from "../../../gateway/src/server.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
-import { firstError, migrateEnterprise, type Response } from "./harness.ts";
+import { readSupergraphFields } from "@citygraph/core";
+import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
+import { startStack, type TestStack } from "../../support/stack.ts";
+import { ALL_SCOPES, bearer } from "../../support/security.ts";
+import { firstError, type Response } from "./harness.ts";
 
-const REGISTRY_PRISMA = fileURLToPath(new URL("../../../prisma/registry/", import.meta.url));
-
-/** The registry and enterprise subgraphs composed behind the real gateway, on one throwaway database. */
+/** Enterprise data through the real platform: every subgraph and the gateway, in-process. */
 describe("enterprise data through the gateway", () => {
-  let database: TestDatabase;
-  let gateway: GatewayApp;
-  let url: string;
+  let stack: TestStack;
   let supergraphSdl: string;
-  const apps: SubgraphApp[] = [];
-  const log = createLogger({ test: true }, "error");
 
   async function query<T = unknown>(text: string, variables?: Record<string, unknown>): Promise<Response<T>> {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: text, variables }) });
-    return (await response.json()) as Response<T>;
+    return stack.query<T>(text, variables, await bearer(ALL_SCOPES));
   }
 
   before(async () => {
-    database = await createTestDatabase();
-    await applyMigrations({
-      url: database.url,
-      schema: "registry",
-      migrationsDir: `${REGISTRY_PRISMA}migrations`,
-      datamodel: readFileSync(`${REGISTRY_PRISMA}schema.prisma`, "utf8"),
-    });
-    await migrateEnterprise(database.url);
-    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
-    await runSeed(pool, registrySubgraph.seed, { scale: 1 });
-    await runSeed(pool, enterpriseSubgraph.seed, { scale: 1 });
-    await pool.end();
-    const servers: Record<string, RunningServer> = {};
-    const services = [];
-    for (const definition of [registrySubgraph, enterpriseSubgraph]) {
-      const app = await definition.create({ databaseUrl: database.url, log, poolSize: 4 });
-      apps.push(app);
-      servers[definition.name] = await app.listen(0);
-      services.push({ name: definition.name, url: servers[definition.name]!.url, typeDefs: parse(printSubgraphSchema(app.schema)) });
-    }
-    const composition = composeServices(services);
-    assert.equal(composition.errors, undefined, composition.errors?.map((e) => e.message).join("\n"));
-    supergraphSdl = composition.supergraphSdl!;
-    gateway = await createGateway({ supergraphSdl, log, explorer: false });
-    url = (await gateway.listen(0)).url;
+    stack = await startStack();
+    supergraphSdl = loadSupergraph();
   });
 
-  after(async () => {
-    await gateway?.close();
-    await Promise.all(apps.map((app) => app.close()));
-    await database?.drop();
-  });
+  after(() => stack.stop());
 
   it("classifies every field it contributes to the supergraph", () => {
     const fields = readSupergraphFields(supergraphSdl).filter((f) => f.owners.includes("enterprise"));

@@ -4,6 +4,7 @@ import pg from "pg";
 import { applyMigrations, createLogger, runSeed, type SeedReport, type SubgraphApp } from "@citygraph/core";
 import { enterpriseSeed } from "../../../subgraphs/enterprise/src/seed.ts";
 import { enterpriseSubgraph } from "../../../subgraphs/enterprise/src/server.ts";
+import { gatewayHeaders, testSecurity } from "../../support/security.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
 
 const PRISMA_DIR = fileURLToPath(new URL("../../../prisma/enterprise/", import.meta.url));
@@ -43,12 +44,13 @@ export async function startEnterprise(): Promise<EnterpriseHarness> {
   try {
     await migrateEnterprise(database.url);
     const seed = await runSeed(pool, enterpriseSeed, { scale: 1 });
-    const app = await enterpriseSubgraph.create({ databaseUrl: database.url, log: createLogger({ test: true }, "error"), poolSize: 4 });
+    const app = await enterpriseSubgraph.create({
+      gatewayPublicKey: (await testSecurity()).gatewayKeys.publicJwk, databaseUrl: database.url, log: createLogger({ test: true }, "error"), poolSize: 4 });
     const { url } = await app.listen(0);
     const query = async <T>(text: string, variables?: Record<string, unknown>): Promise<Response<T>> => {
       const response = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...(await gatewayHeaders("enterprise")) },
         body: JSON.stringify({ query: text, variables }),
       });
       return (await response.json()) as Response<T>;

@@ -4,6 +4,7 @@ import pg from "pg";
 import { applyMigrations, createLogger, runSeed, type SubgraphApp } from "@citygraph/core";
 import { healthSeed } from "../../../subgraphs/health/src/seed.ts";
 import { healthSubgraph } from "../../../subgraphs/health/src/server.ts";
+import { gatewayHeaders, testSecurity } from "../../support/security.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
 
 const PRISMA_DIR = fileURLToPath(new URL("../../../prisma/health/", import.meta.url));
@@ -46,6 +47,7 @@ export async function startHealth(): Promise<HealthHarness> {
     });
     await runSeed(pool, healthSeed, { scale: 1 });
     const app = await healthSubgraph.create({
+      gatewayPublicKey: (await testSecurity()).gatewayKeys.publicJwk,
       databaseUrl: database.url,
       log: createLogger({ test: true }, "error"),
       poolSize: 4,
@@ -54,7 +56,7 @@ export async function startHealth(): Promise<HealthHarness> {
     const query = async <T>(text: string, variables?: Record<string, unknown>): Promise<Response<T>> => {
       const response = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...(await gatewayHeaders("health")) },
         body: JSON.stringify({ query: text, variables }),
       });
       return (await response.json()) as Response<T>;

@@ -4,6 +4,7 @@ import {
   isSeeded,
   migrateAll,
   openDatabases,
+  securityFromEnv,
   seedAll,
   startServices,
 } from "@citygraph/platform";
@@ -40,7 +41,7 @@ export async function startCommand(): Promise<void> {
       const seeded = await seedAll(databases.urls, { scale: 1 });
       log.info("seeded", { rows: seeded.rowsWritten, ms: seeded.elapsedMs });
     }
-    services = await startServices({ databaseUrls: databases.urls, port, host, log });
+    services = await startServices({ databaseUrls: databases.urls, port, host, log, security: await securityFromEnv() });
   } catch (error) {
     await services?.stop().catch(() => undefined);
     await databases.stop().catch(() => undefined);

@@ -3,11 +3,14 @@ import type { GraphQLSchema } from "graphql";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { createErrorFormatter } from "../errors.ts";
-import { ANONYMOUS } from "../context.ts";
 import type { Logger } from "../log.ts";
 import type { RequestContext } from "../context.ts";
 import type { SqlStats } from "../database/prisma.ts";
-import { createGraphQLHttpServer, listen, sendJson, type RunningServer } from "../http/server.ts";
+import { createGraphQLHttpServer, headerValue, listen, sendJson, type RunningServer } from "../http/server.ts";
+import { createInternalTokenVerifier } from "../auth/internal-token.ts";
+import { createSubgraphPermissions } from "./permissions.ts";
+import { applyMiddleware } from "graphql-middleware";
+import type { JWK } from "jose";
 
 /** Options of {@link createSubgraphApp}. */
 export interface SubgraphAppOptions<TContext extends RequestContext> {
@@ -15,6 +18,10 @@ export interface SubgraphAppOptions<TContext extends RequestContext> {
   schema: GraphQLSchema;
   log: Logger;
   stats: SqlStats;
+  /** Verifies the gateway's tokens; see {@link SubgraphOptions.gatewayPublicKey}. */
+  gatewayPublicKey: JWK;
+  /** Apply the generated shield rules and masking (default true). */
+  enforcePermissions?: boolean;
   /** Adds the subgraph's per-request state (its DataLoaders) to the shared request context. */
   createContext: (base: RequestContext) => TContext;
   /** Whether the subgraph can serve: its database answers. */
@@ -43,8 +50,15 @@ export async function createSubgraphApp<TContext extends RequestContext>(
   options: SubgraphAppOptions<TContext>,
 ): Promise<SubgraphApp> {
   const { log } = options;
+  const authenticate = await createInternalTokenVerifier(options.gatewayPublicKey, options.name);
+  let schema = options.schema;
+  if (options.enforcePermissions ?? true) {
+    const permissions = createSubgraphPermissions(schema, options.name);
+    schema = applyMiddleware(schema, permissions.shield, permissions.masking);
+  }
   const apollo = new ApolloServer<TContext>({
-    schema: options.schema,
+    schema,
+    hideSchemaDetailsFromClientErrors: true,
     formatError: createErrorFormatter({ log: (message, details) => log.error(message, details) }),
     includeStacktraceInErrorResponses: false,
     introspection: true,
@@ -55,8 +69,11 @@ export async function createSubgraphApp<TContext extends RequestContext>(
   const http = createGraphQLHttpServer<TContext>({
     apollo,
     log,
-    context: async (_req, requestId) =>
-      options.createContext({ requestId, principal: ANONYMOUS, log: log.child({ requestId }) }),
+    // No token, a forged one, an expired one or one for another subgraph: 401 before any resolver runs.
+    context: async (req, requestId) => {
+      const { principal } = await authenticate(headerValue(req, "authorization"));
+      return options.createContext({ requestId, principal, log: log.child({ requestId }) });
+    },
     routes: {
       "/healthz": (_req, res) => sendJson(res, 200, { status: "ok" }),
       "/readyz": async (_req, res) => {

@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from "graphql";
+import type { JWK } from "jose";
 import type { RequestContext } from "../context.ts";
 import type { SubgraphName } from "../config.ts";
 import { connectPrisma, SqlStats } from "../database/prisma.ts";
@@ -13,6 +14,13 @@ export interface SubgraphOptions {
   log: Logger;
   /** Pooled database connections. Default 10. */
   poolSize?: number;
+  /** The gateway's public key: the subgraph answers only requests carrying a token it signed. */
+  gatewayPublicKey: JWK;
+  /**
+   * Enforce field permissions, masking and row scope in this subgraph too. Default true; only
+   * the benchmark turns it off, to measure what it costs.
+   */
+  enforcePermissions?: boolean;
 }
 
 /**
@@ -62,6 +70,8 @@ export function definePrismaSubgraph<TClient extends { $disconnect(): Promise<vo
         schema: await parts.buildSchema(),
         log: options.log.child({ subgraph: parts.name }),
         stats,
+        gatewayPublicKey: options.gatewayPublicKey,
+        enforcePermissions: options.enforcePermissions ?? true,
         createContext: (base) => parts.createContext(prisma, base),
         ready: async () => (await db.pool.query("SELECT 1")).rowCount === 1,
         dispose: db.close,

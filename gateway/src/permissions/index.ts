@@ -1,0 +1,3 @@
+export { createPermissionPlugin, type DeniedFieldMode, type DeniedField, type PermissionPluginOptions } from "./plugin.ts";
+export { reachableCoordinates } from "./coordinates.ts";
+export { visibleSchema } from "./visible-schema.ts";

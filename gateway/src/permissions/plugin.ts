@@ -1,0 +1,133 @@
+import { execute, GraphQLError, type GraphQLSchema } from "graphql";
+import type { ApolloServerPlugin, GraphQLRequestContext } from "@apollo/server";
+import { ErrorCode, decide, granteeOf, type FieldPolicy, type Principal } from "@citygraph/core";
+import type { GatewayContext } from "../context.ts";
+import { reachableCoordinates } from "./coordinates.ts";
+import { visibleSchema } from "./visible-schema.ts";
+
+/** What to do with an operation that asks for fields the caller may not read. */
+export type DeniedFieldMode =
+  /** Reject the whole operation with FORBIDDEN before anything executes (the default). */
+  | "reject"
+  /** Execute the rest: denied fields come back null, each with a FORBIDDEN error (from the subgraphs). */
+  | "filter";
+
+/** Options of {@link createPermissionPlugin}. */
+export interface PermissionPluginOptions {
+  /** Field policies by coordinate, read from the supergraph. */
+  policies: ReadonlyMap<string, FieldPolicy>;
+  /** Deployment default. */
+  mode: DeniedFieldMode;
+  /**
+   * Let an authenticated caller ask for `filter` on one request with the header
+   * `x-citygraph-denied-fields: null`. Default true.
+   */
+  allowPerRequestMode: boolean;
+  /** Entries kept in the decision and visible-schema caches. Default 5 000 and 200. */
+  cacheSize?: number;
+}
+
+/** One field the caller asked for and may not read, with what would grant it. */
+export interface DeniedField {
+  coordinate: string;
+  needs: string;
+}
+
+interface Verdict {
+  denied: DeniedField[];
+  introspection: boolean;
+  mixed: boolean;
+}
+
+/** A bounded map that forgets its oldest entries: caches must not grow with traffic. */
+class BoundedCache<V> extends Map<string, V> {
+  constructor(private readonly max: number) {
+    super();
+  }
+  override set(key: string, value: V): this {
+    if (this.size >= this.max) this.delete(this.keys().next().value as string);
+    return super.set(key, value);
+  }
+}
+
+/**
+ * The gateway's permission check, before planning: every coordinate the document can reach is
+ * decided for the caller; by default one denial rejects the operation and nothing executes.
+ * Verdicts are cached per (document, grant set), so the check costs a map lookup on a warm path.
+ * Introspection is answered from the caller's visible schema.
+ */
+export function createPermissionPlugin(options: PermissionPluginOptions): ApolloServerPlugin<GatewayContext> {
+  const verdicts = new BoundedCache<Verdict>(options.cacheSize ?? 5_000);
+  const schemas = new BoundedCache<GraphQLSchema>(200);
+  let apiSchema: GraphQLSchema | undefined;
+
+  const judge = (schema: GraphQLSchema, rc: GraphQLRequestContext<GatewayContext>, principal: Principal): Verdict => {
+    const key = `${rc.queryHash}\u0000${principal.grants.key}`;
+    const cached = verdicts.get(key);
+    if (cached) return cached;
+    const reach = reachableCoordinates(schema, rc.document!);
+    const grantee = granteeOf(principal);
+    const denied: DeniedField[] = [];
+    for (const coordinate of reach.coordinates) {
+      const policy = options.policies.get(coordinate);
+      // Composition rejects unclassified fields; should one appear anyway, fail closed.
+      const decision = policy ? decide(grantee, policy) : { access: "denied" as const, needs: "a classification" };
+      if (decision.access === "denied") denied.push({ coordinate, needs: decision.needs ?? "" });
+    }
+    denied.sort((a, b) => a.coordinate.localeCompare(b.coordinate));
+    const verdict = { denied, introspection: reach.introspection, mixed: reach.introspection && reach.dataFields > 0 };
+    verdicts.set(key, verdict);
+    return verdict;
+  };
+
+  return {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate({ apiSchema: schema }) {
+          apiSchema = schema;
+          schemas.clear();
+          verdicts.clear();
+        },
+      };
+    },
+    async requestDidStart() {
+      let verdict: Verdict | undefined;
+      return {
+        async didResolveOperation(rc) {
+          const principal = rc.contextValue.principal;
+          verdict = judge(rc.schema, rc, principal);
+          if (verdict.mixed) {
+            throw new GraphQLError("Send introspection (__schema, __type) in an operation of its own.", {
+              extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
+            });
+          }
+          if (verdict.denied.length === 0 || verdict.introspection) return;
+          const perRequest = rc.request.http?.headers.get("x-citygraph-denied-fields");
+          const mode: DeniedFieldMode =
+            options.allowPerRequestMode && principal.kind !== "anonymous" && perRequest === "null" ? "filter" : options.mode;
+          if (mode === "filter") return;
+          throw new GraphQLError(
+            `Not authorised: this operation reads ${verdict.denied.length} field(s) you have no grant for.`,
+            { extensions: { code: ErrorCode.FORBIDDEN, denied: verdict.denied, http: { status: 403 } } },
+          );
+        },
+        async responseForOperation(rc) {
+          if (!verdict?.introspection || !apiSchema) return null;
+          const principal = rc.contextValue.principal;
+          let schema = schemas.get(principal.grants.key);
+          if (!schema) {
+            schema = visibleSchema(apiSchema, options.policies, principal);
+            schemas.set(principal.grants.key, schema);
+          }
+          const result = await execute({
+            schema,
+            document: rc.document,
+            operationName: rc.request.operationName,
+            variableValues: rc.request.variables,
+          });
+          return { http: rc.response.http, body: { kind: "single", singleResult: result } };
+        },
+      };
+    },
+  };
+}
