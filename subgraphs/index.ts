@@ -1,6 +1,7 @@
 import type { SubgraphDefinition, SubgraphName } from "@citygraph/core";
 import { registrySubgraph } from "./registry/src/server.ts";
 import { healthSubgraph } from "./health/src/server.ts";
+import { transportSubgraph } from "./transport/src/server.ts";
 import { educationSubgraph } from "./education/src/server.ts";
 import { enterpriseSubgraph } from "./enterprise/src/server.ts";
 import { governanceSubgraph } from "./governance/src/server.ts";
@@ -9,6 +10,7 @@ import { governanceSubgraph } from "./governance/src/server.ts";
 export const SUBGRAPHS: Partial<Record<SubgraphName, SubgraphDefinition>> = {
   registry: registrySubgraph,
   health: healthSubgraph,
+  transport: transportSubgraph,
   education: educationSubgraph,
   enterprise: enterpriseSubgraph,
   governance: governanceSubgraph,

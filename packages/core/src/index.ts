@@ -21,3 +21,4 @@ export * from "./policy/index.ts";
 export * from "./auth/index.ts";
 export * from "./scalars.ts";
 export * from "./subgraph/permissions.ts";
+export * from "./row-scope.ts";

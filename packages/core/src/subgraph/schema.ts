@@ -1,4 +1,4 @@
-import { parse, type GraphQLSchema } from "graphql";
+import { Kind, parse, visit, type DocumentNode, type GraphQLSchema } from "graphql";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from "type-graphql";
@@ -43,6 +43,21 @@ export async function buildFederatedSchema<TContext>(options: FederatedSchemaOpt
         resolveReference(reference, context),
     };
   }
-  const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
+  const typeDefs = nullableAbovePublic(parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`));
   return buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });
+}
+
+/**
+ * Makes every field classified above PUBLIC nullable: a caller without the grant gets `null` and
+ * a FORBIDDEN error for that field, instead of the denial nulling its parent (or the whole page).
+ */
+function nullableAbovePublic(document: DocumentNode): DocumentNode {
+  return visit(document, {
+    FieldDefinition(node) {
+      const classified = node.directives?.find((d) => d.name.value === "classified");
+      const level = classified?.arguments?.find((a) => a.name.value === "level")?.value;
+      if (!level || level.kind !== Kind.STRING || level.value === "PUBLIC") return undefined;
+      return node.type.kind === Kind.NON_NULL_TYPE ? { ...node, type: node.type.type } : undefined;
+    },
+  });
 }

@@ -1,0 +1,7 @@
+/**
+ * Resolves `Person` representations without a query: the registry owns persons, this subgraph
+ * only adds fields keyed by the pseudonymous id (which arrives as a string).
+ */
+export function resolvePersonReference(reference: Record<string, unknown>) {
+  return { id: String(reference.id) };
+}
