@@ -1,4 +1,4 @@
-import type { RequestContext } from "@citygraph/core";
+import { rowScopeOf, type RequestContext, type RowScope } from "@citygraph/core";
 import type { PrismaClient } from "../../../prisma/generated/education/client.ts";
 import { SchoolRepository } from "./school/school.repository.ts";
 import { EnrolmentRepository } from "./enrolment/enrolment.repository.ts";
@@ -15,12 +15,17 @@ export interface EducationContext extends RequestContext {
   loaders: ReturnType<typeof createLoaders>;
 }
 
-function createRepositories(prisma: PrismaClient) {
+/**
+ * Every table of this subgraph is district-bound (schools, enrolments, reopenings, health checks
+ * all carry `district_code`), so every repository is built on the request's row scope and filters
+ * by it in SQL.
+ */
+function createRepositories(prisma: PrismaClient, scope: RowScope) {
   return {
-    school: new SchoolRepository(prisma),
-    enrolment: new EnrolmentRepository(prisma),
-    schoolReopening: new SchoolReopeningRepository(prisma),
-    schoolHealthCheck: new SchoolHealthCheckRepository(prisma),
+    school: new SchoolRepository(prisma, scope),
+    enrolment: new EnrolmentRepository(prisma, scope),
+    schoolReopening: new SchoolReopeningRepository(prisma, scope),
+    schoolHealthCheck: new SchoolHealthCheckRepository(prisma, scope),
   };
 }
 
@@ -33,8 +38,12 @@ function createLoaders(repositories: ReturnType<typeof createRepositories>) {
   };
 }
 
-/** Builds the context of one request; loaders are new for every request, so nothing leaks between callers. */
+/**
+ * Builds the context of one request. Repositories carry the principal's row scope and loaders are
+ * new for every request, so neither rows nor cached results leak between callers.
+ */
 export function createEducationContext(prisma: PrismaClient, base: RequestContext): EducationContext {
-  const repositories = createRepositories(prisma);
+  const scope = rowScopeOf(base.principal);
+  const repositories = createRepositories(prisma, scope);
   return { ...base, repositories, loaders: createLoaders(repositories) };
 }

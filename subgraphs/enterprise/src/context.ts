@@ -1,4 +1,4 @@
-import type { RequestContext } from "@citygraph/core";
+import { rowScopeOf, type RequestContext, type RowScope } from "@citygraph/core";
 import type { PrismaClient } from "../../../prisma/generated/enterprise/client.ts";
 import { EnterpriseRepository } from "./enterprise/enterprise.repository.ts";
 import { EmploymentRepository } from "./employment/employment.repository.ts";
@@ -13,11 +13,12 @@ export interface EnterpriseContext extends RequestContext {
   loaders: ReturnType<typeof createLoaders>;
 }
 
-function createRepositories(prisma: PrismaClient) {
+/** Every table here is district-bound: each repository filters by the request's row scope in SQL. */
+function createRepositories(prisma: PrismaClient, scope: RowScope) {
   return {
-    enterprise: new EnterpriseRepository(prisma),
-    employment: new EmploymentRepository(prisma),
-    application: new ApplicationRepository(prisma),
+    enterprise: new EnterpriseRepository(prisma, scope),
+    employment: new EmploymentRepository(prisma, scope),
+    application: new ApplicationRepository(prisma, scope),
   };
 }
 
@@ -29,8 +30,12 @@ function createLoaders(repositories: ReturnType<typeof createRepositories>) {
   };
 }
 
-/** Builds the context of one request; loaders are new for every request, so nothing leaks between callers. */
+/**
+ * Builds the context of one request; repositories carry the caller's row scope and loaders are new
+ * for every request, so neither rows nor cached results leak between callers.
+ */
 export function createEnterpriseContext(prisma: PrismaClient, base: RequestContext): EnterpriseContext {
-  const repositories = createRepositories(prisma);
+  const scope = rowScopeOf(base.principal);
+  const repositories = createRepositories(prisma, scope);
   return { ...base, repositories, loaders: createLoaders(repositories) };
 }

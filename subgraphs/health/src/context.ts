@@ -1,4 +1,4 @@
-import type { RequestContext } from "@citygraph/core";
+import { rowScopeOf, type RequestContext, type RowScope } from "@citygraph/core";
 import type { PrismaClient } from "../../../prisma/generated/health/client.ts";
 import { FeverClinicRepository } from "./fever-clinic/fever-clinic.repository.ts";
 import { FeverClinicVisitRepository } from "./fever-clinic-visit/fever-clinic-visit.repository.ts";
@@ -18,14 +18,15 @@ export interface HealthContext extends RequestContext {
   loaders: ReturnType<typeof createLoaders>;
 }
 
-function createRepositories(prisma: PrismaClient) {
+/** Every table of this subgraph is district-bound: each repository reads within the request's row scope. */
+function createRepositories(prisma: PrismaClient, scope: RowScope) {
   return {
-    feverClinic: new FeverClinicRepository(prisma),
-    feverClinicVisit: new FeverClinicVisitRepository(prisma),
-    healthDeclaration: new HealthDeclarationRepository(prisma),
-    healthCode: new HealthCodeRepository(prisma),
-    communityRiskTier: new CommunityRiskTierRepository(prisma),
-    caseCount: new CaseCountRepository(prisma),
+    feverClinic: new FeverClinicRepository(prisma, scope),
+    feverClinicVisit: new FeverClinicVisitRepository(prisma, scope),
+    healthDeclaration: new HealthDeclarationRepository(prisma, scope),
+    healthCode: new HealthCodeRepository(prisma, scope),
+    communityRiskTier: new CommunityRiskTierRepository(prisma, scope),
+    caseCount: new CaseCountRepository(prisma, scope),
   };
 }
 
@@ -39,8 +40,12 @@ function createLoaders(repositories: ReturnType<typeof createRepositories>) {
   };
 }
 
-/** Builds the context of one request; loaders are new for every request, so nothing leaks between callers. */
+/**
+ * Builds the context of one request; repositories carry the principal's row scope and loaders are
+ * new for every request on top of them, so nothing leaks between callers or scopes.
+ */
 export function createHealthContext(prisma: PrismaClient, base: RequestContext): HealthContext {
-  const repositories = createRepositories(prisma);
+  const scope = rowScopeOf(base.principal);
+  const repositories = createRepositories(prisma, scope);
   return { ...base, repositories, loaders: createLoaders(repositories) };
 }

@@ -1,4 +1,4 @@
-import type { RequestContext } from "@citygraph/core";
+import { rowScopeOf, type RequestContext, type RowScope } from "@citygraph/core";
 import type { PrismaClient } from "../../../prisma/generated/registry/client.ts";
 import { PersonRepository } from "./person/person.repository.ts";
 import { DistrictRepository } from "./district/district.repository.ts";
@@ -13,11 +13,13 @@ export interface RegistryContext extends RequestContext {
   loaders: ReturnType<typeof createLoaders>;
 }
 
-function createRepositories(prisma: PrismaClient) {
+/** Persons and communities are district-bound: their repositories filter by the row scope. */
+function createRepositories(prisma: PrismaClient, scope: RowScope) {
   return {
-    person: new PersonRepository(prisma),
+    person: new PersonRepository(prisma, scope),
+    // Districts are the public reference list the scope itself is made of: not scoped.
     district: new DistrictRepository(prisma),
-    community: new CommunityRepository(prisma),
+    community: new CommunityRepository(prisma, scope),
   };
 }
 
@@ -31,6 +33,6 @@ function createLoaders(repositories: ReturnType<typeof createRepositories>) {
 
 /** Builds the context of one request; loaders are new for every request, so nothing leaks between callers. */
 export function createRegistryContext(prisma: PrismaClient, base: RequestContext): RegistryContext {
-  const repositories = createRepositories(prisma);
+  const repositories = createRepositories(prisma, rowScopeOf(base.principal));
   return { ...base, repositories, loaders: createLoaders(repositories) };
 }

@@ -26,11 +26,18 @@ export interface EducationHarness {
   app: SubgraphApp;
   /** Direct SQL on the test database, for expectations computed independently of the API. */
   pool: pg.Pool;
-  query<T>(query: string, variables?: Record<string, unknown>): Promise<Response<T>>;
+  /** The subgraph's GraphQL endpoint, for requests the helpers do not make (no token at all). */
+  url: string;
+  /**
+   * Runs a query. `headers` replace the default credentials (a gateway token for a principal with
+   * every scope and no row scope), e.g. `gatewayHeaders("education", ALL_SCOPES, ["410105"])`.
+   */
+  query<T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<Response<T>>;
   /** Runs a query and returns how many SQL statements it cost. */
   counted<T>(
     query: string,
     variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
   ): Promise<{ response: Response<T>; statements: number }>;
   stop(): Promise<void>;
 }
@@ -56,10 +63,14 @@ export async function startEducation(): Promise<EducationHarness> {
       poolSize: 4,
     });
     const { url } = await app.listen(0);
-    const query = async <T>(query: string, variables?: Record<string, unknown>): Promise<Response<T>> => {
+    const query = async <T>(
+      query: string,
+      variables?: Record<string, unknown>,
+      headers?: Record<string, string>,
+    ): Promise<Response<T>> => {
       const response = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json", ...(await gatewayHeaders("education")) },
+        headers: { "content-type": "application/json", ...(headers ?? (await gatewayHeaders("education"))) },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as Response<T>;
@@ -67,10 +78,11 @@ export async function startEducation(): Promise<EducationHarness> {
     return {
       app,
       pool,
+      url,
       query,
-      counted: async <T>(text: string, variables?: Record<string, unknown>) => {
+      counted: async <T>(text: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => {
         const before = app.stats.statements;
-        const response = await query<T>(text, variables);
+        const response = await query<T>(text, variables, headers);
         return { response, statements: app.stats.statements - before };
       },
       stop: async () => {

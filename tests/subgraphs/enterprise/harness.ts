@@ -21,9 +21,21 @@ export interface EnterpriseHarness {
   /** Direct SQL on the test database, for expectations computed independently of the API. */
   pool: pg.Pool;
   seed: SeedReport;
-  query<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<Response<T>>;
+  /** The subgraph's GraphQL endpoint. */
+  url: string;
+  /** The test database, for repositories built outside the subgraph. */
+  databaseUrl: string;
+  /**
+   * Runs a query as the gateway would send it: with a full-scope gateway token, or with `headers`
+   * in its place (e.g. `gatewayHeaders("enterprise", ALL_SCOPES, ["410105"])`, or `{}` for none).
+   */
+  query<T = unknown>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<Response<T>>;
   /** Runs a query and returns how many SQL statements it cost. */
-  counted<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<{ response: Response<T>; statements: number }>;
+  counted<T = unknown>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ response: Response<T>; statements: number }>;
   stop(): Promise<void>;
 }
 
@@ -47,10 +59,10 @@ export async function startEnterprise(): Promise<EnterpriseHarness> {
     const app = await enterpriseSubgraph.create({
       gatewayPublicKey: (await testSecurity()).gatewayKeys.publicJwk, databaseUrl: database.url, log: createLogger({ test: true }, "error"), poolSize: 4 });
     const { url } = await app.listen(0);
-    const query = async <T>(text: string, variables?: Record<string, unknown>): Promise<Response<T>> => {
+    const query = async <T>(text: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<Response<T>> => {
       const response = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json", ...(await gatewayHeaders("enterprise")) },
+        headers: { "content-type": "application/json", ...(headers ?? (await gatewayHeaders("enterprise"))) },
         body: JSON.stringify({ query: text, variables }),
       });
       return (await response.json()) as Response<T>;
@@ -59,10 +71,12 @@ export async function startEnterprise(): Promise<EnterpriseHarness> {
       app,
       pool,
       seed,
+      url,
+      databaseUrl: database.url,
       query,
-      counted: async <T>(text: string, variables?: Record<string, unknown>) => {
+      counted: async <T>(text: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => {
         const before = app.stats.statements;
-        const response = await query<T>(text, variables);
+        const response = await query<T>(text, variables, headers);
         return { response, statements: app.stats.statements - before };
       },
       stop: async () => {

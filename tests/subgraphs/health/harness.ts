@@ -20,11 +20,22 @@ export interface HealthHarness {
   app: SubgraphApp;
   /** Direct SQL on the test database, for expectations computed independently of the API. */
   pool: pg.Pool;
-  query<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<Response<T>>;
+  /** The subgraph's GraphQL endpoint, for requests that must control every header. */
+  url: string;
+  /**
+   * Runs a query; `headers` replace the default ones (a full-scope gateway token for a principal
+   * without row scope), e.g. `gatewayHeaders("health", ALL_SCOPES, ["410105"])`.
+   */
+  query<T = unknown>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<Response<T>>;
   /** Runs a query and returns how many SQL statements it cost. */
   counted<T = unknown>(
     query: string,
     variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
   ): Promise<{ response: Response<T>; statements: number }>;
   stop(): Promise<void>;
 }
@@ -53,10 +64,14 @@ export async function startHealth(): Promise<HealthHarness> {
       poolSize: 4,
     });
     const { url } = await app.listen(0);
-    const query = async <T>(text: string, variables?: Record<string, unknown>): Promise<Response<T>> => {
+    const query = async <T>(
+      text: string,
+      variables?: Record<string, unknown>,
+      headers?: Record<string, string>,
+    ): Promise<Response<T>> => {
       const response = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json", ...(await gatewayHeaders("health")) },
+        headers: { "content-type": "application/json", ...(headers ?? (await gatewayHeaders("health"))) },
         body: JSON.stringify({ query: text, variables }),
       });
       return (await response.json()) as Response<T>;
@@ -64,10 +79,15 @@ export async function startHealth(): Promise<HealthHarness> {
     return {
       app,
       pool,
+      url,
       query,
-      counted: async <T>(text: string, variables?: Record<string, unknown>) => {
+      counted: async <T>(
+        text: string,
+        variables?: Record<string, unknown>,
+        headers?: Record<string, string>,
+      ) => {
         const before = app.stats.statements;
-        const response = await query<T>(text, variables);
+        const response = await query<T>(text, variables, headers);
         return { response, statements: app.stats.statements - before };
       },
       stop: async () => {

@@ -1,4 +1,4 @@
-import type { CursorKey } from "@citygraph/core";
+import { districtWhere, scopeParam, type CursorKey, type RowScope } from "@citygraph/core";
 import { Prisma, type PrismaClient } from "../../../../prisma/generated/education/client.ts";
 
 /** Columns every Enrolment query reads. */
@@ -28,13 +28,20 @@ export interface RosterFilter {
   grade?: number;
 }
 
-/** Enrolment reads. A roster is ordered by (grade, class number, id). */
+/**
+ * Enrolment reads, limited to the request's row scope in SQL (by the school's district, which every
+ * enrolment row carries). A roster is ordered by (grade, class number, id).
+ */
 export class EnrolmentRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly scope: RowScope,
+  ) {}
 
+  /** Enrolments of these persons; a pupil enrolled out of scope is absent, like a non-pupil. */
   findByPersonIds(personIds: readonly string[]): Promise<EnrolmentRow[]> {
     return this.prisma.enrolment.findMany({
-      where: { personId: { in: [...personIds] } },
+      where: { personId: { in: [...personIds] }, districtCode: districtWhere(this.scope) },
       select: ENROLMENT_SELECT,
     });
   }
@@ -50,6 +57,7 @@ export class EnrolmentRepository {
     limit: number,
     after?: CursorKey,
   ): Promise<EnrolmentRow[]> {
+    const scope = scopeParam(this.scope);
     const grade = filter.grade === undefined ? Prisma.empty : Prisma.sql`AND e.grade = ${filter.grade}`;
     const position = after
       ? Prisma.sql`AND (e.grade, e.class_number, e.id) > (${Number(after[0])}::int, ${Number(after[1])}::int, ${Number(after[2])}::int)`
@@ -61,6 +69,7 @@ export class EnrolmentRepository {
       CROSS JOIN LATERAL (
         SELECT * FROM education.enrolment e
         WHERE e.school_id = s.id ${grade} ${position}
+          AND (${scope}::text[] IS NULL OR e.district_code = ANY(${scope}::text[]))
         ORDER BY e.grade, e.class_number, e.id
         LIMIT ${limit + 1}
       ) e

@@ -1,3 +1,4 @@
+import { districtWhere, type RowScope } from "@citygraph/core";
 import type { PrismaClient } from "../../../../prisma/generated/education/client.ts";
 
 /** Columns every SchoolHealthCheck query reads. */
@@ -30,14 +31,24 @@ export interface ReportWindow {
   to: Date;
 }
 
-/** SchoolHealthCheck reads. Windows are bounded, so lists are not paginated. */
+/**
+ * SchoolHealthCheck reads, limited to the request's row scope in SQL. Windows are bounded, so lists
+ * are not paginated.
+ */
 export class SchoolHealthCheckRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly scope: RowScope,
+  ) {}
 
   /** The reports of several schools in one window, each school's newest first, in one statement. */
   listBySchools(schoolIds: readonly number[], window: ReportWindow): Promise<SchoolHealthCheckRow[]> {
     return this.prisma.schoolHealthCheck.findMany({
-      where: { schoolId: { in: [...schoolIds] }, date: { gte: window.from, lt: window.to } },
+      where: {
+        schoolId: { in: [...schoolIds] },
+        districtCode: districtWhere(this.scope),
+        date: { gte: window.from, lt: window.to },
+      },
       select: SCHOOL_HEALTH_CHECK_SELECT,
       orderBy: [{ schoolId: "asc" }, { date: "desc" }],
     });

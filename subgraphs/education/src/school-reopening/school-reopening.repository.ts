@@ -1,4 +1,4 @@
-import type { CursorKey } from "@citygraph/core";
+import { districtWhere, type CursorKey, type RowScope } from "@citygraph/core";
 import type { PrismaClient } from "../../../../prisma/generated/education/client.ts";
 import type { ReopeningStatus } from "./school-reopening.type.ts";
 
@@ -26,13 +26,19 @@ export interface SchoolReopeningRow {
   updatedAt: Date;
 }
 
-/** SchoolReopening reads: one row per school. Pages are ordered by school id. */
+/**
+ * SchoolReopening reads: one row per school, limited to the request's row scope in SQL. Pages are
+ * ordered by school id.
+ */
 export class SchoolReopeningRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly scope: RowScope,
+  ) {}
 
   findBySchoolIds(schoolIds: readonly number[]): Promise<SchoolReopeningRow[]> {
     return this.prisma.schoolReopening.findMany({
-      where: { schoolId: { in: [...schoolIds] } },
+      where: { schoolId: { in: [...schoolIds] }, districtCode: districtWhere(this.scope) },
       select: SCHOOL_REOPENING_SELECT,
     }) as Promise<SchoolReopeningRow[]>;
   }
@@ -45,7 +51,7 @@ export class SchoolReopeningRepository {
   ): Promise<SchoolReopeningRow[]> {
     return this.prisma.schoolReopening.findMany({
       where: {
-        districtCode: filter.districtCode,
+        districtCode: districtWhere(this.scope, filter.districtCode),
         status: filter.status,
         schoolId: after ? { gt: Number(after[0]) } : undefined,
       },

@@ -1,4 +1,4 @@
-import type { CursorKey } from "@citygraph/core";
+import { districtWhere, type CursorKey, type RowScope } from "@citygraph/core";
 import type { PrismaClient } from "../../../../prisma/generated/education/client.ts";
 import type { SchoolStage } from "./school.type.ts";
 
@@ -22,14 +22,19 @@ export interface SchoolRow {
   capacity: number;
 }
 
-/** School reads. Pages are ordered by id. */
+/** School reads, limited to the request's row scope in SQL. Pages are ordered by id. */
 export class SchoolRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly scope: RowScope,
+  ) {}
 
+  /** Schools by id; ids out of scope are absent, as unknown ids are. */
   findByIds(ids: readonly number[]): Promise<SchoolRow[]> {
-    return this.prisma.school.findMany({ where: { id: { in: [...ids] } }, select: SCHOOL_SELECT }) as Promise<
-      SchoolRow[]
-    >;
+    return this.prisma.school.findMany({
+      where: { id: { in: [...ids] }, districtCode: districtWhere(this.scope) },
+      select: SCHOOL_SELECT,
+    }) as Promise<SchoolRow[]>;
   }
 
   /** One page of schools, filtered by district and/or stage: `limit + 1` rows. */
@@ -40,7 +45,7 @@ export class SchoolRepository {
   ): Promise<SchoolRow[]> {
     return this.prisma.school.findMany({
       where: {
-        districtCode: filter.districtCode,
+        districtCode: districtWhere(this.scope, filter.districtCode),
         stage: filter.stage,
         id: after ? { gt: Number(after[0]) } : undefined,
       },

@@ -8,7 +8,8 @@ import type { EnterpriseContext } from "../context.ts";
 
 @Resolver(() => Employment)
 export class EmploymentResolver {
-  @Classified("INTERNAL")
+  // Which person holds this job is the employment record itself (like a visit's patient in health).
+  @Classified("PERSONAL", "EMPLOYMENT")
   @FieldResolver(() => Person, { nullable: true, description: "The employee, resolved by the registry." })
   person(@Root() employment: Employment): Person | null {
     return { id: employment.personId };
@@ -21,7 +22,8 @@ export class EmploymentResolver {
     return context.loaders.enterprise.byCreditCode.load(employment.enterpriseCreditCode);
   }
 
-  @Classified("INTERNAL")
+  // Where a person works, to the district: part of their employment record, like the employer.
+  @Classified("PERSONAL", "EMPLOYMENT")
   @FieldResolver(() => District, { nullable: true, description: "The employer's district." })
   district(@Root() employment: Employment): District | null {
     return { code: employment.districtCode };

@@ -1,4 +1,4 @@
-import type { CursorKey } from "@citygraph/core";
+import { districtWhere, type CursorKey, type RowScope } from "@citygraph/core";
 import type { PrismaClient } from "../../../../prisma/generated/enterprise/client.ts";
 import type { Industry } from "./enterprise.type.ts";
 
@@ -37,13 +37,19 @@ function toRow(row: SelectedEnterprise): EnterpriseRow {
   return { ...row, industry: row.industry as Industry, registeredCapital: row.registeredCapital.toNumber() };
 }
 
-/** Enterprise reads. Pages are ordered by credit code. */
+/**
+ * Enterprise reads. Pages are ordered by credit code. Every read is limited to the request's row
+ * scope in SQL: an enterprise outside it does not exist for the caller.
+ */
 export class EnterpriseRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly scope: RowScope,
+  ) {}
 
   async findByCreditCodes(creditCodes: readonly string[]): Promise<EnterpriseRow[]> {
     const rows = await this.prisma.enterprise.findMany({
-      where: { creditCode: { in: [...creditCodes] } },
+      where: { creditCode: { in: [...creditCodes] }, districtCode: districtWhere(this.scope) },
       select: ENTERPRISE_SELECT,
     });
     return rows.map(toRow);
@@ -53,7 +59,7 @@ export class EnterpriseRepository {
   async list(filter: { districtCode?: string; industry?: Industry }, limit: number, after?: CursorKey): Promise<EnterpriseRow[]> {
     const rows = await this.prisma.enterprise.findMany({
       where: {
-        districtCode: filter.districtCode,
+        districtCode: districtWhere(this.scope, filter.districtCode),
         industry: filter.industry,
         creditCode: after ? { gt: String(after[0]) } : undefined,
       },

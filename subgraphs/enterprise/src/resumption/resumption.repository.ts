@@ -1,4 +1,4 @@
-import type { CursorKey } from "@citygraph/core";
+import { districtWhere, scopeParam, type CursorKey, type RowScope } from "@citygraph/core";
 import { Prisma, type PrismaClient } from "../../../../prisma/generated/enterprise/client.ts";
 import type { ResumptionStatus } from "./resumption.type.ts";
 
@@ -53,13 +53,25 @@ function cursorParts(after: CursorKey): { submittedAt: Date; id: number } {
   return { submittedAt: new Date(String(after[0])), id: Number(after[1]) };
 }
 
-/** Work-resumption application reads. Lists are newest first: `submitted_at DESC, id DESC`. */
+/**
+ * Work-resumption application reads. Lists are newest first: `submitted_at DESC, id DESC`. Every
+ * read is limited to the request's row scope (the reviewing district) in SQL.
+ */
 export class ApplicationRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly scope: RowScope,
+  ) {}
+
+  /** `AND` the scope onto raw statements reading `resumption_application a`. */
+  private scopeFilter(): Prisma.Sql {
+    const scope = scopeParam(this.scope);
+    return Prisma.sql`AND (${scope}::text[] IS NULL OR a.district_code = ANY(${scope}::text[]))`;
+  }
 
   findByIds(ids: readonly number[]): Promise<ApplicationRow[]> {
     return this.prisma.workResumptionApplication.findMany({
-      where: { id: { in: [...ids] } },
+      where: { id: { in: [...ids] }, districtCode: districtWhere(this.scope) },
       select: APPLICATION_SELECT,
     }) as Promise<ApplicationRow[]>;
   }
@@ -69,7 +81,7 @@ export class ApplicationRepository {
     const cursor = after ? cursorParts(after) : undefined;
     return this.prisma.workResumptionApplication.findMany({
       where: {
-        districtCode: filter.districtCode,
+        districtCode: districtWhere(this.scope, filter.districtCode),
         status: filter.status,
         // `lte` bounds the index scan; the OR only settles ties on the cursor's instant.
         submittedAt: { gte: filter.from, lt: filter.to, lte: cursor?.submittedAt },
@@ -89,7 +101,7 @@ export class ApplicationRepository {
     return this.prisma.$queryRaw<ApplicationRow[]>`
       SELECT DISTINCT ON (a.enterprise_credit_code) ${APPLICATION_COLUMNS}
       FROM enterprise.resumption_application a
-      WHERE a.enterprise_credit_code = ANY(${[...creditCodes]}::varchar[])
+      WHERE a.enterprise_credit_code = ANY(${[...creditCodes]}::varchar[]) ${this.scopeFilter()}
       ORDER BY a.enterprise_credit_code DESC, a.submitted_at DESC, a.id DESC`;
   }
 
@@ -104,7 +116,7 @@ export class ApplicationRepository {
       CROSS JOIN LATERAL (
         SELECT ${APPLICATION_COLUMNS}
         FROM enterprise.resumption_application a
-        WHERE a.enterprise_credit_code = parent.credit_code ${afterCursor}
+        WHERE a.enterprise_credit_code = parent.credit_code ${afterCursor} ${this.scopeFilter()}
         ORDER BY a.submitted_at DESC, a.id DESC
         LIMIT ${limit + 1}
       ) page

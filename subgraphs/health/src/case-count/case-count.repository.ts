@@ -1,3 +1,4 @@
+import { districtWhere, type RowScope } from "@citygraph/core";
 import type { PrismaClient } from "../../../../prisma/generated/health/client.ts";
 
 /** Columns every CaseCount query reads. */
@@ -9,14 +10,23 @@ export const CASE_COUNT_SELECT = {
   recovered: true,
 } as const;
 
-/** Daily case-count reads. Windows are bounded by the resolver, so lists are not paginated. */
+/**
+ * Daily case-count reads. Windows are bounded by the resolver, so lists are not paginated. Each row
+ * is one district's count: limited to the row scope like every district-bound table.
+ */
 export class CaseCountRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly scope: RowScope,
+  ) {}
 
   /** Counts of days in [from, to), optionally of one district, by day then district code. */
   list(filter: { districtCode?: string; from: Date; to: Date }) {
     return this.prisma.caseCount.findMany({
-      where: { districtCode: filter.districtCode, date: { gte: filter.from, lt: filter.to } },
+      where: {
+        districtCode: districtWhere(this.scope, filter.districtCode),
+        date: { gte: filter.from, lt: filter.to },
+      },
       select: CASE_COUNT_SELECT,
       orderBy: [{ date: "asc" }, { districtCode: "asc" }],
     });

@@ -10,7 +10,7 @@ export const MAX_CASE_COUNT_DAYS = 366;
 
 @Resolver(() => CaseCount)
 export class CaseCountResolver {
-  @Classified("PUBLIC")
+  @Classified("INTERNAL")
   @Query(() => [CaseCount], {
     description: `Daily case counts per district for the days in [from, to), by day then district; at most ${MAX_CASE_COUNT_DAYS} days.`,
   })
@@ -29,7 +29,7 @@ export class CaseCountResolver {
     return context.repositories.caseCount.list({ districtCode: district ?? undefined, from, to });
   }
 
-  @Classified("PUBLIC")
+  @Classified("INTERNAL")
   @FieldResolver(() => District)
   district(@Root() count: CaseCount): District {
     return { code: count.districtCode };

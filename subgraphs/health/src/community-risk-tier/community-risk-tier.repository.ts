@@ -1,4 +1,4 @@
-import type { CursorKey } from "@citygraph/core";
+import { districtWhere, type CursorKey, type RowScope } from "@citygraph/core";
 import type { PrismaClient } from "../../../../prisma/generated/health/client.ts";
 import type { CommunityRiskLevel } from "./community-risk-tier.type.ts";
 
@@ -11,13 +11,19 @@ export const COMMUNITY_RISK_TIER_SELECT = {
   districtCode: true,
 } as const;
 
-/** Community risk-tier reads. Pages are ordered by community id. */
+/**
+ * Community risk-tier reads. Pages are ordered by community id. Tiers are district-bound (the
+ * community's district): lists and lookups are limited to the row scope.
+ */
 export class CommunityRiskTierRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly scope: RowScope,
+  ) {}
 
   findByCommunityIds(communityIds: readonly number[]) {
     return this.prisma.communityRiskTier.findMany({
-      where: { communityId: { in: [...communityIds] } },
+      where: { communityId: { in: [...communityIds] }, districtCode: districtWhere(this.scope) },
       select: COMMUNITY_RISK_TIER_SELECT,
     });
   }
@@ -26,7 +32,7 @@ export class CommunityRiskTierRepository {
   list(filter: { districtCode?: string; level?: CommunityRiskLevel }, limit: number, after?: CursorKey) {
     return this.prisma.communityRiskTier.findMany({
       where: {
-        districtCode: filter.districtCode,
+        districtCode: districtWhere(this.scope, filter.districtCode),
         level: filter.level,
         communityId: after ? { gt: Number(after[0]) } : undefined,
       },

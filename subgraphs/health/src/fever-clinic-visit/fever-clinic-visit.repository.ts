@@ -1,5 +1,6 @@
-import type { CursorKey } from "@citygraph/core";
+import type { CursorKey, RowScope } from "@citygraph/core";
 import { Prisma, type PrismaClient } from "../../../../prisma/generated/health/client.ts";
+import { inRowScope, singleDistrict } from "../row-scope.ts";
 
 /**
  * Columns every FeverClinicVisit query reads, as a SQL projection: visit lists are raw SQL because
@@ -33,9 +34,15 @@ export function visitKey(visit: FeverClinicVisitRow): CursorKey {
   return [visit.visitedAt.toISOString(), visit.id];
 }
 
-/** Fever-clinic visit reads, newest first (`visited_at DESC, id DESC`). */
+/**
+ * Fever-clinic visit reads, newest first (`visited_at DESC, id DESC`). Visits are district-bound
+ * (the clinic's district): every read is limited to the request's row scope.
+ */
 export class FeverClinicVisitRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly scope: RowScope,
+  ) {}
 
   /** One page of visits, optionally at clinics of one district: `limit + 1` rows. */
   list(
@@ -43,15 +50,22 @@ export class FeverClinicVisitRepository {
     limit: number,
     after?: CursorKey,
   ): Promise<FeverClinicVisitRow[]> {
+    const district = singleDistrict(this.scope, filter.districtCode);
     return this.prisma.$queryRaw<FeverClinicVisitRow[]>`
       SELECT ${FEVER_CLINIC_VISIT_COLUMNS} FROM health.fever_clinic_visit
       WHERE TRUE
-        ${filter.districtCode ? Prisma.sql`AND district_code = ${filter.districtCode}` : Prisma.empty}
+        ${district ? Prisma.sql`AND district_code = ${district}` : Prisma.empty}
+        ${inRowScope(this.scope)}
         ${windowAndCursor(filter, after)}
       ORDER BY visited_at DESC, id DESC LIMIT ${limit + 1}`;
   }
 
-  /** Up to `limit + 1` visits of each person, newest first, in one statement. */
+  /**
+   * Up to `limit + 1` visits of each person, newest first, in one statement. The persons' rows are
+   * read through the person index first (a MATERIALIZED fence), then limited to the scope before
+   * they are ranked: left to itself, PostgreSQL ANDs a bitmap of the whole district with the
+   * persons' few rows.
+   */
   listByPersons(
     personIds: readonly string[],
     filter: VisitWindow,
@@ -59,10 +73,14 @@ export class FeverClinicVisitRepository {
     after?: CursorKey,
   ): Promise<FeverClinicVisitRow[]> {
     return this.prisma.$queryRaw<FeverClinicVisitRow[]>`
+      WITH of_persons AS MATERIALIZED (
+        SELECT * FROM health.fever_clinic_visit
+        WHERE person_id = ANY(${[...personIds]}) ${windowAndCursor(filter, after)}
+      )
       SELECT ${FEVER_CLINIC_VISIT_COLUMNS} FROM (
         SELECT v.*, row_number() OVER (PARTITION BY person_id ORDER BY visited_at DESC, id DESC) AS n
-        FROM health.fever_clinic_visit v
-        WHERE person_id = ANY(${[...personIds]}) ${windowAndCursor(filter, after)}
+        FROM of_persons v
+        WHERE TRUE ${inRowScope(this.scope, Prisma.raw("v.district_code"))}
       ) ranked WHERE n <= ${limit + 1} ORDER BY person_id, visited_at DESC, id DESC`;
   }
 }

@@ -1,3 +1,4 @@
+import { districtWhere, type RowScope } from "@citygraph/core";
 import type { PrismaClient } from "../../../../prisma/generated/health/client.ts";
 
 /** Columns every FeverClinic query reads. */
@@ -9,17 +10,27 @@ export const FEVER_CLINIC_SELECT = {
   districtCode: true,
 } as const;
 
-/** Fever-clinic reads. About sixty clinics: lists are never paginated. */
+/**
+ * Fever-clinic reads. About sixty clinics: lists are never paginated. A fixed reference list, but
+ * each clinic sits in one district, so lists and lookups are limited to the row scope like every
+ * other district-bound table.
+ */
 export class FeverClinicRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly scope: RowScope,
+  ) {}
 
   findByIds(ids: readonly number[]) {
-    return this.prisma.feverClinic.findMany({ where: { id: { in: [...ids] } }, select: FEVER_CLINIC_SELECT });
+    return this.prisma.feverClinic.findMany({
+      where: { id: { in: [...ids] }, districtCode: districtWhere(this.scope) },
+      select: FEVER_CLINIC_SELECT,
+    });
   }
 
   list(filter: { districtCode?: string }) {
     return this.prisma.feverClinic.findMany({
-      where: { districtCode: filter.districtCode },
+      where: { districtCode: districtWhere(this.scope, filter.districtCode) },
       select: FEVER_CLINIC_SELECT,
       orderBy: { id: "asc" },
     });

@@ -1,5 +1,6 @@
-import type { CursorKey } from "@citygraph/core";
+import type { CursorKey, RowScope } from "@citygraph/core";
 import { Prisma, type PrismaClient } from "../../../../prisma/generated/health/client.ts";
+import { inRowScope, singleDistrict } from "../row-scope.ts";
 import { isoDate } from "../cursor.ts";
 
 /**
@@ -35,9 +36,15 @@ export function declarationKey(declaration: HealthDeclarationRow): CursorKey {
   return [isoDate(declaration.declaredOn), declaration.id];
 }
 
-/** Health-declaration reads, newest first (`declared_on DESC, id DESC`). */
+/**
+ * Health-declaration reads, newest first (`declared_on DESC, id DESC`). Declarations are
+ * district-bound (the declarant's registered district): every read is limited to the row scope.
+ */
 export class HealthDeclarationRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly scope: RowScope,
+  ) {}
 
   /** One page of declarations, optionally of residents of one district: `limit + 1` rows. */
   list(
@@ -45,15 +52,22 @@ export class HealthDeclarationRepository {
     limit: number,
     after?: CursorKey,
   ): Promise<HealthDeclarationRow[]> {
+    const district = singleDistrict(this.scope, filter.districtCode);
     return this.prisma.$queryRaw<HealthDeclarationRow[]>`
       SELECT ${HEALTH_DECLARATION_COLUMNS} FROM health.health_declaration
       WHERE TRUE
-        ${filter.districtCode ? Prisma.sql`AND district_code = ${filter.districtCode}` : Prisma.empty}
+        ${district ? Prisma.sql`AND district_code = ${district}` : Prisma.empty}
+        ${inRowScope(this.scope)}
         ${windowAndCursor(filter, after)}
       ORDER BY declared_on DESC, id DESC LIMIT ${limit + 1}`;
   }
 
-  /** Up to `limit + 1` declarations of each person, newest first, in one statement. */
+  /**
+   * Up to `limit + 1` declarations of each person, newest first, in one statement. The persons'
+   * rows are read through the person index first (a MATERIALIZED fence), then limited to the scope
+   * before they are ranked: left to itself, PostgreSQL ANDs a bitmap of the whole district (a
+   * sixth of the table for a large one) with the persons' few rows.
+   */
   listByPersons(
     personIds: readonly string[],
     filter: DeclarationWindow,
@@ -61,10 +75,14 @@ export class HealthDeclarationRepository {
     after?: CursorKey,
   ): Promise<HealthDeclarationRow[]> {
     return this.prisma.$queryRaw<HealthDeclarationRow[]>`
+      WITH of_persons AS MATERIALIZED (
+        SELECT * FROM health.health_declaration
+        WHERE person_id = ANY(${[...personIds]}) ${windowAndCursor(filter, after)}
+      )
       SELECT ${HEALTH_DECLARATION_COLUMNS} FROM (
         SELECT d.*, row_number() OVER (PARTITION BY person_id ORDER BY declared_on DESC, id DESC) AS n
-        FROM health.health_declaration d
-        WHERE person_id = ANY(${[...personIds]}) ${windowAndCursor(filter, after)}
+        FROM of_persons d
+        WHERE TRUE ${inRowScope(this.scope, Prisma.raw("d.district_code"))}
       ) ranked WHERE n <= ${limit + 1} ORDER BY person_id, declared_on DESC, id DESC`;
   }
 }

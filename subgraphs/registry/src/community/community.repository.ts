@@ -1,21 +1,27 @@
-import type { CursorKey } from "@citygraph/core";
+import { districtWhere, scopeParam, type CursorKey, type RowScope } from "@citygraph/core";
 import type { PrismaClient } from "../../../../prisma/generated/registry/client.ts";
 
 /** Columns every Community query reads. */
 export const COMMUNITY_SELECT = { id: true, name: true, subdistrict: true, households: true, districtCode: true } as const;
 
-/** Community reads. Pages are ordered by id. */
+/** Community reads, limited to the request's row scope. Pages are ordered by id. */
 export class CommunityRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly scope: RowScope,
+  ) {}
 
   findByIds(ids: readonly number[]) {
-    return this.prisma.community.findMany({ where: { id: { in: [...ids] } }, select: COMMUNITY_SELECT });
+    return this.prisma.community.findMany({
+      where: { id: { in: [...ids] }, districtCode: districtWhere(this.scope) },
+      select: COMMUNITY_SELECT,
+    });
   }
 
   /** One page of communities, optionally in one district: `limit + 1` rows. */
   list(filter: { districtCode?: string }, limit: number, after?: CursorKey) {
     return this.prisma.community.findMany({
-      where: { districtCode: filter.districtCode, id: after ? { gt: Number(after[0]) } : undefined },
+      where: { districtCode: districtWhere(this.scope, filter.districtCode), id: after ? { gt: Number(after[0]) } : undefined },
       select: COMMUNITY_SELECT,
       orderBy: { id: "asc" },
       take: limit + 1,
@@ -29,6 +35,7 @@ export class CommunityRepository {
         SELECT c.*, row_number() OVER (PARTITION BY district_code ORDER BY id) AS n
         FROM registry.community c
         WHERE district_code = ANY(${[...codes]}) AND id > ${after ? Number(after[0]) : 0}
+          AND (${scopeParam(this.scope)}::text[] IS NULL OR district_code = ANY(${scopeParam(this.scope)}::text[]))
       ) ranked WHERE n <= ${limit + 1} ORDER BY district_code, id`;
   }
 }

@@ -1,4 +1,4 @@
-import type { CursorKey } from "@citygraph/core";
+import { districtWhere, scopeParam, type CursorKey, type RowScope } from "@citygraph/core";
 import type { PrismaClient } from "../../../../prisma/generated/registry/client.ts";
 import type { Gender } from "./person.type.ts";
 
@@ -36,17 +36,26 @@ function toRow(person: SelectedPerson): PersonRow {
   return { ...person, gender: person.gender as Gender, birthDate: person.birthDate.toISOString().slice(0, 10) };
 }
 
-/** Person reads. Pages are ordered by pseudonymous id. */
+/** Person reads, limited to the request's row scope. Pages are ordered by pseudonymous id. */
 export class PersonRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly scope: RowScope,
+  ) {}
 
   async findByIds(ids: readonly string[]): Promise<PersonRow[]> {
-    const rows = await this.prisma.person.findMany({ where: { id: { in: [...ids] } }, select: PERSON_SELECT });
+    const rows = await this.prisma.person.findMany({
+      where: { id: { in: [...ids] }, districtCode: districtWhere(this.scope) },
+      select: PERSON_SELECT,
+    });
     return rows.map(toRow);
   }
 
   async findByIdNumber(idNumber: string): Promise<PersonRow | null> {
-    const row = await this.prisma.person.findUnique({ where: { idNumber }, select: PERSON_SELECT });
+    const row = await this.prisma.person.findFirst({
+      where: { idNumber, districtCode: districtWhere(this.scope) },
+      select: PERSON_SELECT,
+    });
     return row ? toRow(row) : null;
   }
 
@@ -54,7 +63,7 @@ export class PersonRepository {
   async list(filter: { districtCode?: string; communityId?: number }, limit: number, after?: CursorKey): Promise<PersonRow[]> {
     const rows = await this.prisma.person.findMany({
       where: {
-        districtCode: filter.districtCode,
+        districtCode: districtWhere(this.scope, filter.districtCode),
         communityId: filter.communityId,
         id: after ? { gt: String(after[0]) } : undefined,
       },
@@ -74,6 +83,7 @@ export class PersonRepository {
         SELECT p.*, row_number() OVER (PARTITION BY community_id ORDER BY id) AS n
         FROM registry.person p
         WHERE community_id = ANY(${[...communityIds]}) AND id > ${after ? String(after[0]) : ""}
+          AND (${scopeParam(this.scope)}::text[] IS NULL OR district_code = ANY(${scopeParam(this.scope)}::text[]))
       ) ranked WHERE n <= ${limit + 1} ORDER BY community_id, id`;
   }
 }
