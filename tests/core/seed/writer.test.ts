@@ -28,9 +28,10 @@ describe("the seed writer", () => {
   before(async () => {
     db = await createTestDatabase();
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
-    for (const schema of ["whole", "resumed"]) {
+    for (const schema of ["whole", "resumed", "deferred"]) {
       await pool.query(`CREATE SCHEMA ${schema}`);
       await pool.query(`CREATE TABLE ${schema}.reading (id int PRIMARY KEY, label text, value int, taken_at timestamptz)`);
+      await pool.query(`CREATE INDEX reading_value_idx ON ${schema}.reading (value, id)`);
     }
   });
 
@@ -76,5 +77,29 @@ describe("the seed writer", () => {
     await assert.rejects(runSeed(pool, plan("whole"), { scale: 3 }), /seeded at scale 2.*--reset/s);
     const report = await runSeed(pool, plan("whole"), { scale: 3, reset: true });
     assert.equal(report.rowsWritten, 3_000);
+  });
+
+  async function indexes(schema: string): Promise<string[]> {
+    const { rows } = await pool.query("SELECT indexname FROM pg_indexes WHERE schemaname = $1 ORDER BY 1", [schema]);
+    return rows.map((r) => r.indexname);
+  }
+
+  it("loads large tables without their secondary indexes and rebuilds them, even after an interruption", async () => {
+    let batches = 0;
+    await assert.rejects(
+      runSeed(pool, plan("deferred"), {
+        scale: 2,
+        batchSize: 300,
+        deferIndexesFrom: 1_000,
+        onProgress: () => {
+          if (++batches === 2) throw new Error("simulated crash");
+        },
+      }),
+      /simulated crash/,
+    );
+    assert.deepEqual(await indexes("deferred"), ["reading_pkey"], "dropped while loading");
+    await runSeed(pool, plan("deferred"), { scale: 2, batchSize: 300, deferIndexesFrom: 1_000 });
+    assert.deepEqual(await indexes("deferred"), ["reading_pkey", "reading_value_idx"]);
+    assert.equal(await digest("deferred"), await digest("resumed"));
   });
 });

@@ -19,7 +19,7 @@ export async function seedCommand(args: { scale: number; reset: boolean }): Prom
       onProgress: (p) => {
         done.set(p.table, p.done);
         written = [...done.values()].reduce((a, b) => a + b, 0);
-        bar.update(written, p.table);
+        bar.update(written, p.phase === "indexes" ? `${p.table}: building indexes` : p.table);
       },
     });
     bar.finish(written);

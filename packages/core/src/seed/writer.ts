@@ -29,9 +29,11 @@ export interface SeedPlan {
   tables(scale: number): SeedTable[];
 }
 
-/** Reported after every batch. */
+/** Reported after every batch, and when a table's deferred indexes are being rebuilt. */
 export interface SeedProgress {
   table: string;
+  /** "rows" while copying; "indexes" while rebuilding the indexes deferred for a large load. */
+  phase: "rows" | "indexes";
   done: number;
   total: number;
   /** Rows written by this run so far (all tables), and the time it took, ms. */
@@ -46,6 +48,12 @@ export interface RunSeedOptions {
   batchSize?: number;
   /** Truncate the plan's tables and progress first. Default false. */
   reset?: boolean;
+  /**
+   * Tables of at least this many rows, loaded from their first row, are copied without their
+   * secondary indexes and foreign keys, which are rebuilt once at the end (several times faster
+   * than maintaining them row by row). Default 200 000.
+   */
+  deferIndexesFrom?: number;
   onProgress?: (progress: SeedProgress) => void;
 }
 
@@ -64,7 +72,8 @@ const PROGRESS_DDL = `
     scale integer NOT NULL,
     next_index bigint NOT NULL,
     total bigint NOT NULL
-  )`;
+  );
+  ALTER TABLE citygraph_seed.progress ADD COLUMN IF NOT EXISTS deferred_ddl text[]`;
 
 /**
  * Streams a plan into PostgreSQL with COPY, batch by batch. Each batch and its progress record
@@ -86,11 +95,17 @@ export async function runSeed(pool: pg.Pool, plan: SeedPlan, options: RunSeedOpt
     await client.query("COMMIT");
     if (options.reset) {
       await client.query(`TRUNCATE ${tables.map((t) => t.table).join(", ")} CASCADE`);
+      // An interrupted large load left indexes dropped: put them back before forgetting it.
+      const { rows: pending } = await client.query<{ table_name: string; deferred_ddl: string[] }>(
+        "SELECT table_name, deferred_ddl FROM citygraph_seed.progress WHERE table_name = ANY($1) AND deferred_ddl IS NOT NULL",
+        [tables.map((t) => t.table)],
+      );
+      for (const row of pending) await rebuildIndexes(client, row.table_name, row.deferred_ddl);
       await client.query("DELETE FROM citygraph_seed.progress WHERE table_name = ANY($1)", [tables.map((t) => t.table)]);
     }
     for (const table of tables) {
-      const { rows } = await client.query<{ scale: number; next_index: string }>(
-        "SELECT scale, next_index FROM citygraph_seed.progress WHERE table_name = $1",
+      const { rows } = await client.query<{ scale: number; next_index: string; deferred_ddl: string[] | null }>(
+        "SELECT scale, next_index, deferred_ddl FROM citygraph_seed.progress WHERE table_name = $1",
         [table.table],
       );
       const previous = rows[0];
@@ -109,9 +124,13 @@ export async function runSeed(pool: pg.Pool, plan: SeedPlan, options: RunSeedOpt
         }
       }
       let next = previous ? Number(previous.next_index) : 0;
-      if (next >= table.count) {
+      let deferred = previous?.deferred_ddl ?? null;
+      if (next >= table.count && !deferred?.length) {
         skipped.push(table.table);
         continue;
+      }
+      if (!previous && table.count >= (options.deferIndexesFrom ?? 200_000)) {
+        deferred = await deferIndexes(client, table.table, options.scale, table.count);
       }
       table.prepare?.(next);
       while (next < table.count) {
@@ -131,7 +150,18 @@ export async function runSeed(pool: pg.Pool, plan: SeedPlan, options: RunSeedOpt
         }
         written += end - next;
         next = end;
-        options.onProgress?.({ table: table.table, done: next, total: table.count, written, elapsedMs: Date.now() - started });
+        options.onProgress?.({
+          table: table.table,
+          phase: "rows",
+          done: next,
+          total: table.count,
+          written,
+          elapsedMs: Date.now() - started,
+        });
+      }
+      if (deferred?.length) {
+        options.onProgress?.({ table: table.table, phase: "indexes", done: next, total: table.count, written, elapsedMs: Date.now() - started });
+        await rebuildIndexes(client, table.table, deferred);
       }
       await client.query(`ANALYZE ${table.table}`);
     }
@@ -139,6 +169,58 @@ export async function runSeed(pool: pg.Pool, plan: SeedPlan, options: RunSeedOpt
     client.release();
   }
   return { rowsWritten: written, elapsedMs: Date.now() - started, skipped };
+}
+
+/**
+ * Drops a table's secondary indexes and foreign keys before a large load, recording the DDL that
+ * recreates them in the progress row (in the same transaction), so an interrupted seed still
+ * rebuilds them when it resumes.
+ */
+async function deferIndexes(client: pg.PoolClient, table: string, scale: number, total: number): Promise<string[]> {
+  const [schema, name] = table.split(".") as [string, string];
+  await client.query("BEGIN");
+  try {
+    const { rows: indexes } = await client.query<{ indexname: string; indexdef: string }>(
+      `SELECT i.indexname, i.indexdef FROM pg_indexes i
+       WHERE i.schemaname = $1 AND i.tablename = $2
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = $1::regnamespace)`,
+      [schema, name],
+    );
+    const { rows: foreignKeys } = await client.query<{ conname: string; def: string }>(
+      `SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'`,
+      [table],
+    );
+    const ddl = [
+      ...indexes.map((i) => i.indexdef),
+      ...foreignKeys.map((f) => `ALTER TABLE ${table} ADD CONSTRAINT "${f.conname}" ${f.def}`),
+    ];
+    for (const f of foreignKeys) await client.query(`ALTER TABLE ${table} DROP CONSTRAINT "${f.conname}"`);
+    for (const i of indexes) await client.query(`DROP INDEX "${schema}"."${i.indexname}"`);
+    await client.query(
+      `INSERT INTO citygraph_seed.progress (table_name, scale, next_index, total, deferred_ddl) VALUES ($1, $2, 0, $3, $4)`,
+      [table, scale, total, ddl.length ? ddl : null],
+    );
+    await client.query("COMMIT");
+    return ddl;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Recreates deferred indexes and foreign keys in one transaction, then clears the record. */
+async function rebuildIndexes(client: pg.PoolClient, table: string, ddl: string[]): Promise<void> {
+  await client.query("BEGIN");
+  try {
+    // Index builds sort; give them memory for this transaction only.
+    await client.query("SET LOCAL maintenance_work_mem = '512MB'");
+    for (const statement of ddl) await client.query(statement);
+    await client.query("UPDATE citygraph_seed.progress SET deferred_ddl = NULL WHERE table_name = $1", [table]);
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
 }
 
 async function copyRows(client: pg.PoolClient, table: SeedTable, from: number, to: number): Promise<void> {
