@@ -5,12 +5,25 @@
  * into a throwaway database of its own and drops it when done.
  */
 import { spawn } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { createDatabase, createLogger, dropDatabase, type SubgraphName } from "@citygraph/core";
-import { REPO_ROOT, DATA_DIR, migrateAll, seedAll, startEmbeddedPostgres, subgraphNames } from "@citygraph/platform";
+import { REPO_ROOT, migrateAll, seedAll, startEmbeddedPostgres, subgraphNames } from "@citygraph/platform";
 
 const log = createLogger({ service: "test-runner" }, "warn");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 function findTests(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -33,10 +46,16 @@ async function main(): Promise<number> {
   let server = process.env.CITYGRAPH_TEST_DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (!server) {
-    const port = 54339;
-    const embedded = await startEmbeddedPostgres({ dataDir: join(DATA_DIR, "test-postgres"), port, log });
+    // A cluster of its own on a free port: test runs may overlap, and each must start clean.
+    const dataDir = mkdtempSync(join(tmpdir(), "citygraph-test-pg-"));
+    // Run as root, PostgreSQL runs as its own OS user, which must be able to enter the folder.
+    chmodSync(dataDir, 0o755);
+    const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), log });
     server = embedded.adminUrl;
-    stopEmbedded = embedded.stop;
+    stopEmbedded = async () => {
+      await embedded.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
   }
   const template = `citygraph_tpl_${process.pid}`;
   try {

@@ -47,6 +47,9 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   const policies = new Map(
     readSupergraphFields(options.supergraphSdl).flatMap((f) => (f.policy ? [[f.coordinate, f.policy] as const] : [])),
   );
+  // @apollo/gateway exports usage metrics to Apollo's cloud unless told not to; a government
+  // platform sends nothing outside its network. Read in the constructor, so set it just before.
+  process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) => new SubgraphDataSource(name, subgraphUrls[name] ?? url!, options.subgraphTimeoutMs, sign),

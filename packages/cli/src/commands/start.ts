@@ -1,7 +1,7 @@
 import { createLogger, intFromEnv } from "@citygraph/core";
 import {
   databaseModeFromEnv,
-  isSeeded,
+  seededScale,
   migrateAll,
   openDatabases,
   securityFromEnv,
@@ -36,11 +36,11 @@ export async function startCommand(): Promise<void> {
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   try {
     await migrateAll(databases.urls);
-    if (!(await isSeeded(databases.urls))) {
-      log.info("empty database: seeding the demo scale");
-      const seeded = await seedAll(databases.urls, { scale: 1 });
-      log.info("seeded", { rows: seeded.rowsWritten, ms: seeded.elapsedMs });
-    }
+    // Seeding is idempotent: an empty database gets the demo city; one seeded earlier (at any
+    // scale) only gets what is missing, e.g. the tables of a subgraph added since.
+    const scale = (await seededScale(databases.urls)) ?? 1;
+    const seeded = await seedAll(databases.urls, { scale });
+    if (seeded.rowsWritten > 0) log.info("seeded", { scale, rows: seeded.rowsWritten, ms: seeded.elapsedMs });
     services = await startServices({ databaseUrls: databases.urls, port, host, log, security: await securityFromEnv() });
   } catch (error) {
     await services?.stop().catch(() => undefined);

@@ -96,7 +96,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
 }
 
 /** Listens on `host:port` (port 0 picks a free one) and resolves with the URL of `path`. */
-export async function listen(server: Server, port: number, host: string, path = "/graphql"): Promise<RunningServer> {
+export async function listen(server: Server, port: number, host: string, path = "/graphql", graceMs = 2_000): Promise<RunningServer> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
@@ -105,16 +105,18 @@ export async function listen(server: Server, port: number, host: string, path = 
     });
   });
   const address = server.address() as AddressInfo;
-  // Keep-alive sockets from the gateway's pool must not pin close(); idle ones are dropped at once.
   server.keepAliveTimeout = 65_000;
   return {
     server,
     port: address.port,
     url: `http://${host}:${address.port}${path}`,
+    // Idle keep-alive sockets close at once; requests in flight get `graceMs` to finish, then their
+    // sockets are closed too, so stopping never waits out the 65 s keep-alive timeout.
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), graceMs).unref();
       }),
   };
 }

@@ -1,0 +1,62 @@
+import {
+  DISTRICTS,
+  ROLE_PREFIX,
+  SUBGRAPH_NAMES,
+  StartupError,
+  findDistrict,
+  loadOrCreateDevKeys,
+  loadRolePolicy,
+  scopeProblem,
+  signDevToken,
+} from "@citygraph/core";
+import { DATA_DIR, policyFilePath } from "@citygraph/platform";
+
+/** Arguments of `citygraph token`. */
+export interface TokenArgs {
+  sub?: string;
+  scopes?: string;
+  districts?: string;
+  ttl?: string;
+  name?: string;
+  org?: string;
+}
+
+/**
+ * `citygraph token --sub S --scopes "..." [--districts 410105,410102] [--ttl 1h]`: a development
+ * token signed by the local identity provider that `npm start` trusts. Validates what it signs,
+ * so a typo fails here rather than as a 401 later.
+ */
+export async function tokenCommand(args: TokenArgs): Promise<void> {
+  if (!args.sub) throw new StartupError('--sub is required (the caller\'s subject, e.g. --sub "dev-li.wei").');
+  const scopes = (args.scopes ?? "").split(/[\s,]+/).filter(Boolean);
+  const roles = loadRolePolicy(policyFilePath(), SUBGRAPH_NAMES);
+  const problems = scopes.flatMap((scope) => {
+    if (scope.startsWith(ROLE_PREFIX)) {
+      return roles.roles.has(scope.slice(ROLE_PREFIX.length))
+        ? []
+        : [`unknown role "${scope}" (known: ${[...roles.roles.keys()].map((r) => ROLE_PREFIX + r).join(", ")})`];
+    }
+    const problem = scopeProblem(scope, SUBGRAPH_NAMES);
+    return problem ? [problem] : [];
+  });
+  if (problems.length) throw new StartupError(`Cannot sign: ${problems.join("; ")}.`);
+  const districts = args.districts?.split(",").map((d) => d.trim()).filter(Boolean);
+  const unknown = districts?.filter((d) => !findDistrict(d)) ?? [];
+  if (unknown.length) {
+    throw new StartupError(
+      `Unknown district codes: ${unknown.join(", ")}. Known: ${DISTRICTS.map((d) => `${d.code} ${d.name}`).join(", ")}.`,
+    );
+  }
+  if (args.ttl && !/^\d+\s*(s|m|h|d)$/.test(args.ttl)) throw new StartupError('--ttl takes a duration like "15m", "1h" or "7d".');
+  const { identityProvider } = await loadOrCreateDevKeys(process.env.CITYGRAPH_DATA_DIR || DATA_DIR);
+  process.stdout.write(
+    (await signDevToken(identityProvider.privateJwk, {
+      subject: args.sub,
+      scopes,
+      districts,
+      ttl: args.ttl,
+      name: args.name,
+      org: args.org,
+    })) + "\n",
+  );
+}
