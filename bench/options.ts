@@ -1,0 +1,136 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { StartupError } from "@citygraph/core";
+
+/**
+ * The four-subgraph query measured by default: a page of persons (registry) with their district,
+ * health code (health), border crossings (transport), school enrolment (education) and employer
+ * (enterprise), so every request fans out across the federation.
+ */
+export const DEFAULT_QUERY = `query Bench {
+  persons(district: "410105", first: 10) {
+    nodes {
+      id
+      name
+      district { name }
+      healthCode { color }
+      crossings(first: 3) { nodes { time direction } }
+      enrolment { grade school { name } }
+      employment { enterprise { name resumptionStatus } }
+    }
+  }
+}`;
+
+/** What one `npm run bench` measures, and how. */
+export interface BenchOptions {
+  /** Seconds of measured load per scenario per round. Default 10. */
+  durationSeconds: number;
+  /** Seconds of unmeasured load before each measurement (JIT, pools, caches). 0 skips it. Default 3. */
+  warmupSeconds: number;
+  /** Concurrent keep-alive connections the load generator holds open. Default 32. */
+  connections: number;
+  /**
+   * Passes over every scenario. Each pass reverses the order of the one before (A B, B A, ...), so
+   * slow drift of the machine (thermal, other processes) lands on every scenario alike. Default 2.
+   */
+  rounds: number;
+  /**
+   * Seed scale to measure at (1 = demo data). Undefined: whatever the database holds, or 1 when it
+   * is empty. A scale other than the seeded one fails with the seed's own advice (`--reset`).
+   */
+  scale?: number;
+  /** The GraphQL document each request sends. Default {@link DEFAULT_QUERY}. */
+  query: string;
+  /** Where `query` came from, for the report; undefined for the default query. */
+  queryFile?: string;
+  /** Print the results as one JSON document on stdout instead of tables. Default false. */
+  json: boolean;
+}
+
+/** Usage text of `npm run bench`. */
+export const USAGE = `npm run bench -- [options]
+
+Measures citygraph's gateway against a plain @apollo/gateway over the same subgraphs, in the same
+run, and prints each one's throughput and latency with the ratio between them.
+
+  --duration S      seconds measured per scenario and round (default 10)
+  --warmup S        seconds of unmeasured load before each measurement (default 3; 0 = none)
+  --connections N   concurrent connections (default 32)
+  --rounds N        passes over the scenarios, alternating their order (default 2)
+  --scale N         seed scale to measure at (default: what the database holds, else 1)
+  --query-file F    a file holding the GraphQL query to send (default: the four-subgraph query)
+  --json            print machine-readable results on stdout
+  -h, --help        this text
+`;
+
+const FLAGS = {
+  duration: { type: "string" },
+  warmup: { type: "string" },
+  connections: { type: "string" },
+  rounds: { type: "string" },
+  scale: { type: "string" },
+  "query-file": { type: "string" },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, options: FLAGS }).values;
+  } catch (error) {
+    // parseArgs' own messages are good ("Unknown option '--x'"); add what the valid ones are.
+    throw new StartupError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  }
+}
+
+/** Parses and validates the command line; throws a {@link StartupError} that says what to change. */
+export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
+  const values = parseFlags(argv);
+  if (values.help) return "help";
+  const queryFile = values["query-file"] === undefined ? undefined : resolve(values["query-file"]);
+  return {
+    durationSeconds: wholeNumber("--duration", values.duration, 10, { min: 1, max: 3600 }),
+    warmupSeconds: wholeNumber("--warmup", values.warmup, 3, { min: 0, max: 600 }),
+    connections: wholeNumber("--connections", values.connections, 32, { min: 1, max: 1000 }),
+    rounds: wholeNumber("--rounds", values.rounds, 2, { min: 1, max: 50 }),
+    scale:
+      values.scale === undefined
+        ? undefined
+        : wholeNumber("--scale", values.scale, 1, { min: 1, max: 10_000 }),
+    query: queryFile ? readQuery(queryFile) : DEFAULT_QUERY,
+    queryFile,
+    json: values.json,
+  };
+}
+
+function wholeNumber(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  range: { min: number; max: number },
+): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw.trim() === "" || !Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new StartupError(
+      `${flag} must be a whole number from ${range.min} to ${range.max} (got ${JSON.stringify(raw)}).`,
+    );
+  }
+  return value;
+}
+
+function readQuery(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const reason = error instanceof Error && "code" in error ? String(error.code) : String(error);
+    throw new StartupError(
+      `--query-file: cannot read ${path} (${reason}). Give the path of a file holding one GraphQL query.`,
+    );
+  }
+  if (text.trim() === "")
+    throw new StartupError(`--query-file: ${path} is empty. Put one GraphQL query in it.`);
+  return text.trim();
+}

