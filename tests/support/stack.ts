@@ -1,3 +1,5 @@
+import { print } from "graphql";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { createLogger, type SubgraphName } from "@citygraph/core";
 import { migrateAll, seedAll, startServices, subgraphNames, type RunningServices } from "@citygraph/platform";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
@@ -14,6 +16,12 @@ export interface TestStack {
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<T>>;
+  /** Runs a typed operation from generated/graphql through the gateway. */
+  execute<TResult, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<TResult>>;
   /** POSTs a GraphQL request straight to one subgraph, with a gateway token for every scope (as the gateway would). */
   querySubgraph<T = Record<string, unknown>>(
     name: SubgraphName,
@@ -56,6 +64,7 @@ export async function startStack(): Promise<TestStack> {
       services,
       gatewayUrl: services.gatewayUrl,
       query: (query, variables, headers) => postGraphQL(services.gatewayUrl, query, variables, headers),
+      execute: (document, variables, headers) => postGraphQL(services.gatewayUrl, print(document), variables, headers),
       querySubgraph: async (name, query, variables) =>
         postGraphQL(services.subgraphs[name].server.url, query, variables, await gatewayHeaders(name)),
       stop: async () => {
