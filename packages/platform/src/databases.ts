@@ -103,10 +103,11 @@ export async function seededScale(urls: Record<SubgraphName, string>): Promise<n
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ scale: number | null }>(
-        "SELECT CASE WHEN to_regclass('citygraph_seed.progress') IS NULL THEN NULL ELSE (SELECT max(scale) FROM citygraph_seed.progress) END AS scale",
-      );
-      const found = rows[0]?.scale ?? undefined;
+      // Two statements: PostgreSQL resolves every table a statement names before running it.
+      const { rows: exists } = await client.query("SELECT to_regclass('citygraph_seed.progress') IS NOT NULL AS ok");
+      if (!exists[0]?.ok) continue;
+      const { rows } = await client.query<{ scale: number | null }>("SELECT max(scale) AS scale FROM citygraph_seed.progress");
+      const found = rows[0]?.scale;
       if (found !== undefined && found !== null) scale = Math.max(scale ?? 0, found);
     } finally {
       await client.end();
