@@ -1,4 +1,4 @@
-import { createLogger, intFromEnv } from "@citygraph/core";
+import { createLogger, intFromEnv, signDevToken } from "@citygraph/core";
 import {
   databaseModeFromEnv,
   seededScale,
@@ -7,6 +7,7 @@ import {
   securityFromEnv,
   seedAll,
   startServices,
+  type SecurityConfig,
 } from "@citygraph/platform";
 import { FIRST_QUERY } from "../../../../gateway/src/explorer/index.ts";
 
@@ -23,6 +24,7 @@ export async function startCommand(): Promise<void> {
   const mode = databaseModeFromEnv();
   const databases = await openDatabases(mode, log);
   let services: Awaited<ReturnType<typeof startServices>> | undefined;
+  let security: SecurityConfig | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -41,7 +43,8 @@ export async function startCommand(): Promise<void> {
     const scale = (await seededScale(databases.urls)) ?? 1;
     const seeded = await seedAll(databases.urls, { scale });
     if (seeded.rowsWritten > 0) log.info("seeded", { scale, rows: seeded.rowsWritten, ms: seeded.elapsedMs });
-    services = await startServices({ databaseUrls: databases.urls, port, host, log, security: await securityFromEnv() });
+    security = await securityFromEnv();
+    services = await startServices({ databaseUrls: databases.urls, port, host, log, security });
   } catch (error) {
     await services?.stop().catch(() => undefined);
     await databases.stop().catch(() => undefined);
@@ -49,16 +52,30 @@ export async function startCommand(): Promise<void> {
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const url = services.gatewayUrl;
+  // Anonymous callers see PUBLIC fields only; with the local identity provider, hand the operator
+  // a short-lived token that reads the first query, rather than a page that embeds one.
+  const demoScopes = ["registry:sensitive", "health:sensitive", "transport:sensitive", "enterprise:personal"];
+  const token = security?.devIdentityProvider
+    ? await signDevToken(security.devIdentityProvider.privateJwk, { subject: "local-operator", scopes: demoScopes, ttl: "8h" })
+    : undefined;
+  const auth = token
+    ? `A development token for it (8 h; make others with "npx citygraph token --help"):
+  ${token}
+In the explorer, open Headers and paste {"authorization": "Bearer <token>"}.
+`
+    : "Anonymous callers see PUBLIC fields only: send a bearer token from your identity provider.\n";
   console.log(`
 citygraph is ready in ${seconds} s (${mode.kind === "embedded" ? `embedded PostgreSQL in ${mode.dataDir}` : "DATABASE_URL"}).
 
   Explorer (open in a browser):  ${url}
   Liveness / readiness:          ${new URL("/healthz", url)}  ${new URL("/readyz", url)}
 
-A first query to try:
-${FIRST_QUERY.replace(/^/gm, "  ")}
+Open data needs no token:
   curl -s ${url} -H 'content-type: application/json' \\
     -d '{"query":"{ districts { code name zone } }"}'
 
+A first query across four departments (it opens in the explorer):
+${FIRST_QUERY.replace(/^/gm, "  ")}
+${auth}
 Ctrl-C stops everything.`);
 }
