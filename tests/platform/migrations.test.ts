@@ -14,7 +14,7 @@ async function catalog(url: string, schema: string) {
     const q = async (sql: string) => (await client.query(sql, [schema])).rows;
     return {
       columns: await q(`SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default,
-                               character_maximum_length, numeric_precision, numeric_scale, ordinal_position
+                               character_maximum_length, numeric_precision, numeric_scale
                         FROM information_schema.columns WHERE table_schema = $1 AND table_name <> '_prisma_migrations'
                         ORDER BY table_name, column_name`),
       indexes: await q(`SELECT tablename, indexname, indexdef FROM pg_indexes

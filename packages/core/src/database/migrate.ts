@@ -56,7 +56,7 @@ async function withEngine<T>(url: string, schema: string, datamodel: string, wor
   // search_path puts `_prisma_migrations` in the subgraph's own schema, where the engine looks for it.
   const pool = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 50, allowExitOnIdle: true, options: `-c search_path="${schema}"` });
   pool.on("error", () => undefined);
-  const factory = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool, { schema }));
+  const factory = bindMigrationAwareSqlAdapterFactory(wholeScripts(new PrismaPg(pool, { schema })));
   const engine = await SchemaEngine.new({ datamodels: [["schema.prisma", datamodel]] }, () => undefined, factory);
   try {
     return await work(engine);
@@ -64,6 +64,32 @@ async function withEngine<T>(url: string, schema: string, datamodel: string, wor
     engine.free();
     await pool.end().catch(() => undefined);
   }
+}
+
+type Connected = Awaited<ReturnType<PrismaPg["connect"]>> & {
+  client: { query(sql: string): Promise<unknown> };
+  onError(error: unknown): never;
+};
+
+/**
+ * adapter-pg 7.10 splits a migration script on every ";" before running it, which breaks
+ * dollar-quoted function bodies. Send each script whole instead: PostgreSQL runs a multi-statement
+ * simple query in one implicit transaction, so a migration also applies all or nothing.
+ */
+function wholeScripts(factory: PrismaPg): PrismaPg {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = (await connect()) as Connected;
+    adapter.executeScript = async (script: string) => {
+      try {
+        await adapter.client.query(script);
+      } catch (error) {
+        adapter.onError(error);
+      }
+    };
+    return adapter;
+  };
+  return factory;
 }
 
 /** The SQL that creates, from nothing, exactly what a Prisma schema describes. */
