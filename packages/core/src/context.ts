@@ -19,6 +19,22 @@ export type Principal =
       /** Row scope: district codes this principal may see rows of; undefined means all. */
       districts?: readonly string[];
       grants: GrantSet;
+    }
+  | {
+      /** A third party calling under a data-operation agreement, with one of its API keys. */
+      kind: "agreement";
+      /** The API key's public id. */
+      subject: string;
+      /** The organization holding the agreement. */
+      org: string;
+      agreementId: string;
+      /** The purpose the request declared (one of the agreement's). */
+      purpose: string;
+      scopes: readonly string[];
+      districts?: readonly string[];
+      /** Field coordinates the agreement narrows its scopes to (also in `grants`); undefined: none. */
+      allowedFields?: readonly string[];
+      grants: GrantSet;
     };
 
 /** The principal of a request without credentials. */
@@ -31,7 +47,7 @@ export function granteeOf(principal: Principal): Grantee {
 
 /** The districts a principal's rows are limited to, or undefined for no limit. */
 export function rowScopeOf(principal: Principal): readonly string[] | undefined {
-  return principal.kind === "user" ? principal.districts : undefined;
+  return principal.kind === "anonymous" ? undefined : principal.districts;
 }
 
 /** What every subgraph's per-request context holds besides its own loaders. */

@@ -58,3 +58,17 @@ describe("the decision function", () => {
     assert.match(scopeProblem("registry:personal:full", owners) ?? "", /masked/);
   });
 });
+
+describe("agreements' field lists", () => {
+  it("deny non-public fields outside the list whatever the scopes, and keep public ones open", () => {
+    const grants = grantSetOf(["registry:sensitive"], [], ["Person.name"]);
+    const grantee: Grantee = { authenticated: true, grants };
+    assert.equal(decide(grantee, name).access, "full");
+    assert.equal(decide(grantee, idNumber).access, "denied");
+    assert.equal(decide(grantee, districtName).access, "full");
+  });
+
+  it("give different field lists different cache keys", () => {
+    assert.notEqual(grantSetOf(["a:internal"], [], ["X.y"]).key, grantSetOf(["a:internal"], [], ["X.z"]).key);
+  });
+});

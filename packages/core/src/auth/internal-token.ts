@@ -16,6 +16,10 @@ interface InternalClaims {
   pol: string[];
   dst?: string[];
   rid: string;
+  /** Agreement principals: the agreement, declared purpose and field list. */
+  agr?: string;
+  pur?: string;
+  fld?: string[];
 }
 
 /**
@@ -27,19 +31,24 @@ export async function createInternalTokenSigner(privateJwk: JWK) {
   return (principal: Principal, audience: string, requestId: string): Promise<string> => {
     const claims: InternalClaims = {
       kind: principal.kind,
-      scp: principal.kind === "user" ? [...principal.scopes] : [],
+      scp: principal.kind === "anonymous" ? [] : [...principal.scopes],
       pol: [...principal.grants.policies],
       rid: requestId,
     };
-    if (principal.kind === "user") {
+    if (principal.kind !== "anonymous") {
       claims.org = principal.org;
       if (principal.districts) claims.dst = [...principal.districts];
+    }
+    if (principal.kind === "agreement") {
+      claims.agr = principal.agreementId;
+      claims.pur = principal.purpose;
+      if (principal.allowedFields) claims.fld = [...principal.allowedFields];
     }
     return new SignJWT({ ...claims })
       .setProtectedHeader({ alg: "ES256", kid: privateJwk.kid })
       .setIssuer(GATEWAY_ISSUER)
       .setAudience(audience)
-      .setSubject(principal.kind === "user" ? principal.subject : "anonymous")
+      .setSubject(principal.kind === "anonymous" ? "anonymous" : principal.subject)
       .setIssuedAt()
       .setExpirationTime(`${INTERNAL_TOKEN_TTL_SECONDS}s`)
       .sign(key);
@@ -63,11 +72,25 @@ export async function createInternalTokenVerifier(publicJwk: JWK, audience: stri
         clockTolerance: 5,
       });
       const scopes = Array.isArray(payload.scp) ? payload.scp : [];
-      const grants = grantSetOf(scopes, Array.isArray(payload.pol) ? payload.pol : []);
-      const principal: Principal =
-        payload.kind === "user"
-          ? { kind: "user", subject: String(payload.sub), org: payload.org, scopes, districts: payload.dst, grants }
-          : ANONYMOUS;
+      const policies = Array.isArray(payload.pol) ? payload.pol : [];
+      const fields = Array.isArray(payload.fld) ? payload.fld : undefined;
+      const grants = grantSetOf(scopes, policies, fields);
+      let principal: Principal = ANONYMOUS;
+      if (payload.kind === "user") {
+        principal = { kind: "user", subject: String(payload.sub), org: payload.org, scopes, districts: payload.dst, grants };
+      } else if (payload.kind === "agreement") {
+        principal = {
+          kind: "agreement",
+          subject: String(payload.sub),
+          org: String(payload.org ?? ""),
+          agreementId: String(payload.agr ?? ""),
+          purpose: String(payload.pur ?? ""),
+          scopes,
+          districts: payload.dst,
+          allowedFields: fields,
+          grants,
+        };
+      }
       return { principal, requestId: String(payload.rid ?? "") };
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw unauthenticated("The gateway token has expired.");

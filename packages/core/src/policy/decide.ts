@@ -25,11 +25,16 @@ const MASKED: Decision = { access: "masked" };
  * The one decision function: the gateway (before planning) and every subgraph (per field) call it
  * with the same policy data, so both layers agree by construction.
  *
- * Order: the Federation directives first (`@authenticated`, `@requiresScopes`, `@policy`), then the
+ * Order: an agreement's field list first (it narrows its scopes; PUBLIC stays open), then the
+ * Federation directives (`@authenticated`, `@requiresScopes`, `@policy`), then the
  * classification: PUBLIC is open; otherwise a full grant of the owner at that level wins, then a
  * masked grant if the field's kind has a masking rule; anything else is denied.
  */
 export function decide(grantee: Grantee, field: FieldPolicy): Decision {
+  const allowed = grantee.grants.allowedFields;
+  if (allowed && !allowed.has(field.coordinate) && field.level !== "PUBLIC") {
+    return { access: "denied", needs: "an agreement clause that lists this field" };
+  }
   if (field.authenticated && !grantee.authenticated) return { access: "denied", needs: "authentication" };
   if (field.requiresScopes?.length) {
     const ok = field.requiresScopes.some((all) => all.every((s) => grantee.grants.scopes.has(s)));

@@ -13,6 +13,8 @@ export interface GrantSet {
   scopes: ReadonlySet<string>;
   /** Named policies the principal satisfies, for `@policy`. */
   policies: ReadonlySet<string>;
+  /** An agreement's explicit field list: other non-PUBLIC coordinates are denied whatever the scopes. */
+  allowedFields?: ReadonlySet<string>;
   /** A stable string that identifies this grant set: the key of decision caches. */
   key: string;
 }
@@ -38,7 +40,11 @@ export function scopeProblem(scope: string, owners: readonly string[]): string |
  * Builds a grant set from scope strings. Unknown or malformed scopes grant nothing (they are
  * reported where principals are made, not silently widened here).
  */
-export function grantSetOf(scopes: Iterable<string>, policies: Iterable<string> = []): GrantSet {
+export function grantSetOf(
+  scopes: Iterable<string>,
+  policies: Iterable<string> = [],
+  allowedFields?: Iterable<string>,
+): GrantSet {
   const full = new Map<string, number>();
   const masked = new Map<string, number>();
   const held = new Set<string>();
@@ -53,8 +59,9 @@ export function grantSetOf(scopes: Iterable<string>, policies: Iterable<string> 
     target.set(owner, Math.max(target.get(owner) ?? 0, levelRank(upper as Level)));
   }
   const policySet = new Set(policies);
-  const key = JSON.stringify([[...held].sort(), [...policySet].sort()]);
-  return { full, masked, scopes: held, policies: policySet, key };
+  const allowed = allowedFields ? new Set(allowedFields) : undefined;
+  const key = JSON.stringify([[...held].sort(), [...policySet].sort(), allowed ? [...allowed].sort() : null]);
+  return { full, masked, scopes: held, policies: policySet, allowedFields: allowed, key };
 }
 
 /** The scope that grants full reads of `level` data owned by `owner`. */
