@@ -31,6 +31,15 @@ export interface GatewayOptions {
   roles: RolePolicy;
   /** The gateway's private key (ES256 JWK with `kid`) for the tokens it sends subgraphs. */
   signingKey: JWK;
+  /**
+   * The governance database: agreements and API keys of third parties, quota counters (unless
+   * Redis holds them). Without it the gateway admits no third parties.
+   */
+  governance?: {
+    databaseUrl: string;
+    /** Keep quota counters in Redis (shared by every instance). Default: PostgreSQL. */
+    redisUrl?: string;
+  };
   /** Field-permission enforcement. */
   permissions?: {
     /** Check operations against field policies before planning. Default true (the benchmark turns it off). */
@@ -44,7 +53,8 @@ export interface GatewayOptions {
 }
 
 /** {@link GatewayOptions} with every default applied. */
-export type NormalizedGatewayOptions = Required<Omit<GatewayOptions, "permissions">> & {
+export type NormalizedGatewayOptions = Required<Omit<GatewayOptions, "permissions" | "governance">> & {
+  governance?: GatewayOptions["governance"];
   permissions: Required<NonNullable<GatewayOptions["permissions"]>>;
 };
 
@@ -62,6 +72,7 @@ export function normalizeGatewayOptions(options: GatewayOptions): NormalizedGate
     identity: options.identity,
     roles: options.roles,
     signingKey: options.signingKey,
+    governance: options.governance,
     permissions: {
       enforce: options.permissions?.enforce ?? true,
       mode: options.permissions?.mode ?? "reject",

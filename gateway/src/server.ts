@@ -10,15 +10,19 @@ import {
   createGraphQLHttpServer,
   listen,
   sendJson,
+  type Principal,
   type RunningServer,
 } from "@citygraph/core";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
+import pg from "pg";
 import { normalizeGatewayOptions, type GatewayOptions } from "./options.ts";
 import { SubgraphDataSource } from "./datasource.ts";
 import type { GatewayContext } from "./context.ts";
 import { explorerAssetRoutes, explorerPage } from "./explorer/index.ts";
 import { subgraphUrlsOf } from "./supergraph.ts";
 import { createPermissionPlugin } from "./permissions/index.ts";
+import { AgreementRepository, createThirdPartyGate, createUsagePlugin } from "./third-party/index.ts";
+import { createPostgresQuotaStore, createRedisQuotaStore } from "./quota/index.ts";
 
 /** A built, not yet listening, gateway. */
 export interface GatewayApp {
@@ -60,6 +64,8 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
       error: (message) => log.error(String(message)),
     },
   });
+  const thirdParty = options.governance ? createThirdParty(options.governance) : undefined;
+  const admitted = new WeakMap<IncomingMessage, Principal>();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: createErrorFormatter({ log: (message, details) => log.error(message, details) }),
@@ -67,24 +73,44 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     // "Did you mean …" would name fields the caller may not see.
     hideSchemaDetailsFromClientErrors: true,
     introspection: true,
-    plugins: options.permissions.enforce
-      ? [
-          createPermissionPlugin({
-            policies,
-            mode: options.permissions.mode,
-            allowPerRequestMode: options.permissions.allowPerRequestMode,
-          }),
-        ]
-      : [],
+    plugins: [
+      ...(options.permissions.enforce
+        ? [
+            createPermissionPlugin({
+              policies,
+              mode: options.permissions.mode,
+              allowPerRequestMode: options.permissions.allowPerRequestMode,
+            }),
+          ]
+        : []),
+      ...(thirdParty ? [createUsagePlugin({ quota: thirdParty.quota })] : []),
+    ],
   });
   await apollo.start();
 
   const http = createGraphQLHttpServer<GatewayContext>({
     apollo,
     log,
+    prepare: async (req, body) => {
+      if (!thirdParty) return { kind: "continue", body };
+      const verdict = await thirdParty.admit(req, body);
+      switch (verdict.kind) {
+        case "not-third-party":
+          return { kind: "continue", body };
+        case "admitted":
+          admitted.set(req, verdict.principal);
+          return { kind: "continue", body: verdict.body };
+        case "refused":
+          return { kind: "refuse", status: verdict.status, code: verdict.code, message: verdict.message, headers: verdict.headers };
+        default: {
+          const unknown: never = verdict;
+          throw new Error(`unknown gate verdict ${JSON.stringify(unknown)}`);
+        }
+      }
+    },
     context: async (req, requestId) => ({
       requestId,
-      principal: await verifyIdentity(headerValue(req, "authorization")),
+      principal: admitted.get(req) ?? (await verifyIdentity(headerValue(req, "authorization"))),
       log: log.child({ requestId }),
     }),
     landingPage: options.explorer ? explorerPage : undefined,
@@ -121,6 +147,25 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     close: async () => {
       if (running) await running.close();
       await apollo.stop();
+      await thirdParty?.close();
+    },
+  };
+}
+
+/**
+ * The gateway's connection to the governance database, as the `citygraph_gateway` role (which may
+ * read agreements, count quotas and only append to the ledger), and the gate built on it.
+ */
+function createThirdParty(governance: NonNullable<GatewayOptions["governance"]>) {
+  const pool = new pg.Pool({ connectionString: governance.databaseUrl, max: 5, options: "-c role=citygraph_gateway" });
+  pool.on("error", () => undefined);
+  const quota = governance.redisUrl ? createRedisQuotaStore(governance.redisUrl) : createPostgresQuotaStore(pool);
+  return {
+    quota,
+    admit: createThirdPartyGate({ repository: new AgreementRepository(pool), quota }),
+    close: async () => {
+      await quota.close();
+      await pool.end();
     },
   };
 }

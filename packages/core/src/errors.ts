@@ -25,6 +25,30 @@ export const ErrorCode = {
   SUBGRAPH_UNAVAILABLE: "SUBGRAPH_UNAVAILABLE",
   /** Anything else. The message is generic; the log line with the same requestId has details. */
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+  /** A third party sent X-Purpose but no API key. HTTP 401. */
+  API_KEY_MISSING: "API_KEY_MISSING",
+  /** The API key is unknown, malformed, revoked, or its secret does not match. HTTP 401. */
+  API_KEY_INVALID: "API_KEY_INVALID",
+  /** The key's agreement is a draft, suspended or revoked. HTTP 403. */
+  AGREEMENT_INACTIVE: "AGREEMENT_INACTIVE",
+  /** The key's agreement is outside its validity dates. HTTP 403. */
+  AGREEMENT_EXPIRED: "AGREEMENT_EXPIRED",
+  /** A third-party request without an X-Purpose header. HTTP 400. */
+  PURPOSE_REQUIRED: "PURPOSE_REQUIRED",
+  /** The declared purpose is not one of the agreement's. HTTP 403. */
+  PURPOSE_NOT_PERMITTED: "PURPOSE_NOT_PERMITTED",
+  /** Third parties may run only their agreement's persisted operations (by sha256 hash). HTTP 403. */
+  OPERATION_NOT_PERSISTED: "OPERATION_NOT_PERSISTED",
+  /** The agreement's requests-per-minute or records-per-day quota is used up. HTTP 429 with Retry-After. */
+  QUOTA_EXCEEDED: "QUOTA_EXCEEDED",
+  /** The access ledger cannot be written: personal data is not sent unrecorded. HTTP 503. */
+  LEDGER_UNAVAILABLE: "LEDGER_UNAVAILABLE",
+  /**
+   * A data-operation agreement's status does not allow the change asked for (approving an ACTIVE
+   * agreement, resuming a REVOKED one, issuing a key for an EXPIRED one); `extensions.status` is its
+   * current status.
+   */
+  AGREEMENT_STATE_CONFLICT: "AGREEMENT_STATE_CONFLICT",
 } as const;
 
 /** A code from {@link ErrorCode}. */

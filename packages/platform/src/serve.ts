@@ -60,6 +60,12 @@ export async function serveGateway(): Promise<void> {
     roles: security.roles,
     signingKey: security.gatewayKeys.privateJwk,
     permissions: security.permissions,
+    governance: process.env.DATABASE_URL_GOVERNANCE || process.env.DATABASE_URL
+      ? {
+          databaseUrl: (process.env.DATABASE_URL_GOVERNANCE || process.env.DATABASE_URL)!,
+          redisUrl: process.env.REDIS_URL || undefined,
+        }
+      : undefined,
     log,
   });
   const server = await gateway.listen(intFromEnv("PORT", 4000, { min: 0, max: 65535 }), process.env.HOST || "127.0.0.1");

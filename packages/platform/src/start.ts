@@ -19,6 +19,8 @@ export interface StartServicesOptions {
   poolSize?: number;
   /** Keys, roles and permission settings (see `securityFromEnv`). */
   security: SecurityConfig;
+  /** Keep the gateway's quota counters in this Redis (`REDIS_URL`). Default: PostgreSQL. */
+  redisUrl?: string;
   /** Enforce permissions in the gateway and subgraphs. Default true; the benchmark compares with off. */
   enforcePermissions?: boolean;
   log: Logger;
@@ -63,6 +65,7 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
       identity: options.security.identity,
       roles: options.security.roles,
       signingKey: options.security.gatewayKeys.privateJwk,
+      governance: { databaseUrl: options.databaseUrls.governance, redisUrl: options.redisUrl },
       permissions: { ...options.security.permissions, enforce: options.enforcePermissions ?? true },
       log: options.log.child({ service: "gateway" }),
     });

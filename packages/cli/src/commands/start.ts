@@ -44,7 +44,14 @@ export async function startCommand(): Promise<void> {
     const seeded = await seedAll(databases.urls, { scale });
     if (seeded.rowsWritten > 0) log.info("seeded", { scale, rows: seeded.rowsWritten, ms: seeded.elapsedMs });
     security = await securityFromEnv();
-    services = await startServices({ databaseUrls: databases.urls, port, host, log, security });
+    services = await startServices({
+      databaseUrls: databases.urls,
+      port,
+      host,
+      log,
+      security,
+      redisUrl: process.env.REDIS_URL || undefined,
+    });
   } catch (error) {
     await services?.stop().catch(() => undefined);
     await databases.stop().catch(() => undefined);

@@ -20,8 +20,18 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   landingPage?: RouteHandler;
   /** Largest request body accepted, bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Runs after the body is read and before Apollo sees the request: it may authenticate, replace
+   * the body (e.g. resolve a persisted operation) or refuse the request outright.
+   */
+  prepare?: (req: IncomingMessage, body: unknown, requestId: string) => Promise<Prepared>;
   log: Logger;
 }
+
+/** What {@link GraphQLHttpServerOptions.prepare} decided. */
+export type Prepared =
+  | { kind: "continue"; body: unknown }
+  | { kind: "refuse"; status: number; code: string; message: string; headers?: Record<string, string> };
 
 /** A started HTTP server. */
 export interface RunningServer {
@@ -72,6 +82,14 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       } catch {
         return sendJson(res, 400, { errors: [{ message: "Body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
       }
+    }
+    if (options.prepare) {
+      const prepared = await options.prepare(req, parsed, requestId);
+      if (prepared.kind === "refuse") {
+        for (const [key, value] of Object.entries(prepared.headers ?? {})) res.setHeader(key, value);
+        return sendJson(res, prepared.status, { errors: [{ message: prepared.message, extensions: { code: prepared.code } }] });
+      }
+      parsed = prepared.body;
     }
     const result = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method, headers, search: url.search, body: parsed },

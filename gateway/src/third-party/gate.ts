@@ -1,0 +1,163 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { ErrorCode, grantSetOf, headerValue, type Principal } from "@citygraph/core";
+import type { AgreementRepository } from "./agreement.repository.ts";
+import { windowOf, type QuotaStore } from "../quota/index.ts";
+
+/** A third-party request the gate let through: its principal and the body Apollo should run. */
+export interface Admitted {
+  kind: "admitted";
+  principal: Extract<Principal, { kind: "agreement" }>;
+  body: { query: string; variables?: unknown; operationName?: string };
+  operationName: string;
+  documentHash: string;
+}
+
+/** A refusal, with the distinct code for what was wrong. */
+export interface Refused {
+  kind: "refused";
+  status: number;
+  code: string;
+  message: string;
+  headers?: Record<string, string>;
+  /** What is known of the caller, for the ledger entry of the refusal. */
+  keyId?: string;
+  agreementId?: string;
+  purpose?: string;
+}
+
+/** Not a third-party request (no API key, no purpose): users and anonymous callers pass through. */
+export interface NotThirdParty {
+  kind: "not-third-party";
+}
+
+const KEY_PATTERN = /^(cgk_[A-Za-z0-9]{8,32})\.([A-Za-z0-9_-]{20,128})$/;
+
+function refuse(status: number, code: string, message: string, extra: Partial<Refused> = {}): Refused {
+  return { kind: "refused", status, code, message, ...extra };
+}
+
+function sha256Hex(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/**
+ * The gate third parties pass on every request: API key → agreement (read fresh, so suspension
+ * and revocation apply at once on every instance) → status and dates → purpose → persisted
+ * operation → quotas. Each refusal has its own code. Only persisted operations run: the body's
+ * query is replaced by the agreement's registered document.
+ */
+export function createThirdPartyGate(options: { repository: AgreementRepository; quota: QuotaStore; now?: () => number }) {
+  const now = options.now ?? Date.now;
+  return async function admit(req: IncomingMessage, body: unknown): Promise<Admitted | Refused | NotThirdParty> {
+    const authorization = headerValue(req, "authorization");
+    const apiKey = headerValue(req, "x-api-key") ?? (/^ApiKey\s+(\S+)$/i.exec(authorization ?? "")?.[1] || undefined);
+    const purpose = headerValue(req, "x-purpose")?.trim() || undefined;
+    if (!apiKey) {
+      return purpose
+        ? refuse(401, ErrorCode.API_KEY_MISSING, "X-Purpose is for third parties: send the agreement's API key in X-API-Key.")
+        : { kind: "not-third-party" };
+    }
+    const match = KEY_PATTERN.exec(apiKey);
+    if (!match) return refuse(401, ErrorCode.API_KEY_INVALID, "The API key is malformed.");
+    const [, keyId, secret] = match as unknown as [string, string, string];
+    const row = await options.repository.findKey(keyId);
+    const given = Buffer.from(sha256Hex(secret), "hex");
+    const valid =
+      row !== undefined &&
+      row.keyRevokedAt === null &&
+      timingSafeEqual(given, Buffer.from(row.secretHash.padEnd(64, "0").slice(0, 64), "hex"));
+    if (!valid) return refuse(401, ErrorCode.API_KEY_INVALID, "The API key is unknown, revoked, or wrong.", { keyId });
+    const at = now();
+    const who = { keyId, agreementId: row.agreementId, purpose };
+    if (row.status === "EXPIRED" || (row.status === "ACTIVE" && (at < row.validFrom.getTime() || at >= row.validUntil.getTime()))) {
+      return refuse(403, ErrorCode.AGREEMENT_EXPIRED, "The agreement is outside its validity dates.", who);
+    }
+    if (row.status !== "ACTIVE") {
+      return refuse(403, ErrorCode.AGREEMENT_INACTIVE, `The agreement is ${row.status.toLowerCase()}.`, who);
+    }
+    if (!purpose) return refuse(400, ErrorCode.PURPOSE_REQUIRED, "Declare the purpose of the request in X-Purpose.", who);
+    if (!row.purposes.includes(purpose)) {
+      return refuse(403, ErrorCode.PURPOSE_NOT_PERMITTED, `The agreement does not cover the purpose "${purpose}".`, who);
+    }
+    const request = (typeof body === "object" && body !== null && !Array.isArray(body) ? body : {}) as {
+      query?: unknown;
+      variables?: unknown;
+      operationName?: unknown;
+      extensions?: { persistedQuery?: { sha256Hash?: unknown } };
+    };
+    const hash =
+      typeof request.extensions?.persistedQuery?.sha256Hash === "string"
+        ? request.extensions.persistedQuery.sha256Hash.toLowerCase()
+        : typeof request.query === "string"
+          ? sha256Hex(request.query)
+          : undefined;
+    const operation = hash && /^[0-9a-f]{64}$/.test(hash) ? await options.repository.findOperation(row.agreementId, hash) : undefined;
+    if (!operation || !hash) {
+      return refuse(
+        403,
+        ErrorCode.OPERATION_NOT_PERSISTED,
+        "Third parties run only their agreement's registered operations: send extensions.persistedQuery.sha256Hash.",
+        who,
+      );
+    }
+    const minute = windowOf(row.agreementId, "requests", at);
+    const requests = await options.quota.add(minute, 1);
+    if (requests > row.requestsPerMinute) {
+      const retry = Math.max(1, Math.ceil((minute.start.getTime() + minute.lengthMs - at) / 1000));
+      return refuse(429, ErrorCode.QUOTA_EXCEEDED, `The agreement allows ${row.requestsPerMinute} requests a minute.`, {
+        ...who,
+        headers: { "retry-after": String(retry) },
+      });
+    }
+    const day = windowOf(row.agreementId, "records", at);
+    if ((await options.quota.read(day)) >= row.recordsPerDay) {
+      const retry = Math.max(1, Math.ceil((day.start.getTime() + day.lengthMs - at) / 1000));
+      return refuse(429, ErrorCode.QUOTA_EXCEEDED, `The agreement's ${row.recordsPerDay} records for today are used up.`, {
+        ...who,
+        headers: { "retry-after": String(retry) },
+      });
+    }
+    const allowedFields = row.allowedFields.length ? row.allowedFields : undefined;
+    return {
+      kind: "admitted",
+      operationName: operation.name,
+      documentHash: hash,
+      // Only keys with values: Apollo rejects an `operationName` key that is present but undefined.
+      body: {
+        query: operation.document,
+        ...(request.variables !== undefined ? { variables: request.variables } : {}),
+        ...(typeof request.operationName === "string" ? { operationName: request.operationName } : {}),
+      },
+      principal: {
+        kind: "agreement",
+        subject: keyId,
+        org: row.organizationId,
+        agreementId: row.agreementId,
+        purpose,
+        scopes: row.scopes,
+        districts: row.districts.length ? row.districts : undefined,
+        allowedFields,
+        grants: grantSetOf(row.scopes, [], allowedFields),
+      },
+    };
+  };
+}
+
+/**
+ * Counts the records in a response's data, for the records-per-day quota: every object in a list,
+ * plus every root field's single object (a connection wrapper is not a record; its nodes are).
+ */
+export function countRecords(data: unknown): number {
+  const walk = (value: unknown, root: boolean): number => {
+    if (Array.isArray(value)) {
+      return value.reduce((sum: number, item) => sum + (item !== null && typeof item === "object" && !Array.isArray(item) ? 1 : 0) + walk(item, false), 0);
+    }
+    if (value === null || typeof value !== "object") return 0;
+    let count = root && !("nodes" in value) ? 1 : 0;
+    for (const child of Object.values(value)) count += walk(child, false);
+    return count;
+  };
+  if (data === null || typeof data !== "object") return 0;
+  return Object.values(data).reduce((sum: number, value) => sum + walk(value, true), 0);
+}
