@@ -55,4 +55,9 @@ export interface RequestContext {
   requestId: string;
   principal: Principal;
   log: Logger;
+  /**
+   * Pseudonymous ids of the persons whose PERSONAL or SENSITIVE data this request returned (full or
+   * masked), recorded by the permission layer; created on first use (see `subgraph/subjects.ts`).
+   */
+  subjects?: Set<string>;
 }

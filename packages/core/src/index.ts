@@ -22,3 +22,4 @@ export * from "./auth/index.ts";
 export * from "./scalars.ts";
 export * from "./subgraph/permissions.ts";
 export * from "./row-scope.ts";
+export * from "./subgraph/subjects.ts";

@@ -9,8 +9,11 @@ import type { SqlStats } from "../database/prisma.ts";
 import { createGraphQLHttpServer, headerValue, listen, sendJson, type RunningServer } from "../http/server.ts";
 import { createInternalTokenVerifier } from "../auth/internal-token.ts";
 import { createSubgraphPermissions } from "./permissions.ts";
+import { createSubjectsPlugin } from "./subjects.ts";
 import { applyMiddleware } from "graphql-middleware";
 import type { JWK } from "jose";
+
+// Re-exported for the gateway (through the package index, which exports this module).
 
 /** Options of {@link createSubgraphApp}. */
 export interface SubgraphAppOptions<TContext extends RequestContext> {
@@ -63,7 +66,8 @@ export async function createSubgraphApp<TContext extends RequestContext>(
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // Traces are for Apollo's hosted service, which a government network does not reach.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    // The subjects plugin reports to the gateway whose personal data the response holds.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), createSubjectsPlugin<TContext>()],
   });
   await apollo.start();
   const http = createGraphQLHttpServer<TContext>({

@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLSchema } from "graphql";
+import { GraphQLError, getNamedType, isObjectType, type GraphQLSchema } from "graphql";
 import { allow, deny, rule, shield } from "graphql-shield";
 import type { IMiddlewareFunction } from "graphql-middleware";
 import { ErrorCode } from "../errors.ts";
@@ -7,6 +7,7 @@ import { decide, type Decision } from "../policy/decide.ts";
 import { maskerFor } from "../policy/mask.ts";
 import { readSubgraphPolicies } from "../policy/fields.ts";
 import type { FieldPolicy } from "../policy/classification.ts";
+import { recordReturned, recordSubject, subjectReader } from "./subjects.ts";
 
 /** Federation's own fields: the gateway must be able to plan and fetch entities. */
 const FEDERATION_FIELDS = { Query: { _service: allow, _entities: allow }, _Service: { sdl: allow } };
@@ -21,7 +22,9 @@ type MiddlewareTree = Record<string, Record<string, IMiddlewareFunction>>;
  * A subgraph's own enforcement, generated from the same `@classified` data and decided by the same
  * `decide` as the gateway's, so a bug in one layer does not leak data:
  * - a graphql-shield rule per field (fallback deny; explicit allows for `_service`/`_entities`);
- * - a masking middleware on fields whose kind has a masking rule.
+ * - a middleware on PERSONAL and SENSITIVE fields (and any field whose kind has a masking rule)
+ *   that records the person the field is about in `context.subjects` (see `subjects.ts`) and
+ *   masks the value under a masked grant.
  * Decisions are cached per grant set, and rules per policy per request.
  */
 export function createSubgraphPermissions(schema: GraphQLSchema, owner: string) {
@@ -66,12 +69,24 @@ export function createSubgraphPermissions(schema: GraphQLSchema, owner: string) 
     const [typeName, fieldName] = policy.coordinate.split(".") as [string, string];
     (tree[typeName] ??= {})[fieldName] = ruleFor(policy);
     const mask = maskerFor(policy.kind);
-    if (!mask) continue;
-    (masked[typeName] ??= {})[fieldName] = async (resolve, parent, args, context: RequestContext, info) => {
-      const value = await resolve(parent, args, context, info);
-      if (decisionFor(context, policy).access !== "masked") return value;
-      return applyMask(value, mask);
+    const personal = policy.level === "PERSONAL" || policy.level === "SENSITIVE";
+    if (!mask && !personal) continue;
+    // Runs inside the shield (a denied field never gets here), after the field resolved: records
+    // whose personal data was returned (full or masked), then masks.
+    // A personal field returning persons or person-bound rows (`personByIdNumber`,
+    // `School.enrolments`) is about them too, even when its parent is not about anyone.
+    const subjectOf = personal ? subjectReader(typeName) : undefined;
+    const element = personal ? returnedElementType(schema, typeName, fieldName) : undefined;
+    const returnedSubjectOf = element ? subjectReader(element) : undefined;
+    const finish = (value: unknown, parent: unknown, context: RequestContext): unknown => {
+      const { access } = decisionFor(context, policy);
+      if (access === "denied") return value;
+      if (subjectOf) recordSubject(context, subjectOf(parent));
+      if (returnedSubjectOf) recordReturned(context, value, returnedSubjectOf);
+      return access === "masked" && mask ? applyMask(value, mask) : value;
     };
+    (masked[typeName] ??= {})[fieldName] = async (resolve, parent, args, context: RequestContext, info) =>
+      finish(await resolve(parent, args, context, info), parent, context);
   }
   // A subgraph without entities has no `_entities`; shield refuses rules for absent fields.
   for (const [typeName, fields] of Object.entries(FEDERATION_FIELDS)) {
@@ -104,4 +119,18 @@ function applyMask(value: unknown, mask: (v: string) => string): unknown {
   if (value instanceof Date) return mask(value.toISOString().slice(0, 10));
   if (Array.isArray(value)) return value.map((v) => applyMask(v, mask));
   return value;
+}
+
+/**
+ * The object type of what a field returns: the type itself, its list's element, or a connection's
+ * `nodes` element; undefined for scalars and enums.
+ */
+function returnedElementType(schema: GraphQLSchema, typeName: string, fieldName: string): string | undefined {
+  const type = schema.getType(typeName);
+  const returned = isObjectType(type) ? type.getFields()[fieldName] : undefined;
+  const named = returned ? getNamedType(returned.type) : undefined;
+  if (!isObjectType(named)) return undefined;
+  const nodes = named.getFields().nodes;
+  const element = nodes ? getNamedType(nodes.type) : named;
+  return isObjectType(element) ? element.name : undefined;
 }
