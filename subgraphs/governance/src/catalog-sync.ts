@@ -10,7 +10,8 @@ export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL("../../../gateway/s
 
 /**
  * Brings the catalog in line with the supergraph the gateway serves, so `dataAssets` always
- * describes the surface clients actually see.
+ * describes the surface clients actually see: each field with its owners, classification (level,
+ * kind) and authorization requirements, from which `dataAssets` decides each caller's access.
  */
 export async function syncCatalog(prisma: PrismaClient, options: SubgraphOptions): Promise<void> {
   const path = process.env.CITYGRAPH_SUPERGRAPH || DEFAULT_SUPERGRAPH_PATH;

@@ -11,13 +11,20 @@ export const DATA_ASSET_SELECT = {
   owners: true,
   returnType: true,
   description: true,
+  level: true,
+  kind: true,
+  requirements: true,
 } as const;
 
 /** The data-asset catalog. Pages are ordered by coordinate. */
 export class DataAssetRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  list(filter: { owner?: string; typeName?: string }, limit: number, after?: CursorKey) {
+  /**
+   * Assets after the cursor, in coordinate order: `limit + 1` of them (the extra one says a page
+   * follows), or every one when `limit` is undefined (for filters applied after the query).
+   */
+  list(filter: { owner?: string; typeName?: string }, limit: number | undefined, after?: CursorKey) {
     return this.prisma.dataAsset.findMany({
       where: {
         owner: filter.owner,
@@ -26,7 +33,7 @@ export class DataAssetRepository {
       },
       select: DATA_ASSET_SELECT,
       orderBy: { coordinate: "asc" },
-      take: limit + 1,
+      take: limit === undefined ? undefined : limit + 1,
     });
   }
 

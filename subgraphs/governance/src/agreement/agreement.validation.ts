@@ -1,0 +1,136 @@
+import { parse, GraphQLError, Kind, type DocumentNode } from "graphql";
+import {
+  SPECIAL_SCOPES,
+  SUBGRAPH_NAMES,
+  assertDateRange,
+  assertDistrictCode,
+  badUserInput,
+  scopeProblem,
+} from "@citygraph/core";
+import type { CreateAgreementInput } from "./agreement.type.ts";
+import type { NewAgreement } from "./agreement.repository.ts";
+
+const PURPOSE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+const COORDINATE = /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/;
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
+
+/** Limits on what an agreement holds. */
+export const AGREEMENT_LIMITS = {
+  title: 200,
+  legalBasis: 2_000,
+  purpose: 64,
+  purposes: 20,
+  scopes: 50,
+  allowedFields: 1_000,
+  reason: 1_000,
+  document: 100_000,
+} as const;
+
+/** A trimmed, non-empty text of at most `max` characters. */
+export function requiredText(argumentName: string, value: string, max: number): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw badUserInput(argumentName, "must not be empty");
+  if (trimmed.length > max) throw badUserInput(argumentName, `may be at most ${max} characters`);
+  return trimmed;
+}
+
+function distinct(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+/**
+ * Checks a new agreement's input and returns what to store (trimmed, de-duplicated). Every error
+ * is BAD_USER_INPUT naming the input field (`input.purposes`). Field coordinates are checked against
+ * the data-asset catalog by `isKnownCoordinate` afterwards (it needs the database).
+ */
+export function validateAgreementInput(
+  input: CreateAgreementInput,
+  now: Date,
+): Omit<NewAgreement, "createdBy" | "organizationId"> {
+  const title = requiredText("input.title", input.title, AGREEMENT_LIMITS.title);
+
+  const purposes = distinct(input.purposes.map((p) => p.trim()));
+  if (purposes.length === 0) throw badUserInput("input.purposes", "must name at least one purpose");
+  if (purposes.length > AGREEMENT_LIMITS.purposes) throw badUserInput("input.purposes", `may name at most ${AGREEMENT_LIMITS.purposes} purposes`);
+  for (const purpose of purposes) {
+    if (!PURPOSE.test(purpose) || purpose.length > AGREEMENT_LIMITS.purpose) {
+      throw badUserInput(
+        "input.purposes",
+        `"${purpose.slice(0, AGREEMENT_LIMITS.purpose)}" is not a purpose code: lowercase letters and digits in hyphenated words, e.g. "epidemic-prevention"`,
+      );
+    }
+  }
+
+  const legalBasis = requiredText("input.legalBasis", input.legalBasis, AGREEMENT_LIMITS.legalBasis);
+
+  const scopes = distinct(input.scopes.map((s) => s.trim()));
+  if (scopes.length === 0) throw badUserInput("input.scopes", "must grant at least one scope");
+  if (scopes.length > AGREEMENT_LIMITS.scopes) throw badUserInput("input.scopes", `may hold at most ${AGREEMENT_LIMITS.scopes} scopes`);
+  for (const scope of scopes) {
+    if ((SPECIAL_SCOPES as readonly string[]).includes(scope)) {
+      throw badUserInput("input.scopes", `"${scope}" is for the government's own staff and cannot be granted by an agreement`);
+    }
+    const problem = scopeProblem(scope, SUBGRAPH_NAMES);
+    if (problem) throw badUserInput("input.scopes", problem);
+  }
+
+  const allowedFields = distinct((input.allowedFields ?? []).map((f) => f.trim()));
+  if (allowedFields.length > AGREEMENT_LIMITS.allowedFields) {
+    throw badUserInput("input.allowedFields", `may list at most ${AGREEMENT_LIMITS.allowedFields} fields`);
+  }
+  for (const field of allowedFields) {
+    if (!COORDINATE.test(field)) {
+      throw badUserInput("input.allowedFields", `"${field.slice(0, 100)}" is not a field coordinate like "Person.name"`);
+    }
+  }
+
+  const districts = distinct((input.districts ?? []).map((d) => d.trim()));
+  for (const district of districts) assertDistrictCode("input.districts", district);
+
+  assertDateRange({ from: input.validFrom, to: input.validUntil }, undefined, { from: "input.validFrom", to: "input.validUntil" });
+  if (input.validUntil.getTime() <= now.getTime()) throw badUserInput("input.validUntil", "must be in the future");
+
+  for (const [name, value] of [
+    ["input.requestsPerMinute", input.requestsPerMinute],
+    ["input.recordsPerDay", input.recordsPerDay],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1) throw badUserInput(name, "must be a positive whole number");
+  }
+
+  return {
+    title,
+    purposes,
+    legalBasis,
+    scopes,
+    allowedFields,
+    districts,
+    validFrom: input.validFrom,
+    validUntil: input.validUntil,
+    requestsPerMinute: input.requestsPerMinute,
+    recordsPerDay: input.recordsPerDay,
+  };
+}
+
+/** Checks an operation's name and document: one query, parsed. Returns the parsed document. */
+export function validateOperation(name: string, document: string): DocumentNode {
+  if (!OPERATION_NAME.test(name)) {
+    throw badUserInput("name", "must be a GraphQL name (letters, digits, underscores; at most 100 characters)");
+  }
+  if (!document.trim()) throw badUserInput("document", "must not be empty");
+  if (document.length > AGREEMENT_LIMITS.document) {
+    throw badUserInput("document", `may be at most ${AGREEMENT_LIMITS.document} characters`);
+  }
+  let parsed: DocumentNode;
+  try {
+    parsed = parse(document);
+  } catch (error) {
+    throw badUserInput("document", `does not parse: ${error instanceof GraphQLError ? error.message : "syntax error"}`);
+  }
+  const operations = parsed.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (operations.length !== 1) throw badUserInput("document", "must contain exactly one operation");
+  if (parsed.definitions.some((d) => d.kind !== Kind.OPERATION_DEFINITION && d.kind !== Kind.FRAGMENT_DEFINITION)) {
+    throw badUserInput("document", "may contain only the operation and its fragments");
+  }
+  if (operations[0]!.operation !== "query") throw badUserInput("document", "must be a query: agreements grant reads only");
+  return parsed;
+}

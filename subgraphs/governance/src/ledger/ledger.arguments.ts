@@ -1,0 +1,75 @@
+import { assertDateRange, badUserInput, decodeCursor } from "@citygraph/core";
+
+/**
+ * Argument rules of the auditor's queries. Every violation is a BAD_USER_INPUT naming the
+ * argument; messages never echo the value.
+ */
+
+/** Longest window `agreementUsage` reports on: a year. */
+export const MAX_USAGE_WINDOW_DAYS = 366;
+/** `agreementUsage`'s window when none is given: the last 30 days. */
+export const DEFAULT_USAGE_WINDOW_DAYS = 30;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PERSON_ID = /^[0-9a-f]{16}$/;
+const COORDINATE = /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/;
+const PURPOSE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+const PRINCIPAL = /^(?:anonymous|(?:user|agreement):\S.{0,255})$/;
+
+/** A UUID (agreement ids), lowercased as PostgreSQL prints it. */
+export function assertUuid(argumentName: string, value: string): string {
+  if (!UUID.test(value)) throw badUserInput(argumentName, "must be a UUID");
+  return value.toLowerCase();
+}
+
+/** A registry person id: 16 lowercase hex digits. */
+export function assertPersonId(argumentName: string, value: string): string {
+  if (!PERSON_ID.test(value)) throw badUserInput(argumentName, "must be a person id (16 lowercase hex digits)");
+  return value;
+}
+
+/** A field coordinate, `Type.field`. */
+export function assertCoordinate(argumentName: string, value: string): string {
+  if (!COORDINATE.test(value)) throw badUserInput(argumentName, "must be a field coordinate, Type.field");
+  return value;
+}
+
+/** A purpose code, e.g. `epidemic-prevention`. */
+export function assertPurpose(argumentName: string, value: string): string {
+  if (value.length > 64 || !PURPOSE.test(value)) {
+    throw badUserInput(argumentName, 'must be a purpose code: lowercase hyphenated words, e.g. "epidemic-prevention"');
+  }
+  return value;
+}
+
+/** A principal as the ledger records it: `user:<subject>`, `agreement:<api key id>` or `anonymous`. */
+export function assertPrincipal(argumentName: string, value: string): string {
+  if (!PRINCIPAL.test(value)) throw badUserInput(argumentName, 'must be "user:<subject>", "agreement:<api key id>" or "anonymous"');
+  return value;
+}
+
+/** A validated closed-open window of entry times. */
+export interface LedgerWindow {
+  from?: Date;
+  to?: Date;
+}
+
+/** `from`/`to`: real instants, `from` before `to`, at most `maxDays` apart when given. */
+export function validateLedgerWindow(from: Date | null | undefined, to: Date | null | undefined, maxDays?: number): LedgerWindow {
+  const range = { from: from ?? undefined, to: to ?? undefined };
+  assertDateRange(range, maxDays);
+  for (const [name, value] of Object.entries(range)) {
+    const year = value?.getUTCFullYear();
+    if (year !== undefined && !(year >= 1900 && year <= 9999)) throw badUserInput(name, "must fall between the years 1900 and 9999");
+  }
+  return range;
+}
+
+/** Decodes `after` of a newest-first ledger list: the last entry's seq. */
+export function decodeSeqCursor(after: string | null | undefined): bigint | undefined {
+  const key = decodeCursor(after, ["string"]);
+  if (!key) return undefined;
+  const seq = String(key[0]);
+  if (!/^[1-9]\d{0,18}$/.test(seq)) throw badUserInput("after", "is not a cursor returned by this list");
+  return BigInt(seq);
+}

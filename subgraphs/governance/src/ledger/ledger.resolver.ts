@@ -1,0 +1,130 @@
+import { Arg, Args, Ctx, Directive, ID, Query, Resolver } from "type-graphql";
+import { GraphQLDateTime } from "graphql-scalars";
+import { Classified, PageArgs, pageSize, toPage } from "@citygraph/core";
+import {
+  AccessLogConnection,
+  AccessLogEntry,
+  AccessOutcome,
+  AgreementUsage,
+  SubjectAccessConnection,
+} from "./ledger.type.ts";
+import { toAccessLogEntry, toSubjectAccess } from "./ledger.body.ts";
+import { seqKey } from "./ledger.loaders.ts";
+import {
+  DEFAULT_USAGE_WINDOW_DAYS,
+  MAX_USAGE_WINDOW_DAYS,
+  assertCoordinate,
+  assertPersonId,
+  assertPrincipal,
+  assertPurpose,
+  assertUuid,
+  decodeSeqCursor,
+  validateLedgerWindow,
+} from "./ledger.arguments.ts";
+import type { GovernanceContext } from "../context.ts";
+
+/** The scope of auditors. It grants no personal data: entries hold pseudonymous ids only. */
+export const AUDIT_READ = "audit:read";
+/** `@Directive(REQUIRES_AUDIT_READ)` on every auditor query: enforced at the gateway and again here. */
+export const REQUIRES_AUDIT_READ = `@requiresScopes(scopes: [["${AUDIT_READ}"]])`;
+
+const present = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
+
+@Resolver(() => AccessLogEntry)
+export class LedgerResolver {
+  @Classified("PUBLIC")
+  @Directive(REQUIRES_AUDIT_READ)
+  @Query(() => AccessLogConnection, {
+    description:
+      "The tamper-evident access ledger, newest first: one entry per request through the gateway. " +
+      "Denied attempts are `accessLog(outcome: DENIED)`. Requires audit:read.",
+  })
+  async accessLog(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg("from", () => GraphQLDateTime, { nullable: true, description: "Entries at or after this instant." }) from: Date | undefined,
+    @Arg("to", () => GraphQLDateTime, { nullable: true, description: "Entries before this instant." }) to: Date | undefined,
+    @Arg("principal", () => String, { nullable: true, description: '"user:<subject>", "agreement:<api key id>" or "anonymous".' })
+    principal: string | undefined,
+    @Arg("agreement", () => ID, { nullable: true, description: "Entries under this agreement." }) agreement: string | undefined,
+    @Arg("purpose", () => String, { nullable: true, description: "Entries that declared this purpose." }) purpose: string | undefined,
+    @Arg("outcome", () => AccessOutcome, { nullable: true }) outcome: AccessOutcome | undefined,
+    @Arg("coordinate", () => String, { nullable: true, description: "Entries that reached this field, `Type.field`." })
+    coordinate: string | undefined,
+    @Arg("subject", () => String, { nullable: true, description: "Entries that returned this person's data (person id)." })
+    subject: string | undefined,
+    @Ctx() context: GovernanceContext,
+  ): Promise<AccessLogConnection> {
+    const limit = pageSize(page.first);
+    const after = decodeSeqCursor(page.after);
+    const window = validateLedgerWindow(from, to);
+    const rows = await context.repositories.ledger.list(
+      {
+        ...window,
+        principal: present(principal) ? assertPrincipal("principal", principal) : undefined,
+        agreementId: present(agreement) ? assertUuid("agreement", agreement) : undefined,
+        purpose: present(purpose) ? assertPurpose("purpose", purpose) : undefined,
+        outcome: outcome ?? undefined,
+        coordinate: present(coordinate) ? assertCoordinate("coordinate", coordinate) : undefined,
+        subject: present(subject) ? assertPersonId("subject", subject) : undefined,
+      },
+      limit,
+      after,
+    );
+    const connection = toPage(rows, limit, seqKey);
+    return { nodes: connection.nodes.map(toAccessLogEntry), pageInfo: connection.pageInfo };
+  }
+
+  @Classified("PUBLIC")
+  @Directive(REQUIRES_AUDIT_READ)
+  @Query(() => SubjectAccessConnection, {
+    description:
+      "Who accessed one person's personal data, newest first: when, why (purpose), on what authority and which fields. " +
+      "Requires audit:read.",
+  })
+  async subjectAccessReport(
+    @Arg("personId", () => String, { description: "The person's pseudonymous id (registry `Person.id`)." }) personId: string,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() context: GovernanceContext,
+  ): Promise<SubjectAccessConnection> {
+    assertPersonId("personId", personId);
+    const limit = pageSize(page.first);
+    const after = decodeSeqCursor(page.after);
+    const found = await context.loaders.ledger.bySubject.load({
+      parentId: personId,
+      args: null,
+      limit,
+      after: after === undefined ? undefined : [String(after)],
+    });
+    return { personId, nodes: found.nodes.map(toSubjectAccess), pageInfo: found.pageInfo };
+  }
+
+  @Classified("PUBLIC")
+  @Directive(REQUIRES_AUDIT_READ)
+  @Query(() => AgreementUsage, {
+    description:
+      `How an agreement was used: requests by day (UTC+8) and outcome, records returned, denied attempts. ` +
+      `Default window: the last ${DEFAULT_USAGE_WINDOW_DAYS} days; at most ${MAX_USAGE_WINDOW_DAYS} days. Requires audit:read.`,
+  })
+  async agreementUsage(
+    @Arg("agreementId", () => ID) agreementId: string,
+    @Arg("from", () => GraphQLDateTime, { nullable: true }) from: Date | undefined,
+    @Arg("to", () => GraphQLDateTime, { nullable: true, description: "Default: now." }) to: Date | undefined,
+    @Ctx() context: GovernanceContext,
+  ): Promise<AgreementUsage> {
+    const id = assertUuid("agreementId", agreementId);
+    const end = to ?? new Date();
+    const start = from ?? new Date(end.getTime() - DEFAULT_USAGE_WINDOW_DAYS * 86_400_000);
+    const window = validateLedgerWindow(start, end, MAX_USAGE_WINDOW_DAYS) as Required<ReturnType<typeof validateLedgerWindow>>;
+    const rows = await context.loaders.ledger.usage.load({ agreementId: id, from: window.from, to: window.to });
+    const returning = new Set<string>([AccessOutcome.ALLOWED, AccessOutcome.PARTIAL]);
+    return {
+      agreementId: id,
+      from: window.from,
+      to: window.to,
+      requests: rows.reduce((sum, r) => sum + r.requests, 0),
+      recordsReturned: rows.filter((r) => returning.has(r.outcome)).reduce((sum, r) => sum + r.records, 0),
+      deniedAttempts: rows.filter((r) => r.outcome === AccessOutcome.DENIED).reduce((sum, r) => sum + r.requests, 0),
+      byDay: rows.map((r) => ({ date: r.date, outcome: r.outcome as AccessOutcome, requests: r.requests, records: r.records })),
+    };
+  }
+}

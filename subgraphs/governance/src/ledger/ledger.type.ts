@@ -1,0 +1,282 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { GraphQLDateTime } from "graphql-scalars";
+import { Classified, PageInfo } from "@citygraph/core";
+
+/**
+ * The auditor's view of the access ledger. Entries hold identifiers only (pseudonymous person ids,
+ * principal subjects, coordinates), never a value that was read, so every field is PUBLIC; the
+ * queries that reach them require `audit:read`.
+ */
+
+/** How a request ended. The values are the ledger's. */
+export enum AccessOutcome {
+  ALLOWED = "allowed",
+  PARTIAL = "partial",
+  DENIED = "denied",
+  REFUSED = "refused",
+  ERROR = "error",
+}
+registerEnumType(AccessOutcome, {
+  name: "AccessOutcome",
+  description: "How a request recorded in the access ledger ended.",
+  valuesConfig: {
+    ALLOWED: { description: "Everything asked for was returned." },
+    PARTIAL: { description: "Some fields were denied (returned null); the rest was returned." },
+    DENIED: { description: "Rejected by the permission check: nothing executed." },
+    REFUSED: { description: "Refused before permissions were decided (quota, unknown operation, credentials); `refusal` says why." },
+    ERROR: { description: "Failed while executing." },
+  },
+});
+
+/** How a field was decided for the caller. */
+export enum AccessDecision {
+  FULL = "full",
+  MASKED = "masked",
+  DENIED = "denied",
+}
+registerEnumType(AccessDecision, { name: "AccessDecision", description: "How a field was decided for the caller of a request." });
+
+/** What a principal's access rested on. */
+export enum AccessBasis {
+  AGREEMENT = "AGREEMENT",
+  ORGANIZATION = "ORGANIZATION",
+  USER = "USER",
+  ANONYMOUS = "ANONYMOUS",
+}
+registerEnumType(AccessBasis, {
+  name: "AccessBasis",
+  description: "What a request's access rested on.",
+  valuesConfig: {
+    AGREEMENT: { description: "A third party's data-operation agreement (`agreementId`)." },
+    ORGANIZATION: { description: "The grants of a government official of an organization (`organization`)." },
+    USER: { description: "The grants of a signed-in person whose token names no organization." },
+    ANONYMOUS: { description: "No credentials: open data only." },
+  },
+});
+
+@ObjectType({ description: "Who made a request recorded in the access ledger." })
+export class AccessPrincipal {
+  @Classified("PUBLIC")
+  @Field(() => String, { description: "`user`, `agreement` or `anonymous`." })
+  kind!: string;
+
+  @Classified("PUBLIC")
+  @Field(() => String, { description: "The identity provider's subject, or an agreement's API key id; `anonymous` for anonymous callers." })
+  subject!: string;
+
+  @Classified("PUBLIC")
+  @Field(() => String, { nullable: true, description: "The principal's organization." })
+  org!: string | null;
+}
+
+@ObjectType({ description: "A field coordinate a request reached, and how it was decided." })
+export class AccessLogField {
+  @Classified("PUBLIC")
+  @Field(() => String, { description: "`Type.field`." })
+  coordinate!: string;
+
+  @Classified("PUBLIC")
+  @Field(() => AccessDecision)
+  decision!: AccessDecision;
+}
+
+@ObjectType({ description: "The authority a request's access rested on." })
+export class AccessAuthority {
+  @Classified("PUBLIC")
+  @Field(() => AccessBasis)
+  basis!: AccessBasis;
+
+  @Classified("PUBLIC")
+  @Field(() => ID, { nullable: true, description: "The agreement, when `basis` is AGREEMENT." })
+  agreementId!: string | null;
+
+  @Classified("PUBLIC")
+  @Field(() => String, { nullable: true, description: "The organization of the principal (the agreement holder, or the official's)." })
+  organization!: string | null;
+}
+
+@ObjectType({ description: "One request as the tamper-evident access ledger recorded it." })
+export class AccessLogEntry {
+  @Classified("PUBLIC")
+  @Field(() => ID, { description: "Position in the hash chain." })
+  seq!: string;
+
+  @Classified("PUBLIC")
+  @Field(() => GraphQLDateTime, { description: "When the request arrived." })
+  time!: Date;
+
+  @Classified("PUBLIC")
+  @Field(() => String, { description: "The gateway's `x-request-id`, also on its log lines." })
+  requestId!: string;
+
+  @Classified("PUBLIC")
+  @Field(() => AccessPrincipal)
+  principal!: AccessPrincipal;
+
+  @Classified("PUBLIC")
+  @Field(() => AccessAuthority)
+  authority!: AccessAuthority;
+
+  @Classified("PUBLIC")
+  @Field(() => ID, { nullable: true, description: "The agreement a third party called under." })
+  agreementId!: string | null;
+
+  @Classified("PUBLIC")
+  @Field(() => String, { nullable: true, description: "The purpose the request declared." })
+  purpose!: string | null;
+
+  @Classified("PUBLIC")
+  @Field(() => String, { nullable: true })
+  operationName!: string | null;
+
+  @Classified("PUBLIC")
+  @Field(() => String, { nullable: true, description: "SHA-256 (hex) of the operation document." })
+  documentHash!: string | null;
+
+  @Classified("PUBLIC")
+  @Field(() => AccessOutcome)
+  outcome!: AccessOutcome;
+
+  @Classified("PUBLIC")
+  @Field(() => String, { nullable: true, description: "The error code of a refusal or failure." })
+  refusal!: string | null;
+
+  @Classified("PUBLIC")
+  @Field(() => [AccessLogField], { description: "Every field coordinate the operation reached, with its decision." })
+  fields!: AccessLogField[];
+
+  @Classified("PUBLIC")
+  @Field(() => [String], { description: "Pseudonymous ids of the persons whose personal data was returned." })
+  subjects!: string[];
+
+  @Classified("PUBLIC")
+  @Field(() => Int, { description: "Records returned." })
+  rowCount!: number;
+
+  @Classified("PUBLIC")
+  @Field(() => Float, { description: "Time the gateway spent on the request, milliseconds." })
+  latencyMs!: number;
+
+  @Classified("PUBLIC")
+  @Field(() => String, { description: "sha256(prevHash + canonical body), hex." })
+  hash!: string;
+
+  @Classified("PUBLIC")
+  @Field(() => String, { description: "The previous entry's hash (64 zeros for the first)." })
+  prevHash!: string;
+}
+
+@ObjectType()
+export class AccessLogConnection {
+  @Classified("PUBLIC")
+  @Field(() => [AccessLogEntry])
+  nodes!: AccessLogEntry[];
+
+  @Classified("PUBLIC")
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@ObjectType({ description: "One request that returned a person's personal data: who, when, why, on what authority, which fields." })
+export class SubjectAccess {
+  @Classified("PUBLIC")
+  @Field(() => ID, { description: "Position of the entry in the access ledger (see `accessLog`)." })
+  seq!: string;
+
+  @Classified("PUBLIC")
+  @Field(() => GraphQLDateTime)
+  time!: Date;
+
+  @Classified("PUBLIC")
+  @Field(() => String)
+  requestId!: string;
+
+  @Classified("PUBLIC")
+  @Field(() => AccessPrincipal)
+  principal!: AccessPrincipal;
+
+  @Classified("PUBLIC")
+  @Field(() => String, { nullable: true, description: "The purpose the request declared." })
+  purpose!: string | null;
+
+  @Classified("PUBLIC")
+  @Field(() => AccessAuthority)
+  authority!: AccessAuthority;
+
+  @Classified("PUBLIC")
+  @Field(() => [AccessLogField], { description: "The fields the request returned (in full or masked)." })
+  fields!: AccessLogField[];
+
+  @Classified("PUBLIC")
+  @Field(() => String, { nullable: true })
+  operationName!: string | null;
+
+  @Classified("PUBLIC")
+  @Field(() => AccessOutcome)
+  outcome!: AccessOutcome;
+}
+
+@ObjectType({ description: "Who accessed one person's data (个人信息查阅记录), newest first." })
+export class SubjectAccessConnection {
+  @Classified("PUBLIC")
+  @Field(() => String, { description: "The person's pseudonymous id." })
+  personId!: string;
+
+  @Classified("PUBLIC")
+  @Field(() => [SubjectAccess])
+  nodes!: SubjectAccess[];
+
+  @Classified("PUBLIC")
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@ObjectType({ description: "Requests of one outcome under an agreement on one day." })
+export class AgreementUsageDay {
+  @Classified("PUBLIC")
+  @Field(() => String, { description: "Calendar day in China Standard Time (UTC+8), YYYY-MM-DD." })
+  date!: string;
+
+  @Classified("PUBLIC")
+  @Field(() => AccessOutcome)
+  outcome!: AccessOutcome;
+
+  @Classified("PUBLIC")
+  @Field(() => Int)
+  requests!: number;
+
+  @Classified("PUBLIC")
+  @Field(() => Int, { description: "Records returned." })
+  records!: number;
+}
+
+@ObjectType({ description: "How an agreement was used in a time window, from the access ledger." })
+export class AgreementUsage {
+  @Classified("PUBLIC")
+  @Field(() => ID)
+  agreementId!: string;
+
+  @Classified("PUBLIC")
+  @Field(() => GraphQLDateTime)
+  from!: Date;
+
+  @Classified("PUBLIC")
+  @Field(() => GraphQLDateTime)
+  to!: Date;
+
+  @Classified("PUBLIC")
+  @Field(() => Int, { description: "Requests of every outcome." })
+  requests!: number;
+
+  @Classified("PUBLIC")
+  @Field(() => Int, { description: "Records returned by allowed and partial requests." })
+  recordsReturned!: number;
+
+  @Classified("PUBLIC")
+  @Field(() => Int, { description: "Requests the permission check rejected (see `accessLog(outcome: DENIED)`)." })
+  deniedAttempts!: number;
+
+  @Classified("PUBLIC")
+  @Field(() => [AgreementUsageDay], { description: "Counts by day and outcome, oldest first." })
+  byDay!: AgreementUsageDay[];
+}
