@@ -13,10 +13,17 @@ const USAGE = `citygraph <command> [options]
   serve <subgraph|gateway>   run one service as its own process (a department's deployment)
   token --sub S --scopes "..." [--districts 410105,410102] [--ttl 1h]
                              a development token from the local identity provider "start" trusts
+  agreement <create|list|show|approve|suspend|resume|revoke|register-operation|issue-key|rotate-key|revoke-key>
+                             administer data-operation agreements through the gateway ("agreement --help")
+  audit verify | audit export --from ISO --to ISO [--format jsonl|csv] [--out file]
+                             check the access ledger's hash chain and checkpoints; export entries ("audit --help")
 `;
 
 /** Runs one command. Commands load lazily: `generate` must work before any generated code exists. */
 async function main(argv: string[]): Promise<void> {
+  // `agreement` has options of its own: it parses the rest of the command line itself.
+  if (argv[0] === "agreement") return (await import("./commands/agreement.ts")).agreementCommand(argv.slice(1));
+  if (argv[0] === "audit") return (await import("./commands/audit.ts")).auditCommand(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -1,0 +1,84 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import pg from "pg";
+import { GATEWAY_DATABASE_ROLE, createLedgerPool, verifyLedger } from "../../../gateway/src/ledger/index.ts";
+import type { TestDatabase } from "../../support/database.ts";
+import { testSecurity } from "../../support/security.ts";
+import { dropTemplate, ledgerDatabase, ledgerOver, sampleEntry } from "./harness.ts";
+
+/** PostgreSQL's insufficient_privilege: both missing grants and the append-only triggers raise it. */
+const INSUFFICIENT_PRIVILEGE = "42501";
+
+describe("the citygraph_gateway database role", () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  before(async () => {
+    db = await ledgerDatabase();
+    pool = createLedgerPool(db.url);
+    const ledger = await ledgerOver(pool, { checkpointEvery: 2 });
+    await Promise.all([1, 2, 3].map((i) => ledger.append(sampleEntry(i))));
+    await ledger.close();
+  });
+  after(async () => {
+    await pool?.end();
+    await db?.drop();
+    await dropTemplate();
+  });
+
+  const refused = (sql: string) =>
+    assert.rejects(pool.query(sql), (error: { code?: string; message: string }) => {
+      assert.equal(error.code, INSUFFICIENT_PRIVILEGE, error.message);
+      return true;
+    });
+
+  it("is the role the ledger pool acts as", async () => {
+    const { rows } = await pool.query("SELECT current_user AS who");
+    assert.equal(rows[0].who, GATEWAY_DATABASE_ROLE);
+  });
+
+  it("can append entries and checkpoints and read them", async () => {
+    const { rows } = await pool.query(
+      "SELECT (SELECT count(*) FROM governance.ledger_entry)::int AS entries, (SELECT count(*) FROM governance.ledger_checkpoint)::int AS checkpoints",
+    );
+    assert.equal(rows[0].entries, 3);
+    assert.ok(rows[0].checkpoints >= 1);
+    assert.equal((await verifyLedger(pool, (await testSecurity()).gatewayKeys.publicJwk)).ok, true);
+  });
+
+  it("cannot UPDATE, DELETE or TRUNCATE ledger entries", async () => {
+    await refused("UPDATE governance.ledger_entry SET outcome = 'allowed'");
+    await refused("DELETE FROM governance.ledger_entry WHERE seq = 3");
+    await refused("TRUNCATE governance.ledger_entry");
+  });
+
+  it("cannot UPDATE, DELETE or TRUNCATE checkpoints", async () => {
+    await refused("UPDATE governance.ledger_checkpoint SET hash = repeat('0', 64)");
+    await refused("DELETE FROM governance.ledger_checkpoint");
+    await refused("TRUNCATE governance.ledger_checkpoint");
+  });
+
+  it("leaves the rows as they were", async () => {
+    const { rows } = await pool.query("SELECT count(*)::int AS n FROM governance.ledger_entry");
+    assert.equal(rows[0].n, 3);
+  });
+
+  it("stops even the table owner from changing rows: the append-only triggers", async () => {
+    const owner = new pg.Client({ connectionString: db.url });
+    await owner.connect();
+    try {
+      for (const sql of [
+        "UPDATE governance.ledger_entry SET outcome = 'allowed'",
+        "DELETE FROM governance.ledger_entry",
+        "TRUNCATE governance.ledger_entry",
+      ]) {
+        await assert.rejects(owner.query(sql), (error: { code?: string; message: string }) => {
+          assert.equal(error.code, INSUFFICIENT_PRIVILEGE);
+          assert.match(error.message, /append-only/);
+          return true;
+        });
+      }
+    } finally {
+      await owner.end();
+    }
+  });
+});

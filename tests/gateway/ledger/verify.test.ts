@@ -1,0 +1,173 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import pg from "pg";
+import { generateEs256 } from "@citygraph/core";
+import { createCheckpointSigner, createLedgerPool, verifyLedger } from "../../../gateway/src/ledger/index.ts";
+import type { TestDatabase } from "../../support/database.ts";
+import { testSecurity } from "../../support/security.ts";
+import { dropTemplate, ledgerDatabase, ledgerOver, sampleEntry, tamper } from "./harness.ts";
+
+const ENTRIES = 40;
+
+describe("verifyLedger", () => {
+  const databases: TestDatabase[] = [];
+  const pools: pg.Pool[] = [];
+  let publicJwk: Awaited<ReturnType<typeof testSecurity>>["gatewayKeys"]["publicJwk"];
+  before(async () => {
+    publicJwk = (await testSecurity()).gatewayKeys.publicJwk;
+  });
+  after(async () => {
+    await Promise.all(pools.map((p) => p.end().catch(() => undefined)));
+    await Promise.all(databases.map((d) => d.drop()));
+    await dropTemplate();
+  });
+
+  /** A database with a ledger of 40 entries in small batches, checkpointed every 10. */
+  async function ledgerOf40(): Promise<{ db: TestDatabase; pool: pg.Pool }> {
+    const db = await ledgerDatabase();
+    databases.push(db);
+    const pool = createLedgerPool(db.url);
+    pools.push(pool);
+    const ledger = await ledgerOver(pool, { maxBatch: 5, checkpointEvery: 10 });
+    await Promise.all(Array.from({ length: ENTRIES }, (_, i) => ledger.append(sampleEntry(i))));
+    await ledger.close();
+    return { db, pool };
+  }
+
+  const count = async (pool: pg.Pool) =>
+    (await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM governance.ledger_entry")).rows[0]!.n;
+
+  it("finds an untouched ledger intact and names its head and latest checkpoint", async () => {
+    const { pool } = await ledgerOf40();
+    const verdict = await verifyLedger(pool, publicJwk, { batchSize: 7 });
+    assert.equal(verdict.ok, true);
+    assert.equal(verdict.firstBroken, undefined);
+    assert.equal(verdict.entries, ENTRIES);
+    assert.equal(verdict.head?.seq, String(ENTRIES));
+    assert.equal(verdict.checkpoint?.seq, String(ENTRIES));
+    assert.equal(verdict.checkpoint?.hash, verdict.head?.hash);
+    assert.ok(verdict.checkpoints >= 4);
+  });
+
+  it("finds an empty ledger intact", async () => {
+    const db = await ledgerDatabase();
+    databases.push(db);
+    const pool = createLedgerPool(db.url);
+    pools.push(pool);
+    assert.deepEqual(await verifyLedger(pool, publicJwk), { ok: true, entries: 0, checkpoints: 0, checkpoint: undefined });
+  });
+
+  it("names an entry whose body was modified", async () => {
+    const { db, pool } = await ledgerOf40();
+    await tamper(db.url, `UPDATE governance.ledger_entry SET body = replace(body, '"rowCount":1', '"rowCount":0') WHERE seq = 17`);
+    const verdict = await verifyLedger(pool, publicJwk);
+    assert.equal(verdict.ok, false);
+    assert.equal(verdict.firstBroken?.seq, "17");
+    assert.match(verdict.firstBroken!.reason, /hash does not match/);
+    assert.equal(verdict.entries, 16, "the entries before it are intact");
+  });
+
+  it("names an entry whose body and hash were both rewritten, by the next entry's link", async () => {
+    const { db, pool } = await ledgerOf40();
+    await tamper(
+      db.url,
+      `UPDATE governance.ledger_entry SET body = replace(body, '"rowCount":1', '"rowCount":0') WHERE seq = 17`,
+      `UPDATE governance.ledger_entry SET hash = encode(sha256(convert_to(prev_hash || body, 'UTF8')), 'hex') WHERE seq = 17`,
+    );
+    const verdict = await verifyLedger(pool, publicJwk);
+    assert.equal(verdict.firstBroken?.seq, "18");
+    assert.match(verdict.firstBroken!.reason, /prevHash does not match/);
+  });
+
+  it("names an entry whose query column was edited (the body still agrees with the hash)", async () => {
+    const { db, pool } = await ledgerOf40();
+    await tamper(db.url, `UPDATE governance.ledger_entry SET principal = 'user:somebody-else' WHERE seq = 23`);
+    let verdict = await verifyLedger(pool, publicJwk);
+    assert.equal(verdict.firstBroken?.seq, "23");
+    assert.match(verdict.firstBroken!.reason, /column principal differs/);
+
+    const other = await ledgerOf40();
+    await tamper(other.db.url, `UPDATE governance.ledger_entry SET subjects = '{}' WHERE seq = 5`);
+    verdict = await verifyLedger(other.pool, publicJwk);
+    assert.deepEqual(verdict.firstBroken, { seq: "5", reason: "column subjects differs from the entry's body: the row was edited" });
+  });
+
+  it("names the entry after a deleted one", async () => {
+    const { db, pool } = await ledgerOf40();
+    await tamper(db.url, `DELETE FROM governance.ledger_entry WHERE seq = 12`);
+    const verdict = await verifyLedger(pool, publicJwk);
+    assert.equal(verdict.firstBroken?.seq, "13");
+    assert.match(verdict.firstBroken!.reason, /prevHash does not match the hash of the entry before it \(seq 11\)/);
+  });
+
+  it("names the first of two swapped entries", async () => {
+    const { db, pool } = await ledgerOf40();
+    await tamper(
+      db.url,
+      `UPDATE governance.ledger_entry SET seq = -1 WHERE seq = 25`,
+      `UPDATE governance.ledger_entry SET seq = 25 WHERE seq = 26`,
+      `UPDATE governance.ledger_entry SET seq = 26 WHERE seq = -1`,
+    );
+    assert.equal(await count(pool), ENTRIES);
+    const verdict = await verifyLedger(pool, publicJwk);
+    assert.equal(verdict.firstBroken?.seq, "25");
+    assert.match(verdict.firstBroken!.reason, /prevHash does not match/);
+  });
+
+  it("detects a truncated tail by the latest signed checkpoint", async () => {
+    const { db, pool } = await ledgerOf40();
+    await tamper(db.url, `DELETE FROM governance.ledger_entry WHERE seq > 34`);
+    const verdict = await verifyLedger(pool, publicJwk);
+    assert.equal(verdict.ok, false);
+    assert.equal(verdict.entries, 34, "every remaining entry links");
+    assert.equal(verdict.firstBroken?.seq, "40");
+    assert.match(verdict.firstBroken!.reason, /ends at seq 34, before the checkpoint of seq 40/);
+  });
+
+  it("detects entries deleted before a checkpoint even when the chain was re-linked after them", async () => {
+    const { db, pool } = await ledgerOf40();
+    // Remove 31-40, then let a gateway append again: the new entries link to entry 30.
+    await tamper(db.url, `DELETE FROM governance.ledger_entry WHERE seq > 30`);
+    const ledger = await ledgerOver(pool, { checkpointEvery: 1_000 });
+    await ledger.append(sampleEntry(100));
+    await ledger.flush();
+    const verdict = await verifyLedger(pool, publicJwk);
+    assert.equal(verdict.firstBroken?.seq, "40");
+    assert.match(verdict.firstBroken!.reason, /entry 40, signed in a checkpoint .* is missing/);
+    await ledger.close();
+  });
+
+  it("rejects a checkpoint signed with another key, and one whose columns were edited", async () => {
+    const { db, pool } = await ledgerOf40();
+    const forger = await generateEs256();
+    const sign = await createCheckpointSigner(forger.privateJwk);
+    const head = (await pool.query("SELECT seq::text AS seq, hash FROM governance.ledger_entry ORDER BY ledger_entry.seq DESC LIMIT 1")).rows[0];
+    const signedAt = new Date().toISOString();
+    // A checkpoint in the future of the chain, signed by a stranger: it must not count as truncation proof nor pass.
+    const signature = await sign({ seq: "41", hash: head.hash, signedAt });
+    await tamper(
+      db.url,
+      `INSERT INTO governance.ledger_checkpoint (seq, hash, signed_at, signature) VALUES (41, '${head.hash}', '${signedAt}', '${signature}')`,
+    );
+    let verdict = await verifyLedger(pool, publicJwk);
+    assert.equal(verdict.ok, false);
+    assert.equal(verdict.entries, ENTRIES);
+    assert.equal(verdict.firstBroken?.seq, "41");
+    assert.match(verdict.firstBroken!.reason, /not the gateway's/);
+
+    const other = await ledgerOf40();
+    await tamper(other.db.url, `UPDATE governance.ledger_checkpoint SET seq = 39 WHERE seq = 40`);
+    verdict = await verifyLedger(other.pool, publicJwk);
+    assert.equal(verdict.firstBroken?.seq, "39");
+    assert.match(verdict.firstBroken!.reason, /signed statement differs/);
+  });
+
+  it("verifies with any of several public keys (a rotated gateway key)", async () => {
+    const { pool } = await ledgerOf40();
+    const stranger = await generateEs256();
+    assert.equal((await verifyLedger(pool, [stranger.publicJwk, publicJwk])).ok, true);
+    const wrong = await verifyLedger(pool, stranger.publicJwk);
+    assert.equal(wrong.ok, false);
+    assert.match(wrong.firstBroken!.reason, /not the gateway's/);
+  });
+});
