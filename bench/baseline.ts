@@ -3,6 +3,7 @@
  * subgraphs demand of any caller, a gateway token.
  */
 import { ApolloServer } from "@apollo/server";
+import { withoutSecurityFeatures } from "../gateway/src/server.ts";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import {
   ApolloGateway,
@@ -53,7 +54,9 @@ export async function startBaselineGateway(options: BaselineGatewayOptions): Pro
 
   const server = new ApolloServer({
     gateway: new ApolloGateway({
-      supergraphSdl: options.supergraphSdl,
+      // Plain Apollo refuses SECURITY features it cannot enforce; citygraph's gateway does the same
+      // transformation before planning, so both plan over the same supergraph.
+      supergraphSdl: withoutSecurityFeatures(options.supergraphSdl),
       buildService: ({ name }) => new TokenDataSource(options.subgraphUrls[name]!, () => tokens.get(name)),
     }),
   });

@@ -192,14 +192,17 @@ async function startTargets(
 ): Promise<Targets> {
   const supergraphSdl = loadSupergraph();
   const security = await securityFromEnv();
-  const start = (enforcePermissions: boolean) =>
-    startServices({ databaseUrls, port: 0, subgraphPort: () => 0, poolSize, security, enforcePermissions, log });
-  const services = await start(true);
-  // The same platform with the permission layer off (gateway check and subgraph shields, masking
-  // and token checks stay; only decisions are skipped): the baseline of its overhead.
+  const start = (enforcePermissions: boolean, ledger: boolean) =>
+    startServices({ databaseUrls, port: 0, subgraphPort: () => 0, poolSize, security, enforcePermissions, ledger, log });
+  const services = await start(true, true);
+  // The same platform with the permission layer and the ledger off (subgraph token checks stay):
+  // with "ledger-off" (permissions on), the pair that measures what permissions cost.
   let unguarded: Awaited<ReturnType<typeof startServices>> | undefined;
+  // ... and with the access ledger off (permissions on): the baseline of the ledger's cost.
+  let unrecorded: Awaited<ReturnType<typeof startServices>> | undefined;
   try {
-    unguarded = await start(false);
+    unguarded = await start(false, false);
+    unrecorded = await start(true, false);
     const subgraphUrls = startedSubgraphUrls(supergraphSdl, services);
     const caller = await benchCaller(security, Object.keys(subgraphUrls));
     const baseline = await startBaselineGateway({
@@ -218,17 +221,24 @@ async function startTargets(
         },
         {
           name: "permissions-off",
-          description: `citygraph with field permissions off in the gateway and the subgraphs, ${caller.description}`,
+          description: `citygraph with field permissions (gateway and subgraphs) and the ledger off, ${caller.description}`,
           url: unguarded.gatewayUrl,
           headers: caller.headers,
           baselines: ["baseline"],
         },
         {
-          name: "citygraph",
-          description: `citygraph as shipped (permissions on), ${caller.description}`,
-          url: services.gatewayUrl,
+          name: "ledger-off",
+          description: `citygraph with the access ledger off (permissions on), ${caller.description}`,
+          url: unrecorded.gatewayUrl,
           headers: caller.headers,
           baselines: ["baseline", "permissions-off"],
+        },
+        {
+          name: "citygraph",
+          description: `citygraph as shipped (permissions on, every request in the ledger), ${caller.description}`,
+          url: services.gatewayUrl,
+          headers: caller.headers,
+          baselines: ["baseline", "ledger-off"],
         },
       ],
       stop: async () => {
@@ -236,7 +246,7 @@ async function startTargets(
         // A subgraph's close() drops only the connections idle at that moment; one still busy
         // would hold it open for the 65 s keep-alive timeout after its response. The load is over
         // and has settled (see settle() in load.ts), and the gateways are gone: drop them all.
-        for (const running of [services, unguarded!]) {
+        for (const running of [services, unguarded!, unrecorded!]) {
           for (const { server } of Object.values(running.subgraphs)) server.server.closeAllConnections();
           await running.stop();
         }
@@ -245,6 +255,7 @@ async function startTargets(
   } catch (error) {
     await services.stop().catch(() => undefined);
     await unguarded?.stop().catch(() => undefined);
+    await unrecorded?.stop().catch(() => undefined);
     throw error;
   }
 }

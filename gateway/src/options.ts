@@ -39,6 +39,11 @@ export interface GatewayOptions {
     databaseUrl: string;
     /** Keep quota counters in Redis (shared by every instance). Default: PostgreSQL. */
     redisUrl?: string;
+    /**
+     * Append every request to the access ledger (and fail closed when a personal-data response
+     * cannot be recorded). Default true; only the benchmark turns it off, to measure its cost.
+     */
+    ledger?: boolean;
   };
   /** Field-permission enforcement. */
   permissions?: {

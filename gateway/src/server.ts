@@ -10,11 +10,12 @@ import {
   createGraphQLHttpServer,
   listen,
   sendJson,
+  ErrorCode,
+  type Logger,
   type Principal,
   type RunningServer,
 } from "@citygraph/core";
 import type { IncomingMessage, Server } from "node:http";
-import pg from "pg";
 import { normalizeGatewayOptions, type GatewayOptions } from "./options.ts";
 import { SubgraphDataSource } from "./datasource.ts";
 import type { GatewayContext } from "./context.ts";
@@ -23,6 +24,11 @@ import { subgraphUrlsOf } from "./supergraph.ts";
 import { createPermissionPlugin } from "./permissions/index.ts";
 import { AgreementRepository, createThirdPartyGate, createUsagePlugin } from "./third-party/index.ts";
 import { createPostgresQuotaStore, createRedisQuotaStore } from "./quota/index.ts";
+import { createAuditPlugin } from "./audit/index.ts";
+import { createLedger, type Ledger } from "./ledger/writer.ts";
+import { createLedgerPool } from "./ledger/pool.ts";
+import type { LedgerEntryInput } from "./ledger/entry.ts";
+import type { JWK } from "jose";
 
 /** A built, not yet listening, gateway. */
 export interface GatewayApp {
@@ -55,7 +61,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   // platform sends nothing outside its network. Read in the constructor, so set it just before.
   process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
+    supergraphSdl: withoutSecurityFeatures(options.supergraphSdl),
     buildService: ({ name, url }) => new SubgraphDataSource(name, subgraphUrls[name] ?? url!, options.subgraphTimeoutMs, sign),
     logger: {
       debug: () => undefined,
@@ -64,7 +70,9 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
       error: (message) => log.error(String(message)),
     },
   });
-  const thirdParty = options.governance ? createThirdParty(options.governance) : undefined;
+  const governance = options.governance ? createGovernanceAccess(options.governance, options.signingKey, log) : undefined;
+  const thirdParty = governance?.thirdParty;
+  const ledger = governance?.ledger;
   const admitted = new WeakMap<IncomingMessage, Principal>();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -84,6 +92,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
           ]
         : []),
       ...(thirdParty ? [createUsagePlugin({ quota: thirdParty.quota })] : []),
+      ...(ledger ? [createAuditPlugin({ ledger, subjectsOf: (context) => context.subjects ?? [], log })] : []),
     ],
   });
   await apollo.start();
@@ -91,7 +100,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   const http = createGraphQLHttpServer<GatewayContext>({
     apollo,
     log,
-    prepare: async (req, body) => {
+    prepare: async (req, body, requestId) => {
       if (!thirdParty) return { kind: "continue", body };
       const verdict = await thirdParty.admit(req, body);
       switch (verdict.kind) {
@@ -101,6 +110,11 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
           admitted.set(req, verdict.principal);
           return { kind: "continue", body: verdict.body };
         case "refused":
+          recordRefusal(ledger, requestId, verdict.code, log, {
+            principal: { kind: "agreement", subject: verdict.keyId ?? "unknown-key" },
+            agreementId: verdict.agreementId,
+            purpose: verdict.purpose,
+          });
           return { kind: "refuse", status: verdict.status, code: verdict.code, message: verdict.message, headers: verdict.headers };
         default: {
           const unknown: never = verdict;
@@ -108,11 +122,20 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
         }
       }
     },
-    context: async (req, requestId) => ({
-      requestId,
-      principal: admitted.get(req) ?? (await verifyIdentity(headerValue(req, "authorization"))),
-      log: log.child({ requestId }),
-    }),
+    context: async (req, requestId) => {
+      let principal = admitted.get(req);
+      if (!principal) {
+        try {
+          principal = await verifyIdentity(headerValue(req, "authorization"));
+        } catch (error) {
+          recordRefusal(ledger, requestId, ErrorCode.UNAUTHENTICATED, log, {
+            principal: { kind: "anonymous", subject: "unauthenticated" },
+          });
+          throw error;
+        }
+      }
+      return { requestId, principal, log: log.child({ requestId }) };
+    },
     landingPage: options.explorer ? explorerPage : undefined,
     routes: {
       ...(options.explorer ? explorerAssetRoutes() : {}),
@@ -147,25 +170,63 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     close: async () => {
       if (running) await running.close();
       await apollo.stop();
-      await thirdParty?.close();
+      await governance?.close();
     },
   };
 }
 
 /**
  * The gateway's connection to the governance database, as the `citygraph_gateway` role (which may
- * read agreements, count quotas and only append to the ledger), and the gate built on it.
+ * read agreements, count quotas and only append to the ledger), and what is built on it: the
+ * third-party gate and the ledger writer.
  */
-function createThirdParty(governance: NonNullable<GatewayOptions["governance"]>) {
-  const pool = new pg.Pool({ connectionString: governance.databaseUrl, max: 5, options: "-c role=citygraph_gateway" });
-  pool.on("error", () => undefined);
+function createGovernanceAccess(governance: NonNullable<GatewayOptions["governance"]>, signingKey: JWK, log: Logger) {
+  const pool = createLedgerPool(governance.databaseUrl);
   const quota = governance.redisUrl ? createRedisQuotaStore(governance.redisUrl) : createPostgresQuotaStore(pool);
+  const ledger = governance.ledger === false ? undefined : createLedger({ pool, signingKey, log: log.child({ component: "ledger" }) });
   return {
-    quota,
-    admit: createThirdPartyGate({ repository: new AgreementRepository(pool), quota }),
+    thirdParty: { quota, admit: createThirdPartyGate({ repository: new AgreementRepository(pool), quota }) },
+    ledger,
     close: async () => {
+      await ledger?.close().catch((error: unknown) => log.error("ledger close failed", { error: String(error) }));
       await quota.close();
       await pool.end();
     },
   };
+}
+
+/** Requests refused before execution are recorded too; their entries hold no data, so nobody waits. */
+function recordRefusal(
+  ledger: Ledger | undefined,
+  requestId: string,
+  code: string,
+  log: Logger,
+  who: Pick<LedgerEntryInput, "principal" | "agreementId" | "purpose">,
+): void {
+  ledger
+    ?.append({
+      time: new Date().toISOString(),
+      requestId,
+      ...who,
+      fields: [],
+      subjects: [],
+      rowCount: 0,
+      outcome: "refused",
+      refusal: code,
+      latencyMs: 0,
+    })
+    .catch((error: unknown) => log.error("ledger append failed", { requestId, error: String(error) }));
+}
+
+/**
+ * @apollo/gateway refuses a supergraph that links `for: SECURITY` features (`@authenticated`,
+ * `@requiresScopes`, `@policy`), since it cannot enforce them. citygraph enforces them itself (the
+ * permission plugin and every subgraph read them from the full supergraph), so the gateway's
+ * planner gets the same supergraph with those links marked as plain metadata.
+ */
+export function withoutSecurityFeatures(supergraphSdl: string): string {
+  return supergraphSdl.replace(
+    /(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g,
+    "$1)",
+  );
 }

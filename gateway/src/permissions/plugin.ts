@@ -4,6 +4,7 @@ import { ErrorCode, decide, granteeOf, type FieldPolicy, type Principal } from "
 import type { GatewayContext } from "../context.ts";
 import { reachableCoordinates } from "./coordinates.ts";
 import { visibleSchema } from "./visible-schema.ts";
+import { recordAccess, type RequestAccess } from "./access.ts";
 
 /** What to do with an operation that asks for fields the caller may not read. */
 export type DeniedFieldMode =
@@ -33,7 +34,7 @@ export interface DeniedField {
   needs: string;
 }
 
-interface Verdict {
+interface Verdict extends RequestAccess {
   denied: DeniedField[];
   introspection: boolean;
   mixed: boolean;
@@ -68,14 +69,23 @@ export function createPermissionPlugin(options: PermissionPluginOptions): Apollo
     const reach = reachableCoordinates(schema, rc.document!);
     const grantee = granteeOf(principal);
     const denied: DeniedField[] = [];
-    for (const coordinate of reach.coordinates) {
+    const fields: RequestAccess["fields"][number][] = [];
+    let personal = false;
+    for (const coordinate of [...reach.coordinates].sort()) {
       const policy = options.policies.get(coordinate);
       // Composition rejects unclassified fields; should one appear anyway, fail closed.
       const decision = policy ? decide(grantee, policy) : { access: "denied" as const, needs: "a classification" };
+      fields.push({ coordinate, decision: decision.access });
       if (decision.access === "denied") denied.push({ coordinate, needs: decision.needs ?? "" });
+      else if (policy && (policy.level === "PERSONAL" || policy.level === "SENSITIVE")) personal = true;
     }
-    denied.sort((a, b) => a.coordinate.localeCompare(b.coordinate));
-    const verdict = { denied, introspection: reach.introspection, mixed: reach.introspection && reach.dataFields > 0 };
+    const verdict: Verdict = {
+      denied,
+      fields,
+      personal,
+      introspection: reach.introspection,
+      mixed: reach.introspection && reach.dataFields > 0,
+    };
     verdicts.set(key, verdict);
     return verdict;
   };
@@ -96,6 +106,7 @@ export function createPermissionPlugin(options: PermissionPluginOptions): Apollo
         async didResolveOperation(rc) {
           const principal = rc.contextValue.principal;
           verdict = judge(rc.schema, rc, principal);
+          recordAccess(rc.contextValue, verdict);
           if (verdict.mixed) {
             throw new GraphQLError("Send introspection (__schema, __type) in an operation of its own.", {
               extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },

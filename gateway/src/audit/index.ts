@@ -1,0 +1,1 @@
+export { createAuditPlugin, type AuditPluginOptions } from "./audit.plugin.ts";
