@@ -67,6 +67,16 @@ describe("the gateway's access ledger", () => {
     assert.doesNotMatch(entry.body, /\p{Script=Han}/u, "never a value");
   });
 
+  it("records masked reads as masked, with their subjects", async () => {
+    const result = await send(`{ persons(first: 2) { nodes { id name } } }`, await bearer(["registry:internal", "registry:personal:masked"]));
+    assert.equal(result.status, 200);
+    const entry = await entryFor(result.requestId);
+    assert.equal(entry.outcome, "allowed");
+    assert.deepEqual([...entry.subjects].sort(), result.body.data!.persons!.nodes.map((p) => p.id).sort());
+    const fields = (JSON.parse(entry.body) as { fields: { coordinate: string; decision: string }[] }).fields;
+    assert.deepEqual(fields.find((f) => f.coordinate === "Person.name"), { coordinate: "Person.name", decision: "masked" });
+  });
+
   it("records denied requests with the fields that were refused", async () => {
     const result = await send(`{ persons(first: 1) { nodes { idNumber } } }`, await bearer(["role:app-developer"]));
     assert.equal(result.status, 403);
