@@ -45,6 +45,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password,
     port,
     persistent: true,
+    // Six subgraph pools, the gateway's and a seed's connections outgrow the default of 100 when
+    // several platforms share one server (the benchmark runs four).
+    postgresFlags: ["-c", "max_connections=300"],
     // PostgreSQL refuses to run as root; as root the package runs it as a `postgres` OS user.
     createPostgresUser: process.getuid?.() === 0,
     onLog: () => undefined,
