@@ -19,6 +19,8 @@ const ASSETS: Record<string, { pkg: string; file: string; type: string }> = {
 
 /** The query the explorer opens with; also printed by `npm start`. */
 export const FIRST_QUERY = `# Persons of 金水区 with data from four departments.
+# Anonymous callers see public data only: paste {"authorization": "Bearer <token>"} into
+# Headers below (npm start prints a development token; make others with npx citygraph token).
 query FirstLook {
   persons(district: "410105", first: 3) {
     nodes {

@@ -55,9 +55,22 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   });
   const started = Date.now();
   if (firstRun) await server.initialise();
-  // A crash can leave a pid file behind that blocks the next start.
   const pidFile = join(clusterDir, "postmaster.pid");
-  if (existsSync(pidFile) && !processAlive(Number(readFileSync(pidFile, "utf8").split("\n")[0]))) rmSync(pidFile);
+  if (existsSync(pidFile)) {
+    // postmaster.pid: line 1 the server's pid, line 4 its port.
+    const [pid, , , runningPort] = readFileSync(pidFile, "utf8").split("\n");
+    if (processAlive(Number(pid))) {
+      // Another citygraph process (`start`) runs this cluster: share it (`audit verify`, `seed` …
+      // next to a running platform) and leave stopping it to its owner.
+      options.log.info("embedded postgres already running: attaching", { port: Number(runningPort) });
+      return {
+        adminUrl: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${Number(runningPort)}/postgres`,
+        stop: async () => undefined,
+      };
+    }
+    // A crash left the pid file behind; it would block the start.
+    rmSync(pidFile);
+  }
   try {
     await server.start();
   } catch (error) {

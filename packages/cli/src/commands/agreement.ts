@@ -292,7 +292,9 @@ async function organizationFor(gateway: Gateway, values: Options): Promise<strin
 }
 
 function printIssuedKey(agreement: string, issued: { key: string; apiKey: ApiKey }, rotated: boolean): void {
-  console.log(`API key ${issued.apiKey.id} for agreement ${agreement}:\n\n  ${issued.key}\n`);
+  // The key alone on stdout, so `KEY=$(citygraph agreement issue-key …)` captures exactly it.
+  console.error(`API key ${issued.apiKey.id} for agreement ${agreement}:`);
+  console.log(issued.key);
   console.error(
     "WARNING: this key is shown only once. citygraph keeps only its hash and cannot show it again: hand it to the organization now." +
       (rotated ? "\nThe agreement's other keys are revoked." : ""),
