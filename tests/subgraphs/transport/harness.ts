@@ -1,124 +1,59 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import pg from "pg";
-import { applyMigrations, createLogger, runSeed, type SubgraphApp } from "@citygraph/core";
-import { transportSeed } from "../../../subgraphs/transport/src/seed.ts";
 import { transportSubgraph } from "../../../subgraphs/transport/src/server.ts";
-import { ALL_SCOPES, gatewayHeaders, testSecurity } from "../../support/security.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
+import { ALL_SCOPES, gatewayHeaders } from "../../support/security.ts";
+import {
+  firstError as sharedFirstError,
+  startSubgraphHarness,
+  type GraphQLResponse,
+  type SubgraphHarness,
+} from "../../support/subgraph-harness.ts";
 
-const PRISMA_DIR = fileURLToPath(new URL("../../../prisma/transport/", import.meta.url));
+export { type Connection, type GraphQLResponse as Response } from "../../support/subgraph-harness.ts";
 
-/** A GraphQL response as the subgraph sends it. */
-export interface Response<T> {
-  data?: T;
-  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
-}
-
-/** A connection as every list returns it. */
-export interface Connection<T> {
-  nodes: T[];
-  pageInfo: { endCursor: string | null; hasNextPage: boolean };
-}
-
-/** The transport subgraph in-process on its own migrated, scale-1 database. */
-export interface TransportHarness {
-  app: SubgraphApp;
-  /** Direct SQL on the test database, for expectations computed independently of the API. */
-  pool: pg.Pool;
-  /** The subgraph's GraphQL endpoint. */
-  url: string;
-  /** The test database, for repositories built outside the subgraph. */
-  databaseUrl: string;
+/**
+ * The transport subgraph in-process on its own migrated, scale-1 database. Its tests mostly vary
+ * the caller's scopes, so `query` takes scopes and `send` takes the headers the shared `query` does.
+ */
+export interface TransportHarness extends Omit<SubgraphHarness, "query"> {
   /** POSTs as the gateway would for a caller with `scopes` (default: every scope; null: anonymous). */
   query<T>(
     query: string,
     variables?: Record<string, unknown>,
     scopes?: readonly string[] | null,
-  ): Promise<Response<T>>;
+  ): Promise<GraphQLResponse<T>>;
   /**
    * POSTs with exactly these headers in place of the default token, e.g.
    * `gatewayHeaders("transport", ALL_SCOPES, ["410105"])` for a row-scoped caller.
    */
-  send<T>(query: string, variables: Record<string, unknown> | undefined, headers: Record<string, string>): Promise<Response<T>>;
-  /** Runs a query (with a full-scope token, or `headers`) and returns how many SQL statements it cost. */
-  counted<T>(
+  send<T>(
     query: string,
-    variables?: Record<string, unknown>,
-    headers?: Record<string, string>,
-  ): Promise<{ response: Response<T>; statements: number }>;
-  stop(): Promise<void>;
+    variables: Record<string, unknown> | undefined,
+    headers: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
 }
 
 /** Creates a throwaway database, migrates and seeds it at scale 1, and starts the subgraph on port 0. */
 export async function startTransport(): Promise<TransportHarness> {
-  const database: TestDatabase = await createTestDatabase();
-  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
-  // An idle connection the server terminates must fail the next query, not crash the test process.
-  pool.on("error", () => undefined);
-  try {
-    await applyMigrations({
-      url: database.url,
-      schema: "transport",
-      migrationsDir: `${PRISMA_DIR}migrations`,
-      datamodel: readFileSync(`${PRISMA_DIR}schema.prisma`, "utf8"),
-    });
-    await runSeed(pool, transportSeed, { scale: 1 });
-    const app = await transportSubgraph.create({
-      gatewayPublicKey: (await testSecurity()).gatewayKeys.publicJwk,
-      databaseUrl: database.url,
-      log: createLogger({ test: true }, "error"),
-      poolSize: 4,
-    });
-    const { url } = await app.listen(0);
-    const send = async <T>(
-      query: string,
-      variables: Record<string, unknown> | undefined,
-      headers: Record<string, string>,
-    ): Promise<Response<T>> => {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await response.json()) as Response<T>;
-    };
-    const query = async <T>(
+  const harness = await startSubgraphHarness(transportSubgraph);
+  return {
+    ...harness,
+    query: async <T>(
       query: string,
       variables?: Record<string, unknown>,
       scopes: readonly string[] | null = ALL_SCOPES,
-    ): Promise<Response<T>> => send<T>(query, variables, await gatewayHeaders("transport", scopes));
-    return {
-      app,
-      pool,
-      url,
-      databaseUrl: database.url,
-      query,
-      send,
-      counted: async <T>(text: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => {
-        const before = app.stats.statements;
-        const response = await (headers ? send<T>(text, variables, headers) : query<T>(text, variables));
-        return { response, statements: app.stats.statements - before };
-      },
-      stop: async () => {
-        await app.close();
-        await pool.end();
-        await database.drop();
-      },
-    };
-  } catch (error) {
-    await pool.end();
-    await database.drop();
-    throw error;
-  }
+    ) => harness.query<T>(query, variables, await gatewayHeaders("transport", scopes)),
+    send: <T>(
+      query: string,
+      variables: Record<string, unknown> | undefined,
+      headers: Record<string, string>,
+    ) => harness.query<T>(query, variables, headers),
+  };
 }
 
-/** The first error's code and argument, for asserting BAD_USER_INPUT. */
-export function firstError(response: Response<unknown>) {
-  const error = response.errors?.[0];
-  return {
-    code: error?.extensions?.code,
-    argumentName: error?.extensions?.argumentName,
-    message: error?.message,
-  };
+/** The first error's code, argument and message, for asserting BAD_USER_INPUT without echoing input. */
+export function firstError(response: GraphQLResponse<unknown>): {
+  code: unknown;
+  argumentName: unknown;
+  message: string | undefined;
+} {
+  return { ...sharedFirstError(response), message: response.errors?.[0]?.message };
 }
