@@ -31,3 +31,20 @@ export function Classified(level: Level, kind?: PersonalKind): PropertyDecorator
   const args = kind ? `level: "${level}", kind: "${kind}"` : `level: "${level}"`;
   return Directive(`@classified(${args})`) as PropertyDecorator & MethodDecorator;
 }
+
+/**
+ * A field that holds no personal values but only holders of a scope may see (agreement
+ * administration, the access ledger): `@Classified("PUBLIC")` plus the standard
+ * `@requiresScopes(scopes: [[scope]])`, enforced by the gateway and again in the subgraph.
+ */
+export function Restricted(scope: string): PropertyDecorator & MethodDecorator {
+  // Applied in the order stacked decorators would be (bottom-up), so the SDL prints as before.
+  const decorators = [Directive(`@requiresScopes(scopes: [["${scope}"]])`), Classified("PUBLIC")] as ((
+    target: object,
+    key: string | symbol,
+    descriptor?: PropertyDescriptor,
+  ) => void)[];
+  return ((target: object, key: string | symbol, descriptor?: PropertyDescriptor) => {
+    for (const decorate of decorators) decorate(target, key, descriptor);
+  }) as PropertyDecorator & MethodDecorator;
+}

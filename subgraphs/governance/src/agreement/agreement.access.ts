@@ -1,15 +1,9 @@
 import { GraphQLError } from "graphql";
 import { ErrorCode, badUserInput, type RequestContext } from "@citygraph/core";
 
-/** The scope every agreement-administration field requires, on top of `@Classified("PUBLIC")`. */
+/** The scope every agreement-administration field requires (`@Restricted(GOVERNANCE_ADMIN)`). */
 export const GOVERNANCE_ADMIN = "governance:admin";
 
-/**
- * `@Directive(REQUIRES_GOVERNANCE_ADMIN)` next to `@Classified("PUBLIC")`: only principals holding
- * `governance:admin` pass, at the gateway and again in the subgraph (the scope grants no field data
- * elsewhere).
- */
-export const REQUIRES_GOVERNANCE_ADMIN = `@requiresScopes(scopes: [["${GOVERNANCE_ADMIN}"]])`;
 
 /**
  * The subject of the administrator making a change: a person signed in with the identity provider.

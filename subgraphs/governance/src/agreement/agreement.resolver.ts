@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { Arg, Args, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Classified, PageArgs, badUserInput, decodeCursor, pageSize, toPage } from "@citygraph/core";
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Restricted, PageArgs, badUserInput, decodeCursor, pageSize, toPage } from "@citygraph/core";
 import { Agreement, AgreementConnection, AgreementOperation, AgreementStatus, CreateAgreementInput } from "./agreement.type.ts";
 import type { AgreementRow, StoredStatus, TransitionData, TransitionGuard } from "./agreement.repository.ts";
 import { AGREEMENT_LIMITS, requiredText, validateAgreementInput, validateOperation } from "./agreement.validation.ts";
-import { REQUIRES_GOVERNANCE_ADMIN, adminSubject, agreementStateConflict, assertUuid, fourEyes } from "./agreement.access.ts";
+import { GOVERNANCE_ADMIN, adminSubject, agreementStateConflict, assertUuid, fourEyes } from "./agreement.access.ts";
 import { Organization } from "../organization/organization.type.ts";
 import { ApiKey } from "../api-key/api-key.type.ts";
 import type { GovernanceContext } from "../context.ts";
@@ -63,16 +63,14 @@ const OPEN: readonly AgreementStatus[] = [AgreementStatus.DRAFT, AgreementStatus
 
 @Resolver(() => Agreement)
 export class AgreementResolver {
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Query(() => Agreement, { nullable: true, description: "One agreement; null when there is none with this id." })
   agreement(@Arg("id", () => ID) id: string, @Ctx() context: GovernanceContext): Promise<Agreement | null> {
     adminSubject(context);
     return context.loaders.agreement.byId.load(assertUuid("id", id));
   }
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Query(() => AgreementConnection, { description: "Agreements, newest first; filter by status and organization." })
   async agreements(
     @Args(() => PageArgs) page: PageArgs,
@@ -93,29 +91,25 @@ export class AgreementResolver {
     return toPage(rows, limit, (a) => [a.createdAt.toISOString(), a.id]);
   }
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @FieldResolver(() => Organization, { description: "The party holding the agreement." })
   async organization(@Root() agreement: Agreement, @Ctx() context: GovernanceContext): Promise<Organization> {
     return (await context.loaders.organization.byId.load(agreement.organizationId))!;
   }
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @FieldResolver(() => [AgreementOperation], { description: "The persisted operations the agreement allows, by registration." })
   operations(@Root() agreement: Agreement, @Ctx() context: GovernanceContext): Promise<AgreementOperation[]> {
     return context.loaders.agreement.operations.load(agreement.id);
   }
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @FieldResolver(() => [ApiKey], { description: "Its API keys, newest first, live and revoked. Never their secrets." })
   apiKeys(@Root() agreement: Agreement, @Ctx() context: GovernanceContext): Promise<ApiKey[]> {
     return context.loaders.apiKey.byAgreement.load(agreement.id);
   }
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Mutation(() => Agreement, { description: "Drafts an agreement. It grants nothing until a second administrator approves it." })
   async createAgreement(
     @Arg("input", () => CreateAgreementInput) input: CreateAgreementInput,
@@ -137,8 +131,7 @@ export class AgreementResolver {
     return context.repositories.agreement.create({ ...valid, organizationId, createdBy: subject });
   }
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Mutation(() => AgreementOperation, {
     description: "Registers a query the agreement's holder may run, by the SHA-256 of its exact text (persisted operation).",
   })
@@ -167,15 +160,13 @@ export class AgreementResolver {
     return registered;
   }
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Mutation(() => Agreement, { description: "Approves a DRAFT: it becomes ACTIVE. The approver must not be who drafted it." })
   approveAgreement(@Arg("id", () => ID) id: string, @Ctx() context: GovernanceContext): Promise<Agreement> {
     return this.transition(context, id, APPROVE);
   }
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Mutation(() => Agreement, { description: "Pauses an ACTIVE agreement: its keys stop working until it is resumed." })
   suspendAgreement(
     @Arg("id", () => ID) id: string,
@@ -185,15 +176,13 @@ export class AgreementResolver {
     return this.transition(context, id, suspend(requiredText("reason", reason, AGREEMENT_LIMITS.reason)));
   }
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Mutation(() => Agreement, { description: "Resumes a SUSPENDED agreement. The administrator must not be who suspended it." })
   resumeAgreement(@Arg("id", () => ID) id: string, @Ctx() context: GovernanceContext): Promise<Agreement> {
     return this.transition(context, id, RESUME);
   }
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Mutation(() => Agreement, { description: "Ends an agreement for good and revokes its API keys. Final." })
   revokeAgreement(
     @Arg("id", () => ID) id: string,

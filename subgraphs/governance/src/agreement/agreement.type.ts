@@ -1,7 +1,7 @@
-import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
-import { Classified, PageInfo } from "@citygraph/core";
-import { REQUIRES_GOVERNANCE_ADMIN } from "./agreement.access.ts";
+import { Restricted, PageInfo } from "@citygraph/core";
+import { GOVERNANCE_ADMIN } from "./agreement.access.ts";
 
 /** Where an agreement stands. The values are the database enum's. */
 export enum AgreementStatus {
@@ -25,28 +25,23 @@ registerEnumType(AgreementStatus, {
 
 @ObjectType({ description: "A query a third party may run under an agreement, sent by its hash (persisted operation)." })
 export class AgreementOperation {
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => String, { description: "Unique within the agreement." })
   name!: string;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => String, { description: "SHA-256 (hex) of the exact document text, as Apollo's persisted-query extension sends it." })
   sha256!: string;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => String)
   document!: string;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => String, { description: "Subject of the administrator who registered it." })
   registeredBy!: string;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => GraphQLDateTime)
   registeredAt!: Date;
 
@@ -58,98 +53,79 @@ export class AgreementOperation {
     "A data-operation agreement (数据共享协议): what a third party may read, for which purposes, where, until when and how much.",
 })
 export class Agreement {
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => ID)
   id!: string;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => String)
   title!: string;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => [String], { description: "Purpose codes (e.g. `epidemic-prevention`); every request declares one of them." })
   purposes!: string[];
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => String, { description: "The law, regulation or decision the processing rests on." })
   legalBasis!: string;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => [String], { description: "Grants, in the scope vocabulary of principals (`health:internal`, `registry:personal:masked`)." })
   scopes!: string[];
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => [String], { description: "Field coordinates (`Type.field`) the scopes are narrowed to; empty: no narrowing." })
   allowedFields!: string[];
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => [String], { description: "Row scope: district codes; empty: every district." })
   districts!: string[];
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => GraphQLDateTime)
   validFrom!: Date;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => GraphQLDateTime, { description: "After this instant the agreement reads as EXPIRED." })
   validUntil!: Date;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => Int)
   requestsPerMinute!: number;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => Int)
   recordsPerDay!: number;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => AgreementStatus, { description: "EXPIRED once `validUntil` has passed (unless REVOKED)." })
   status!: AgreementStatus;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => String, { nullable: true, description: "Why it was suspended or revoked." })
   statusReason!: string | null;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => String, { description: "Subject of the administrator who drafted it." })
   createdBy!: string;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => GraphQLDateTime)
   createdAt!: Date;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => String, { nullable: true, description: "Subject of the second administrator who approved it." })
   approvedBy!: string | null;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => GraphQLDateTime, { nullable: true })
   approvedAt!: Date | null;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => String, { nullable: true, description: "Subject of the administrator who last changed its status." })
   updatedBy!: string | null;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => GraphQLDateTime, { nullable: true })
   updatedAt!: Date | null;
 
@@ -159,13 +135,11 @@ export class Agreement {
 
 @ObjectType()
 export class AgreementConnection {
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => [Agreement])
   nodes!: Agreement[];
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
 }

@@ -1,8 +1,8 @@
-import { Arg, Ctx, Directive, ID, Mutation, Resolver } from "type-graphql";
-import { Classified, badUserInput } from "@citygraph/core";
+import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import { Restricted, badUserInput } from "@citygraph/core";
 import { ApiKey, IssuedApiKey } from "./api-key.type.ts";
 import { generateApiKey } from "./api-key.secret.ts";
-import { REQUIRES_GOVERNANCE_ADMIN, adminSubject, agreementStateConflict, assertUuid } from "../agreement/agreement.access.ts";
+import { GOVERNANCE_ADMIN, adminSubject, agreementStateConflict, assertUuid } from "../agreement/agreement.access.ts";
 import { effectiveStatus } from "../agreement/agreement.repository.ts";
 import { AgreementStatus } from "../agreement/agreement.type.ts";
 import type { GovernanceContext } from "../context.ts";
@@ -11,8 +11,7 @@ const KEY_ID = /^cgk_[a-z2-7]{12}$/;
 
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Mutation(() => IssuedApiKey, {
     description: "Issues an API key for an ACTIVE or SUSPENDED agreement. The key is in this response only; it cannot be read again.",
   })
@@ -20,15 +19,13 @@ export class ApiKeyResolver {
     return issue(context, agreementId, false);
   }
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Mutation(() => IssuedApiKey, { description: "Issues a new API key and revokes the agreement's other live keys, at once." })
   rotateApiKey(@Arg("agreementId", () => ID) agreementId: string, @Ctx() context: GovernanceContext): Promise<IssuedApiKey> {
     return issue(context, agreementId, true);
   }
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Mutation(() => ApiKey, { description: "Revokes one API key now. Revoking a revoked key changes nothing." })
   async revokeApiKey(@Arg("id", () => ID) id: string, @Ctx() context: GovernanceContext): Promise<ApiKey> {
     const subject = adminSubject(context);

@@ -1,32 +1,27 @@
-import { Directive, Field, ID, ObjectType } from "type-graphql";
+import { Field, ID, ObjectType } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
-import { Classified } from "@citygraph/core";
-import { REQUIRES_GOVERNANCE_ADMIN } from "../agreement/agreement.access.ts";
+import { Restricted } from "@citygraph/core";
+import { GOVERNANCE_ADMIN } from "../agreement/agreement.access.ts";
 
 @ObjectType({ description: "An API key of an agreement: its public id and history. The secret is never stored, only its hash." })
 export class ApiKey {
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => ID, { description: "Public key id, the part before the dot of the key (`cgk_…`)." })
   id!: string;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => GraphQLDateTime)
   createdAt!: Date;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => String, { description: "Subject of the administrator who issued it." })
   createdBy!: string;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => GraphQLDateTime, { nullable: true, description: "When it stopped working; null while it is live." })
   revokedAt!: Date | null;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => String, { nullable: true })
   revokedBy!: string | null;
 
@@ -35,13 +30,11 @@ export class ApiKey {
 
 @ObjectType({ description: "A newly issued API key. `key` is shown this once: it cannot be read again." })
 export class IssuedApiKey {
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => String, { description: "`<id>.<secret>`: hand it to the organization now; only its hash is kept." })
   key!: string;
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Field(() => ApiKey)
   apiKey!: ApiKey;
 }

@@ -1,6 +1,6 @@
-import { Arg, Args, Ctx, Directive, ID, Query, Resolver } from "type-graphql";
+import { Arg, Args, Ctx, ID, Query, Resolver } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
-import { Classified, PageArgs, pageSize, toPage } from "@citygraph/core";
+import { Restricted, PageArgs, pageSize, toPage } from "@citygraph/core";
 import {
   AccessLogConnection,
   AccessLogEntry,
@@ -25,15 +25,12 @@ import type { GovernanceContext } from "../context.ts";
 
 /** The scope of auditors. It grants no personal data: entries hold pseudonymous ids only. */
 export const AUDIT_READ = "audit:read";
-/** `@Directive(REQUIRES_AUDIT_READ)` on every auditor query: enforced at the gateway and again here. */
-export const REQUIRES_AUDIT_READ = `@requiresScopes(scopes: [["${AUDIT_READ}"]])`;
 
 const present = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
 
 @Resolver(() => AccessLogEntry)
 export class LedgerResolver {
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_AUDIT_READ)
+  @Restricted(AUDIT_READ)
   @Query(() => AccessLogConnection, {
     description:
       "The tamper-evident access ledger, newest first: one entry per request through the gateway. " +
@@ -74,8 +71,7 @@ export class LedgerResolver {
     return { nodes: connection.nodes.map(toAccessLogEntry), pageInfo: connection.pageInfo };
   }
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_AUDIT_READ)
+  @Restricted(AUDIT_READ)
   @Query(() => SubjectAccessConnection, {
     description:
       "Who accessed one person's personal data, newest first: when, why (purpose), on what authority and which fields. " +
@@ -98,8 +94,7 @@ export class LedgerResolver {
     return { personId, nodes: found.nodes.map(toSubjectAccess), pageInfo: found.pageInfo };
   }
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_AUDIT_READ)
+  @Restricted(AUDIT_READ)
   @Query(() => AgreementUsage, {
     description:
       `How an agreement was used: requests by day (UTC+8) and outcome, records returned, denied attempts. ` +

@@ -1,7 +1,7 @@
-import { Arg, Args, Ctx, Directive, Mutation, Query, Resolver } from "type-graphql";
-import { Classified, PageArgs, assertCreditCode, badUserInput, decodeCursor, pageSize, toPage } from "@citygraph/core";
+import { Arg, Args, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { Restricted, PageArgs, assertCreditCode, badUserInput, decodeCursor, pageSize, toPage } from "@citygraph/core";
 import { Organization, OrganizationConnection } from "./organization.type.ts";
-import { REQUIRES_GOVERNANCE_ADMIN, adminSubject } from "../agreement/agreement.access.ts";
+import { GOVERNANCE_ADMIN, adminSubject } from "../agreement/agreement.access.ts";
 import type { GovernanceContext } from "../context.ts";
 
 /** The longest organization name accepted. */
@@ -9,8 +9,7 @@ const MAX_NAME = 200;
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Query(() => OrganizationConnection, { description: "Organizations that hold (or may hold) agreements, by credit code." })
   async organizations(
     @Args(() => PageArgs) page: PageArgs,
@@ -29,8 +28,7 @@ export class OrganizationResolver {
     return toPage(rows, limit, (o) => [o.creditCode]);
   }
 
-  @Classified("PUBLIC")
-  @Directive(REQUIRES_GOVERNANCE_ADMIN)
+  @Restricted(GOVERNANCE_ADMIN)
   @Mutation(() => Organization, { description: "Registers an organization; its credit code must be valid and new." })
   async createOrganization(
     @Arg("name", () => String) name: string,
