@@ -80,6 +80,9 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     includeStacktraceInErrorResponses: false,
     // "Did you mean …" would name fields the caller may not see.
     hideSchemaDetailsFromClientErrors: true,
+    // The process owner (citygraph start / serve) stops every server in order on a signal; Apollo's
+    // own handlers would each stop one server and re-raise the signal mid-shutdown.
+    stopOnTerminationSignals: false,
     introspection: true,
     plugins: [
       ...(options.permissions.enforce

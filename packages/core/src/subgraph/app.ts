@@ -62,6 +62,9 @@ export async function createSubgraphApp<TContext extends RequestContext>(
   const apollo = new ApolloServer<TContext>({
     schema,
     hideSchemaDetailsFromClientErrors: true,
+    // The process owner (citygraph start / serve) stops every server in order on a signal; Apollo's
+    // own handlers would each stop one server and re-raise the signal mid-shutdown.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter({ log: (message, details) => log.error(message, details) }),
     includeStacktraceInErrorResponses: false,
     introspection: true,

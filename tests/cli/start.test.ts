@@ -1,0 +1,76 @@
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { REPO_ROOT, SUBGRAPH_DEFINITIONS } from "@citygraph/platform";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+
+/** `citygraph start` as a user runs it: a process that becomes ready, and stops on Ctrl-C. */
+describe("citygraph start", () => {
+  let database: TestDatabase | undefined;
+  after(async () => database?.drop());
+
+  function start(databaseUrl: string): { child: ChildProcess; ready: Promise<{ url: string; output: string }> } {
+    const ports = Object.fromEntries(Object.keys(SUBGRAPH_DEFINITIONS).map((name) => [`${name.toUpperCase()}_PORT`, "0"]));
+    const child = spawn(process.execPath, ["bin/citygraph.mjs", "start"], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", LOG_LEVEL: "info", ...ports },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const chunks: string[] = [];
+    outputs.set(child, chunks);
+    child.stdout!.on("data", (c: Buffer) => chunks.push(c.toString()));
+    child.stderr!.on("data", (c: Buffer) => chunks.push(c.toString()));
+    const ready = new Promise<{ url: string; output: string }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not ready in 60 s:\n${output}`)), 60_000);
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /Explorer \(open in a browser\):\s+(\S+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve({ url: match[1]!, output });
+        }
+      };
+      child.stdout!.on("data", read);
+      child.stderr!.on("data", read);
+      child.once("exit", (code) => reject(new Error(`exited with ${code} before ready:\n${output}`)));
+    });
+    return { child, ready };
+  }
+
+  const outputs = new WeakMap<ChildProcess, string[]>();
+  async function outputOf(started: { child: ChildProcess }): Promise<string> {
+    return (outputs.get(started.child) ?? []).join("");
+  }
+
+  function stopped(child: ChildProcess): Promise<number | null> {
+    return new Promise((resolve) => {
+      if (child.exitCode !== null) resolve(child.exitCode);
+      else child.once("close", (code) => resolve(code));
+    });
+  }
+
+  it("migrates, seeds an empty database, serves, stops cleanly on SIGINT, and reuses the data next time", async () => {
+    database = await createTestDatabase();
+    const first = start(database.url);
+    const { url, output } = await first.ready;
+    assert.match(output, /"message":"seeded"/);
+    assert.equal((await fetch(new URL("/readyz", url))).status, 200);
+    const districts = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ districts { code } }" }),
+    });
+    assert.equal(((await districts.json()) as { data: { districts: unknown[] } }).data.districts.length, 16);
+    first.child.kill("SIGINT");
+    // 130: terminated by SIGINT, after the gateway and the subgraphs stopped.
+    assert.equal(await stopped(first.child), 130);
+    assert.match(await outputOf(first), /"message":"stopped"/);
+
+    const second = start(database.url);
+    const again = await second.ready;
+    assert.doesNotMatch(again.output, /"message":"seeded"/, "a second start seeds nothing");
+    second.child.kill("SIGINT");
+    assert.equal(await stopped(second.child), 130);
+  });
+});
