@@ -17,6 +17,8 @@ export interface GatewayOptions {
   readinessTimeoutMs?: number;
   /** Serve the GraphiQL explorer to browsers at the endpoint. Default true. */
   explorer?: boolean;
+  /** Deepest nesting of fields an operation may have (introspection exempt). Default 12. */
+  maxDepth?: number;
   /** Who may call: the identity provider's keys and the claims required of its tokens. */
   identity: {
     keys: KeySource;
@@ -74,6 +76,7 @@ export function normalizeGatewayOptions(options: GatewayOptions): NormalizedGate
     subgraphTimeoutMs: options.subgraphTimeoutMs ?? 10_000,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 2_000,
     explorer: options.explorer ?? true,
+    maxDepth: options.maxDepth ?? 12,
     identity: options.identity,
     roles: options.roles,
     signingKey: options.signingKey,
@@ -98,9 +101,9 @@ export function normalizeGatewayOptions(options: GatewayOptions): NormalizedGate
       throw new StartupError(`The URL given for subgraph "${name}" is not a URL: ${JSON.stringify(url)}.`);
     }
   }
-  for (const key of ["subgraphTimeoutMs", "readinessTimeoutMs"] as const) {
+  for (const key of ["subgraphTimeoutMs", "readinessTimeoutMs", "maxDepth"] as const) {
     if (!Number.isInteger(normalized[key]) || normalized[key] < 1) {
-      throw new StartupError(`Gateway option ${key} must be a positive whole number of milliseconds.`);
+      throw new StartupError(`Gateway option ${key} must be a positive whole number.`);
     }
   }
   return normalized;

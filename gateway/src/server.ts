@@ -25,6 +25,7 @@ import { createPermissionPlugin } from "./permissions/index.ts";
 import { AgreementRepository, createThirdPartyGate, createUsagePlugin } from "./third-party/index.ts";
 import { createPostgresQuotaStore, createRedisQuotaStore } from "./quota/index.ts";
 import { createAuditPlugin } from "./audit/index.ts";
+import { createDepthLimitRule } from "./limits.ts";
 import { createLedger, type Ledger } from "./ledger/writer.ts";
 import { createLedgerPool } from "./ledger/pool.ts";
 import type { LedgerEntryInput } from "./ledger/entry.ts";
@@ -83,6 +84,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     // The process owner (citygraph start / serve) stops every server in order on a signal; Apollo's
     // own handlers would each stop one server and re-raise the signal mid-shutdown.
     stopOnTerminationSignals: false,
+    validationRules: [createDepthLimitRule(options.maxDepth)],
     introspection: true,
     plugins: [
       ...(options.permissions.enforce

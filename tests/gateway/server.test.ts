@@ -83,4 +83,17 @@ describe("the gateway", () => {
     }
     assert.match(page.headers.get("content-security-policy") ?? "", /default-src 'none'/);
   });
+
+  it("refuses operations nested deeper than the limit before planning, but not introspection", async () => {
+    let nested = "id";
+    for (let i = 0; i < 7; i++) nested = `residents(first: 1) { nodes { community { ${nested} } } }`;
+    const deep = await stack.query(`{ community(id: "1") { ${nested} } }`, undefined, await bearer(ALL_SCOPES));
+    assert.equal(deep.status, 400);
+    assert.equal(deep.errors?.[0]?.extensions?.code, "GRAPHQL_VALIDATION_FAILED");
+    assert.match(deep.errors?.[0]?.message ?? "", /levels deep; the limit is 12/);
+    const introspection = await stack.query(
+      `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } }`,
+    );
+    assert.equal(introspection.status, 200);
+  });
 });
