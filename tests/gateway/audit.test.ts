@@ -77,6 +77,20 @@ describe("the gateway's access ledger", () => {
     assert.deepEqual(fields.find((f) => f.coordinate === "Person.name"), { coordinate: "Person.name", decision: "masked" });
   });
 
+  it("records a request whatever request id the client sends", async () => {
+    for (const offered of ["", "x".repeat(300), "bad id with spaces"]) {
+      const response = await fetch(stack.gatewayUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": offered },
+        body: JSON.stringify({ query: "{ persons(first: 1) { nodes { idNumber } } }" }),
+      });
+      assert.equal(response.status, 403);
+      const requestId = response.headers.get("x-request-id")!;
+      assert.notEqual(requestId, offered, "a malformed id is replaced");
+      assert.equal((await entryFor(requestId)).outcome, "denied");
+    }
+  });
+
   it("records denied requests with the fields that were refused", async () => {
     const result = await send(`{ persons(first: 1) { nodes { idNumber } } }`, await bearer(["role:app-developer"]));
     assert.equal(result.status, 403);

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { SignJWT, importJWK } from "jose";
-import { MASKERS, generateEs256, signDevToken } from "@citygraph/core";
+import { MASKERS, createInternalTokenSigner, generateEs256, grantSetOf, signDevToken } from "@citygraph/core";
 import { postGraphQL, startStack, type TestStack } from "../support/stack.ts";
 import { ALL_SCOPES, bearer, gatewayHeaders, testSecurity, tokenFor } from "../support/security.ts";
 
@@ -203,6 +203,38 @@ describe("field-level permissions", () => {
       }
     });
 
+    it("enforces an agreement's field list again in the subgraph, field by field", async () => {
+      // Query.persons and Person.district share a classification (registry INTERNAL): one is listed,
+      // the other not, so they must not share a decision.
+      const { gatewayKeys } = await testSecurity();
+      const sign = await createInternalTokenSigner(gatewayKeys.privateJwk);
+      const fields = ["Query.persons", "PersonConnection.nodes", "Person.name"];
+      const token = await sign(
+        {
+          kind: "agreement",
+          subject: "cgk_reviewtest01",
+          org: "org",
+          agreementId: "00000000-0000-0000-0000-000000000001",
+          purpose: "epidemic-prevention",
+          scopes: ["registry:sensitive"],
+          allowedFields: fields,
+          grants: grantSetOf(["registry:sensitive"], [], fields),
+        },
+        "registry",
+        "review",
+      );
+      const result = await postGraphQL<{ persons: { nodes: Person[] } }>(
+        stack.services.subgraphs.registry.server.url,
+        `{ persons(first: 2) { nodes { name phone address district { code } } } }`,
+        undefined,
+        { authorization: `Bearer ${token}` },
+      );
+      const nodes = result.data!.persons.nodes as (Person & { address?: string | null; district?: unknown })[];
+      assert.ok(nodes.every((p) => typeof p.name === "string" && !p.name.includes("*")), "the listed field in full");
+      assert.ok(nodes.every((p) => p.phone === null && p.address === null && p.district === null), JSON.stringify(nodes));
+      assert.ok(result.errors?.every((e) => e.extensions?.code === "FORBIDDEN"));
+    });
+
     it("enforces again in the subgraph: a valid gateway token with too few grants gets nulls, not data", async () => {
       const result = await postGraphQL<{ persons: { nodes: Person[] } }>(
         stack.services.subgraphs.registry.server.url,
@@ -277,6 +309,18 @@ describe("field-level permissions", () => {
       const result = await stack.query<{ districts: unknown[] }>(query);
       assert.equal(result.status, 200);
       assert.equal(result.data!.districts.length, 16);
+    });
+
+    it("rejects tokens that never expire", async () => {
+      const { devIdentityProvider } = await testSecurity();
+      const key = await importJWK(devIdentityProvider.privateJwk, "ES256");
+      const eternal = await new SignJWT({ scope: "registry:sensitive" })
+        .setProtectedHeader({ alg: "ES256", kid: devIdentityProvider.privateJwk.kid })
+        .setSubject("mallory")
+        .sign(key);
+      const result = await stack.query(query, undefined, { authorization: `Bearer ${eternal}` });
+      assert.equal(result.status, 401);
+      assert.match(result.errors?.[0]?.message ?? "", /"exp"/);
     });
 
     it("rejects tokens naming unknown roles or districts", async () => {

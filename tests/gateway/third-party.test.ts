@@ -103,6 +103,16 @@ describe("third parties under data-operation agreements", () => {
     assert.ok(result.body.data!.persons.nodes.every((n) => (n.district as { code: string }).code === "410105"));
   });
 
+  it("gives third parties no partial results: asking for them still refuses the whole operation", async () => {
+    const { key } = await seedAgreement({
+      scopes: ["registry:sensitive"],
+      allowedFields: ["Query.persons", "Person.name", "Person.district"],
+    });
+    const result = await call(stack.gatewayUrl, { "x-api-key": key, "x-purpose": "epidemic-prevention", "x-citygraph-denied-fields": "null" });
+    assert.equal(result.status, 403);
+    assert.equal(result.body.data, undefined);
+  });
+
   it("refuses fields outside the agreement's field list even when its scopes grant them", async () => {
     const { key } = await seedAgreement({
       scopes: ["registry:sensitive"],

@@ -65,7 +65,8 @@ function entryOf(
     time,
     requestId: rc.contextValue.requestId,
     ...ledgerIdentityOf(rc.contextValue.principal),
-    operationName: rc.operationName ?? undefined,
+    // Client-chosen text: bounded so that an entry is never refused (and a request never unrecorded).
+    operationName: rc.operationName ? rc.operationName.slice(0, 200) : undefined,
     documentHash: rc.queryHash,
     fields: accessOf(rc.contextValue)?.fields ?? [],
     subjects: [...options.subjectsOf(rc.contextValue)],

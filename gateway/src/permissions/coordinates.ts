@@ -13,6 +13,8 @@ export interface Reach {
   introspection: boolean;
   /** Root fields other than introspection (and `__typename`). */
   dataFields: number;
+  /** Introspection root fields (`__schema`, `__type`). */
+  introspectionRoots: number;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface Reach {
  */
 export function reachableCoordinates(schema: GraphQLSchema, document: DocumentNode): Reach {
   const typeInfo = new TypeInfo(schema);
-  const reach: Reach = { coordinates: new Set(), introspection: false, dataFields: 0 };
+  const reach: Reach = { coordinates: new Set(), introspection: false, dataFields: 0, introspectionRoots: 0 };
   let depth = 0;
   visit(
     document,
@@ -38,6 +40,9 @@ export function reachableCoordinates(schema: GraphQLSchema, document: DocumentNo
           const name = node.name.value;
           if (name === "__schema" || name === "__type") {
             reach.introspection = true;
+            if (depth === 1) reach.introspectionRoots++;
+            // Returning false skips this field's `leave`, so undo the `enter` here.
+            depth--;
             return false;
           }
           if (name.startsWith("__")) return undefined;

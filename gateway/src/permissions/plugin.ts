@@ -63,7 +63,7 @@ export function createPermissionPlugin(options: PermissionPluginOptions): Apollo
   let apiSchema: GraphQLSchema | undefined;
 
   const judge = (schema: GraphQLSchema, rc: GraphQLRequestContext<GatewayContext>, principal: Principal): Verdict => {
-    const key = `${rc.queryHash}\u0000${principal.grants.key}`;
+    const key = `${rc.queryHash}\u0000${principal.kind}\u0000${principal.grants.key}`;
     const cached = verdicts.get(key);
     if (cached) return cached;
     const reach = reachableCoordinates(schema, rc.document!);
@@ -114,8 +114,13 @@ export function createPermissionPlugin(options: PermissionPluginOptions): Apollo
           }
           if (verdict.denied.length === 0 || verdict.introspection) return;
           const perRequest = rc.request.http?.headers.get("x-citygraph-denied-fields");
+          // Third parties get exactly their persisted operation or nothing: never partial results.
           const mode: DeniedFieldMode =
-            options.allowPerRequestMode && principal.kind !== "anonymous" && perRequest === "null" ? "filter" : options.mode;
+            principal.kind === "agreement"
+              ? "reject"
+              : options.allowPerRequestMode && principal.kind === "user" && perRequest === "null"
+                ? "filter"
+                : options.mode;
           if (mode === "filter") return;
           throw new GraphQLError(
             `Not authorised: this operation reads ${verdict.denied.length} field(s) you have no grant for.`,
@@ -125,10 +130,11 @@ export function createPermissionPlugin(options: PermissionPluginOptions): Apollo
         async responseForOperation(rc) {
           if (!verdict?.introspection || !apiSchema) return null;
           const principal = rc.contextValue.principal;
-          let schema = schemas.get(principal.grants.key);
+          const schemaKey = `${principal.kind}\u0000${principal.grants.key}`;
+          let schema = schemas.get(schemaKey);
           if (!schema) {
             schema = visibleSchema(apiSchema, options.policies, principal);
-            schemas.set(principal.grants.key, schema);
+            schemas.set(schemaKey, schema);
           }
           const result = await execute({
             schema,

@@ -20,6 +20,12 @@ describe("masking rules", () => {
       "河南省郑州市金水区花园路街道中原路159号紫荆社区",
     );
   });
+  it("fails closed on addresses without a building, unit or room", () => {
+    assert.equal(MASKERS.ADDRESS!("河南省郑州市中牟县前刘庄村3组15号"), "河南省郑州市中牟县***");
+    assert.equal(MASKERS.ADDRESS!("金水区经三路12号"), "金水区***");
+    assert.equal(MASKERS.ADDRESS!("12号楼3单元402室"), "***");
+  });
+
   it("cuts a birth date to its year", () => {
     assert.equal(MASKERS.BIRTH_DATE!("1987-03-15"), "1987");
   });

@@ -59,6 +59,8 @@ export function createIdentityVerifier(options: IdentityVerifierOptions) {
         issuer: options.issuer,
         audience: options.audience,
         clockTolerance: options.clockToleranceSeconds ?? 30,
+        // A token that never expires cannot be withdrawn: refuse it.
+        requiredClaims: ["exp"],
       }));
     } catch (error) {
       throw unauthenticated(describeJoseError(error));
@@ -71,7 +73,11 @@ function describeJoseError(error: unknown): string {
   if (error instanceof errors.JWTExpired) return "The bearer token has expired.";
   if (error instanceof errors.JWKSNoMatchingKey) return "The bearer token was signed by a key this gateway does not trust.";
   if (error instanceof errors.JWSSignatureVerificationFailed) return "The bearer token's signature does not verify.";
-  if (error instanceof errors.JWTClaimValidationFailed) return `The bearer token's "${error.claim}" claim is not acceptable.`;
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return error.reason === "missing"
+      ? `The bearer token has no "${error.claim}" claim.`
+      : `The bearer token's "${error.claim}" claim is not acceptable.`;
+  }
   if (error instanceof errors.JOSEAlgNotAllowed) return "The bearer token must be signed with ES256 or RS256.";
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
     return "The bearer token is not a well-formed JWT.";

@@ -53,7 +53,10 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    const requestId = headerValue(req, "x-request-id") ?? randomUUID();
+    // A client's id is kept (to correlate logs) only when it is a plain token; anything else — empty,
+    // huge, odd characters — would end up in logs and the access ledger, so it is replaced.
+    const offered = headerValue(req, "x-request-id");
+    const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
     res.setHeader("x-request-id", requestId);
     if (url.pathname !== path) {
       const route = options.routes?.[url.pathname];
@@ -158,6 +161,7 @@ function prefersHtml(req: IncomingMessage): boolean {
 }
 
 const TOO_LARGE = Symbol("too large");
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 async function readBody(req: IncomingMessage, max: number): Promise<string | typeof TOO_LARGE> {
   const chunks: Buffer[] = [];

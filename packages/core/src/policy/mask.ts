@@ -26,10 +26,16 @@ export const MASKERS: Partial<Record<PersonalKind, Masker>> = {
     const surname = COMPOUND_SURNAMES.find((s) => v.startsWith(s)) ?? [...v][0] ?? "";
     return surname + "*".repeat(Math.max(1, [...v].length - [...surname].length));
   },
-  /** Cut to the community: everything from the building (楼/栋/幢), unit (单元) or room on is dropped. */
+  /**
+   * Cut to the community: everything from the building (楼/栋/幢), unit (单元) or room on is
+   * dropped. An address without those markers fails closed: it keeps only its administrative part
+   * (up to the last 区/县/市/镇/乡/街道) and masks the rest.
+   */
   ADDRESS: (v) => {
     const cut = v.search(/\d+\s*(号楼|栋|幢|单元|室|号院)/);
-    return cut > 0 ? v.slice(0, cut) : v;
+    if (cut > 0) return v.slice(0, cut);
+    const area = /^.*(区|县|市|镇|乡|街道)/u.exec(v.replace(/\d.*$/u, ""));
+    return area ? `${area[0]}***` : "***";
   },
   /** 1990-03-07 → 1990 (a reduced-precision ISO 8601 date). */
   BIRTH_DATE: (v) => v.slice(0, 4),

@@ -31,7 +31,8 @@ export function createSubgraphPermissions(schema: GraphQLSchema, owner: string) 
   const policies = readSubgraphPolicies(schema, owner);
   const cache = new Map<string, Map<string, Decision>>();
   const decisionFor = (context: RequestContext, policy: FieldPolicy): Decision => {
-    const key = context.principal.grants.key;
+    // Anonymous callers and tokens without scopes share a grant set but not `@authenticated`.
+    const key = `${context.principal.kind}:${context.principal.grants.key}`;
     let decisions = cache.get(key);
     if (!decisions) {
       if (cache.size > 1_000) cache.clear();
@@ -46,21 +47,15 @@ export function createSubgraphPermissions(schema: GraphQLSchema, owner: string) 
     return decision;
   };
 
-  // One named rule per distinct policy: with contextual caching, 100 rows cost one evaluation.
-  const rulesByPolicy = new Map<string, ShieldRule>();
+  // One named rule per field coordinate: decisions depend on the coordinate (an agreement's field
+  // list), so fields that merely share a classification must not share a rule. With contextual
+  // caching a list of 100 rows still costs one evaluation per field.
   const ruleFor = (policy: FieldPolicy): ShieldRule => {
     if (policy.level === "PUBLIC" && !policy.authenticated && !policy.requiresScopes && !policy.policies) return allow;
-    const { coordinate: _coordinate, ...shape } = policy;
-    const name = `classified:${JSON.stringify(shape)}`;
-    let readable = rulesByPolicy.get(name);
-    if (!readable) {
-      readable = rule(name, { cache: "contextual" })((_parent, _args, context: RequestContext) => {
-        const decision = decisionFor(context, policy);
-        return decision.access !== "denied" || forbidden(policy.coordinate);
-      });
-      rulesByPolicy.set(name, readable);
-    }
-    return readable;
+    return rule(`classified:${policy.coordinate}`, { cache: "contextual" })((_parent, _args, context: RequestContext) => {
+      const decision = decisionFor(context, policy);
+      return decision.access !== "denied" || forbidden(policy.coordinate);
+    });
   };
 
   const tree: RuleTree = {};
@@ -80,7 +75,8 @@ export function createSubgraphPermissions(schema: GraphQLSchema, owner: string) 
     const returnedSubjectOf = element ? subjectReader(element) : undefined;
     const finish = (value: unknown, parent: unknown, context: RequestContext): unknown => {
       const { access } = decisionFor(context, policy);
-      if (access === "denied") return value;
+      // The shield stops denied fields before they resolve; should one get here anyway, fail closed.
+      if (access === "denied") return null;
       if (subjectOf) recordSubject(context, subjectOf(parent));
       if (returnedSubjectOf) recordReturned(context, value, returnedSubjectOf);
       return access === "masked" && mask ? applyMask(value, mask) : value;
