@@ -91,6 +91,23 @@ describe("the gateway's access ledger", () => {
     }
   });
 
+  it("records the persons a lookup by plate reveals, even through internal fields, before responding", async () => {
+    const headers = await bearer(["role:traffic-officer"]);
+    const plates = await stack.query<{ crossings: { nodes: { plate: string | null }[] } }>(
+      `{ crossings(district: "410105", first: 20) { nodes { plate } } }`,
+      undefined,
+      headers,
+    );
+    const plate = plates.data!.crossings.nodes.find((n) => n.plate)!.plate!;
+    const result = await send(`{ crossings(plate: "${plate}", first: 5) { nodes { time checkpoint { name } } } }`, headers);
+    assert.equal(result.status, 200);
+    // Written before the response: read at once.
+    const { rows } = await pool.query<Row>("SELECT subjects FROM governance.ledger_entry WHERE request_id = $1", [result.requestId]);
+    assert.equal(rows.length, 1);
+    assert.ok(rows[0]!.subjects.length >= 1, "the vehicle's owner is named");
+    assert.doesNotMatch(JSON.stringify(rows[0]), new RegExp(plate), "never the plate itself");
+  });
+
   it("records denied requests with the fields that were refused", async () => {
     const result = await send(`{ persons(first: 1) { nodes { idNumber } } }`, await bearer(["role:app-developer"]));
     assert.equal(result.status, 403);

@@ -29,7 +29,10 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
         async willSendResponse(rc) {
           const entry = entryOf(rc, time, performance.now() - started, options);
           const access = accessOf(rc.contextValue);
-          const carriesPersonalData = Boolean(access?.personal) && entry.outcome !== "denied" && entry.outcome !== "error";
+          // Personal data: a PERSONAL/SENSITIVE field was readable, or a subgraph reported persons
+          // whose data it returned (e.g. a lookup by a personal value through INTERNAL fields).
+          const carriesPersonalData =
+            (Boolean(access?.personal) || entry.subjects.length > 0) && entry.outcome !== "denied" && entry.outcome !== "error";
           if (!carriesPersonalData) {
             options.ledger.append(entry).catch((error: unknown) => {
               options.log.error("ledger append failed", { requestId: entry.requestId, error: String(error) });

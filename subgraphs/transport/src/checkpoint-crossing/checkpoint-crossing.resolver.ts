@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
-import { Classified, assertDistrictCode, badUserInput, pageSize, toPage } from "@citygraph/core";
+import { Classified, assertDistrictCode, badUserInput, pageSize, toPage, recordSubject } from "@citygraph/core";
 import {
   CheckpointCrossing,
   CheckpointCrossingConnection,
@@ -62,7 +62,12 @@ export class CheckpointCrossingResolver {
       limit,
       after,
     );
-    return toPage(rows, limit, crossingKey);
+    const found = toPage(rows, limit, crossingKey);
+    // Looking a vehicle up by its plate returns its owner's movements even when only INTERNAL
+    // fields are selected: report the persons, so the ledger names them and the response waits
+    // for its entry like any personal data.
+    if (plate) for (const row of found.nodes) recordSubject(context, row.personId);
+    return found;
   }
 
   // Who crossed where and when: a movement record (行踪轨迹). Nullable, so that a denial leaves the
