@@ -45,6 +45,14 @@ export async function securityFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
   const needsDevKeys = !(env.CITYGRAPH_JWKS_URL || env.CITYGRAPH_JWKS_FILE) || !env.CITYGRAPH_GATEWAY_KEY_FILE;
   const dev = needsDevKeys ? await loadOrCreateDevKeys(env.CITYGRAPH_DATA_DIR || DATA_DIR) : undefined;
 
+  // A real identity provider issues tokens for many applications: accept only those issued for
+  // this platform. (The local development provider signs for nothing else.)
+  if ((env.CITYGRAPH_JWKS_URL || env.CITYGRAPH_JWKS_FILE) && (!env.CITYGRAPH_JWT_ISSUER || !env.CITYGRAPH_JWT_AUDIENCE)) {
+    throw new StartupError(
+      "With CITYGRAPH_JWKS_URL or CITYGRAPH_JWKS_FILE, also set CITYGRAPH_JWT_ISSUER and CITYGRAPH_JWT_AUDIENCE: " +
+        "otherwise any token the identity provider issued for another application would be accepted.",
+    );
+  }
   let keys: KeySource;
   if (env.CITYGRAPH_JWKS_URL) {
     let url: URL;
