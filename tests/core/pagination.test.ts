@@ -52,3 +52,14 @@ describe("typed cursors", () => {
     ]);
   });
 });
+
+describe("strict cursor parts", () => {
+  it("accept exactly what a list writes: instants, dates and integer ids", () => {
+    assert.deepEqual(decodeCursor(encodeCursor(["2026-11-01T08:00:00.000Z", 7]), ["instant", "id"]), ["2026-11-01T08:00:00.000Z", 7]);
+    assert.deepEqual(decodeCursor(encodeCursor(["2026-02-28", 1]), ["date", "id"]), ["2026-02-28", 1]);
+    assert.equal(argumentOf(() => decodeCursor(encodeCursor(["2026-11-01", 7]), ["instant", "id"])), "after");
+    assert.equal(argumentOf(() => decodeCursor(encodeCursor(["2026-02-30", 1]), ["date", "id"])), "after");
+    assert.equal(argumentOf(() => decodeCursor(encodeCursor(["2026-02-28", 2_147_483_648]), ["date", "id"])), "after");
+    assert.equal(argumentOf(() => decodeCursor(encodeCursor([1.5]), ["int"])), "after");
+  });
+});

@@ -37,8 +37,16 @@ export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key)).toString("base64url");
 }
 
-/** The type of one part of a cursor key. */
-export type CursorPart = "string" | "number" | "datetime";
+/**
+ * The type of one part of a cursor key. The strict ones accept exactly what a list writes, so a
+ * forged or foreign cursor fails here as BAD_USER_INPUT rather than in SQL as an internal error:
+ * `instant` an ISO timestamp as `toISOString()` writes it, `date` a real `YYYY-MM-DD`, `int` a
+ * safe integer, `id` a positive INTEGER-column id.
+ */
+export type CursorPart = "string" | "number" | "datetime" | "instant" | "date" | "int" | "id";
+
+/** The largest value of a PostgreSQL INTEGER (int4) column. */
+const INT4_MAX = 2_147_483_647;
 
 /**
  * Decodes `after`, checking its parts: a count (any string/number parts), or the type of each
@@ -65,6 +73,19 @@ export function decodeCursor(after: string | null | undefined, shape: number | r
             return typeof part === "number" && Number.isFinite(part);
           case "datetime":
             return typeof part === "string" && !Number.isNaN(Date.parse(part));
+          case "instant":
+            return typeof part === "string" && !Number.isNaN(Date.parse(part)) && new Date(part).toISOString() === part;
+          case "date":
+            return (
+              typeof part === "string" &&
+              /^\d{4}-\d{2}-\d{2}$/.test(part) &&
+              !Number.isNaN(Date.parse(part)) &&
+              new Date(part).toISOString().slice(0, 10) === part
+            );
+          case "int":
+            return Number.isSafeInteger(part);
+          case "id":
+            return Number.isInteger(part) && (part as number) >= 1 && (part as number) <= INT4_MAX;
         }
       })
     ) {

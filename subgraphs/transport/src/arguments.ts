@@ -1,4 +1,4 @@
-import { assertDateRange, badUserInput, decodeCursor, findDistrict, type CursorKey } from "@citygraph/core";
+import { assertDateRange, badUserInput, decodeCursor, findDistrict } from "@citygraph/core";
 
 /**
  * Argument rules shared by the transport subgraph's lists. Every violation is a BAD_USER_INPUT
@@ -43,28 +43,12 @@ export function assertCheckpointCode(argumentName: string, value: string): void 
 /** A validated keyset position of a newest-first list: the last row's time (or date) and id. */
 export type TimeCursor = readonly [time: string, id: number];
 
-const INT4_MAX = 2_147_483_647;
-
 /**
- * Decodes `after` of a newest-first list into a normalised ISO instant and an id. The kit checks
- * the shape; this checks the parts, so a forged cursor is a BAD_USER_INPUT rather than an SQL error.
+ * Decodes `after` of a newest-first list: an ISO instant as the list writes it and an id. A forged
+ * cursor is a BAD_USER_INPUT rather than an SQL error.
  */
 export function decodeTimeCursor(after: string | null | undefined): TimeCursor | undefined {
-  const key: CursorKey | undefined = decodeCursor(after, 2);
-  if (!key) return undefined;
-  const [time, id] = key;
-  const instant = typeof time === "string" ? new Date(time) : undefined;
-  const year = instant?.getUTCFullYear() ?? NaN;
-  if (
-    !(year >= 1900 && year <= 9999) ||
-    typeof id !== "number" ||
-    !Number.isInteger(id) ||
-    id < 1 ||
-    id > INT4_MAX
-  ) {
-    throw badUserInput("after", "is not a cursor returned by this list");
-  }
-  return [instant!.toISOString(), id];
+  return decodeCursor(after, ["instant", "id"]) as TimeCursor | undefined;
 }
 
 /** A validated closed-open time window, as ISO-8601 instants (plain values, so loaders can batch equal windows). */
