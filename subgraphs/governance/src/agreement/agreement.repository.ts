@@ -74,21 +74,22 @@ export interface AgreementOperationRow {
   registeredAt: Date;
 }
 
-/** What a new agreement stores (it starts as a DRAFT). */
-export interface NewAgreement {
-  organizationId: string;
-  title: string;
-  purposes: string[];
-  legalBasis: string;
-  scopes: string[];
-  allowedFields: string[];
-  districts: string[];
-  validFrom: Date;
-  validUntil: Date;
-  requestsPerMinute: number;
-  recordsPerDay: number;
-  createdBy: string;
-}
+/** What a new agreement stores (it starts as a DRAFT): the row's own fields, before any decision. */
+export type NewAgreement = Pick<
+  AgreementRow,
+  | "organizationId"
+  | "title"
+  | "purposes"
+  | "legalBasis"
+  | "scopes"
+  | "allowedFields"
+  | "districts"
+  | "validFrom"
+  | "validUntil"
+  | "requestsPerMinute"
+  | "recordsPerDay"
+  | "createdBy"
+>;
 
 /** Statuses that turn into EXPIRED once `validUntil` has passed. */
 const EXPIRING: StoredStatus[] = ["DRAFT", "ACTIVE", "SUSPENDED"];
