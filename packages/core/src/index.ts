@@ -23,3 +23,4 @@ export * from "./scalars.ts";
 export * from "./subgraph/permissions.ts";
 export * from "./row-scope.ts";
 export * from "./subgraph/subjects.ts";
+export * from "./telemetry/index.ts";
