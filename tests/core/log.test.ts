@@ -5,7 +5,7 @@ import { REPO_ROOT } from "@citygraph/platform";
 import { describe as describeValue } from "@citygraph/core";
 
 /** Runs `script` (an ES module using @citygraph/core) in a child and returns its log lines. */
-function logLinesOf(script: string): Record<string, unknown>[] {
+function logLinesOf(script: string): (Record<string, unknown> & { raw: string })[] {
   const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: "info" },
@@ -15,18 +15,22 @@ function logLinesOf(script: string): Record<string, unknown>[] {
   return run.stderr
     .split("\n")
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+    .map((line) => ({ ...(JSON.parse(line) as Record<string, unknown>), raw: line }));
 }
 
 describe("logs", () => {
   it("are JSON lines with time, level, message and bindings; credentials and personal kinds are redacted", () => {
     const [line] = logLinesOf(`
       import { createLogger } from "@citygraph/core";
-      createLogger({ service: "gateway" }).child({ requestId: "req-12345678" }).warn("refused", {
+      createLogger({ service: "citygraph" }).child({ service: "gateway" }).child({ requestId: "req-12345678" }).warn("refused", {
         idNumber: "410105198703156758", headers: { authorization: "Bearer abc", "x-api-key": "cgk_secret" },
-        person: { phone: "15817124956", address: "航海路91号" }, coordinate: "Person.idNumber",
+        person: { phone: "15817124956", address: "航海路91号" }, coordinate: "Person.idNumber", message: "from a library",
       });`);
     assert.ok(line);
+    // A key bound twice is replaced, not repeated (JSON with duplicate keys confuses log tools).
+    assert.equal(line.raw.split('"service":').length - 1, 1, line.raw);
+    assert.equal(line.raw.split('"message":').length - 1, 1, line.raw);
+    assert.equal(line.detail, "from a library");
     assert.equal(line.level, "warn");
     assert.equal(line.message, "refused");
     assert.equal(line.service, "gateway");

@@ -54,13 +54,27 @@ function rootLogger(level: LogLevel): PinoLogger {
   return root;
 }
 
-function wrap(logger: PinoLogger): Logger {
+/**
+ * Adapts pino (fields first) to our (message first) calls. Children are made from the root with
+ * merged bindings, since pino would repeat a key bound twice (`service` of a process and of one of
+ * its servers) instead of replacing it; a field named `message` is kept as `detail`.
+ */
+function wrap(root: PinoLogger, bindings: Record<string, unknown>): Logger {
+  const logger = root.child(bindings);
+  const write = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
+    if (!fields) return logger[level](message);
+    if ("message" in fields) {
+      const { message: detail, ...rest } = fields;
+      return logger[level]({ ...rest, detail }, message);
+    }
+    logger[level](fields, message);
+  };
   return {
-    debug: (message, fields) => (fields ? logger.debug(fields, message) : logger.debug(message)),
-    info: (message, fields) => (fields ? logger.info(fields, message) : logger.info(message)),
-    warn: (message, fields) => (fields ? logger.warn(fields, message) : logger.warn(message)),
-    error: (message, fields) => (fields ? logger.error(fields, message) : logger.error(message)),
-    child: (fields) => wrap(logger.child(fields)),
+    debug: (message, fields) => write("debug", message, fields),
+    info: (message, fields) => write("info", message, fields),
+    warn: (message, fields) => write("warn", message, fields),
+    error: (message, fields) => write("error", message, fields),
+    child: (fields) => wrap(root, { ...bindings, ...fields }),
   };
 }
 
@@ -70,7 +84,7 @@ function wrap(logger: PinoLogger): Logger {
  * @param level lowest level written; default from `LOG_LEVEL`, else `info`.
  */
 export function createLogger(bindings: Record<string, unknown> = {}, level?: LogLevel): Logger {
-  return wrap(rootLogger(level ?? parseLevel(process.env.LOG_LEVEL)).child(bindings));
+  return wrap(rootLogger(level ?? parseLevel(process.env.LOG_LEVEL)), bindings);
 }
 
 /**
