@@ -9,6 +9,7 @@ export * from "./districts.ts";
 export * from "./pagination.ts";
 export * from "./validation/index.ts";
 export * from "./database/prisma.ts";
+export * from "./database/pool.ts";
 export * from "./subgraph/schema.ts";
 export * from "./subgraph/app.ts";
 export * from "./http/server.ts";

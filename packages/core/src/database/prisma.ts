@@ -1,5 +1,6 @@
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { createPgPool } from "./pool.ts";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { tracer, tracingEnabled } from "../telemetry/tracing.ts";
 import { probePoolConnections, sqlStatementsTotal } from "../telemetry/metrics.ts";
@@ -41,7 +42,8 @@ export function connectPrisma<TClient extends { $disconnect(): Promise<void> }>(
   Client: ClientConstructor<TClient>,
   options: PrismaConnectionOptions,
 ): PrismaConnection<TClient> {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  // A dead connection in the pool must surface on the next query, not crash the process.
+  const pool = createPgPool({ connectionString: options.url, max: options.poolSize ?? 10 });
   const { stats, service } = options;
   if (stats || service) {
     const statements = service ? sqlStatementsTotal.labels({ service }) : undefined;
@@ -61,8 +63,6 @@ export function connectPrisma<TClient extends { $disconnect(): Promise<void> }>(
         probePoolConnections({ service, state: "waiting" }, () => pool.waitingCount),
       ]
     : [];
-  // A dead connection in the pool must surface on the next query, not crash the process.
-  pool.on("error", () => undefined);
   const prisma = new Client({ adapter: new PrismaPg(pool) });
   return {
     prisma,
