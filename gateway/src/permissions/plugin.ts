@@ -1,6 +1,6 @@
 import { execute, GraphQLError, type GraphQLSchema } from "graphql";
 import type { ApolloServerPlugin, GraphQLRequestContext } from "@apollo/server";
-import { ErrorCode, decide, granteeOf, type FieldPolicy, type Principal } from "@citygraph/core";
+import { ErrorCode, decide, granteeOf, policyIndexOf, type FieldPolicy, type Principal } from "@citygraph/core";
 import type { GatewayContext } from "../context.ts";
 import { reachableCoordinates } from "./coordinates.ts";
 import { visibleSchema } from "./visible-schema.ts";
@@ -61,6 +61,7 @@ export function createPermissionPlugin(options: PermissionPluginOptions): Apollo
   const verdicts = new BoundedCache<Verdict>(options.cacheSize ?? 5_000);
   const schemas = new BoundedCache<GraphQLSchema>(200);
   let apiSchema: GraphQLSchema | undefined;
+  const index = policyIndexOf(options.policies.values());
 
   const judge = (schema: GraphQLSchema, rc: GraphQLRequestContext<GatewayContext>, principal: Principal): Verdict => {
     const key = `${rc.queryHash}\u0000${principal.kind}\u0000${principal.grants.key}`;
@@ -74,7 +75,7 @@ export function createPermissionPlugin(options: PermissionPluginOptions): Apollo
     for (const coordinate of [...reach.coordinates].sort()) {
       const policy = options.policies.get(coordinate);
       // Composition rejects unclassified fields; should one appear anyway, fail closed.
-      const decision = policy ? decide(grantee, policy) : { access: "denied" as const, needs: "a classification" };
+      const decision = policy ? decide(grantee, policy, index) : { access: "denied" as const, needs: "a classification" };
       fields.push({ coordinate, decision: decision.access });
       if (decision.access === "denied") denied.push({ coordinate, needs: decision.needs ?? "" });
       else if (policy && (policy.level === "PERSONAL" || policy.level === "SENSITIVE")) personal = true;

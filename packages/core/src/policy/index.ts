@@ -5,3 +5,4 @@ export * from "./decide.ts";
 export * from "./directive.ts";
 export * from "./fields.ts";
 export * from "./roles.ts";
+export * from "./inference.ts";

@@ -3,7 +3,7 @@ import { allow, deny, rule, shield } from "graphql-shield";
 import type { IMiddlewareFunction } from "graphql-middleware";
 import { ErrorCode } from "../errors.ts";
 import { granteeOf, type RequestContext } from "../context.ts";
-import { decide, type Decision } from "../policy/decide.ts";
+import { decide, policyIndexOf, type Decision } from "../policy/decide.ts";
 import { maskerFor } from "../policy/mask.ts";
 import { readSubgraphPolicies } from "../policy/fields.ts";
 import type { FieldPolicy } from "../policy/classification.ts";
@@ -29,6 +29,9 @@ type MiddlewareTree = Record<string, Record<string, IMiddlewareFunction>>;
  */
 export function createSubgraphPermissions(schema: GraphQLSchema, owner: string) {
   const policies = readSubgraphPolicies(schema, owner);
+  // Composition checks that every kind revealing a masked kind lives in the same subgraph
+  // (`inferenceProblems`), so this subgraph's own policies decide exactly as the gateway does.
+  const index = policyIndexOf(policies.values());
   const cache = new Map<string, Map<string, Decision>>();
   const decisionFor = (context: RequestContext, policy: FieldPolicy): Decision => {
     // Anonymous callers and tokens without scopes share a grant set but not `@authenticated`.
@@ -41,7 +44,7 @@ export function createSubgraphPermissions(schema: GraphQLSchema, owner: string) 
     }
     let decision = decisions.get(policy.coordinate);
     if (!decision) {
-      decision = decide(granteeOf(context.principal), policy);
+      decision = decide(granteeOf(context.principal), policy, index);
       decisions.set(policy.coordinate, decision);
     }
     return decision;
@@ -74,12 +77,13 @@ export function createSubgraphPermissions(schema: GraphQLSchema, owner: string) 
     const element = personal ? returnedElementType(schema, typeName, fieldName) : undefined;
     const returnedSubjectOf = element ? subjectReader(element) : undefined;
     const finish = (value: unknown, parent: unknown, context: RequestContext): unknown => {
-      const { access } = decisionFor(context, policy);
+      const decision = decisionFor(context, policy);
       // The shield stops denied fields before they resolve; should one get here anyway, fail closed.
-      if (access === "denied") return null;
+      if (decision.access === "denied") return null;
       if (subjectOf) recordSubject(context, subjectOf(parent));
       if (returnedSubjectOf) recordReturned(context, value, returnedSubjectOf);
-      return access === "masked" && mask ? applyMask(value, mask) : value;
+      if (decision.access !== "masked" || !mask) return value;
+      return applyMask(value, maskerFor(policy.kind, decision.mask) ?? mask);
     };
     (masked[typeName] ??= {})[fieldName] = async (resolve, parent, args, context: RequestContext, info) =>
       finish(await resolve(parent, args, context, info), parent, context);
