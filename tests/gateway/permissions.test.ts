@@ -1,9 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { SignJWT, importJWK } from "jose";
-import { createInternalTokenSigner, maskerFor, generateEs256, grantSetOf, signDevToken } from "@citygraph/core";
+import { maskerFor, generateEs256, signDevToken } from "@citygraph/core";
 import { postGraphQL, startStack, type TestStack } from "../support/stack.ts";
-import { ALL_SCOPES, bearer, gatewayHeaders, testSecurity, tokenFor } from "../support/security.ts";
+import { ALL_SCOPES, agreementGatewayHeaders, bearer, gatewayHeaders, testSecurity, tokenFor } from "../support/security.ts";
 
 type Person = { id: string; name?: string | null; idNumber?: string | null; phone?: string | null; birthDate?: string | null };
 
@@ -247,28 +247,13 @@ describe("field-level permissions", () => {
     it("enforces an agreement's field list again in the subgraph, field by field", async () => {
       // Query.persons and Person.district share a classification (registry INTERNAL): one is listed,
       // the other not, so they must not share a decision.
-      const { gatewayKeys } = await testSecurity();
-      const sign = await createInternalTokenSigner(gatewayKeys.privateJwk);
       const fields = ["Query.persons", "PersonConnection.nodes", "Person.name"];
-      const token = await sign(
-        {
-          kind: "agreement",
-          subject: "cgk_reviewtest01",
-          org: "org",
-          agreementId: "00000000-0000-0000-0000-000000000001",
-          purpose: "epidemic-prevention",
-          scopes: ["registry:sensitive"],
-          allowedFields: fields,
-          grants: grantSetOf(["registry:sensitive"], [], fields),
-        },
-        "registry",
-        "review",
-      );
+      const headers = await agreementGatewayHeaders("registry", ["registry:sensitive"], fields);
       const result = await postGraphQL<{ persons: { nodes: Person[] } }>(
         stack.services.subgraphs.registry.server.url,
         `{ persons(first: 2) { nodes { name phone address district { code } } } }`,
         undefined,
-        { authorization: `Bearer ${token}` },
+        headers,
       );
       const nodes = result.data!.persons.nodes as (Person & { address?: string | null; district?: unknown })[];
       assert.ok(nodes.every((p) => typeof p.name === "string" && !p.name.includes("*")), "the listed field in full");

@@ -1,6 +1,6 @@
 import { execute, GraphQLError, type GraphQLSchema } from "graphql";
 import type { ApolloServerPlugin, GraphQLRequestContext } from "@apollo/server";
-import { ErrorCode, decide, granteeOf, policyIndexOf, type FieldPolicy, type Principal } from "@citygraph/core";
+import { ErrorCode, argumentDenials, decide, granteeOf, policyIndexOf, type FieldPolicy, type Principal } from "@citygraph/core";
 import type { GatewayContext } from "../context.ts";
 import { reachableCoordinates } from "./coordinates.ts";
 import { visibleSchema } from "./visible-schema.ts";
@@ -76,9 +76,19 @@ export function createPermissionPlugin(options: PermissionPluginOptions): Apollo
       const policy = options.policies.get(coordinate);
       // Composition rejects unclassified fields; should one appear anyway, fail closed.
       const decision = policy ? decide(grantee, policy, index) : { access: "denied" as const, needs: "a classification" };
-      fields.push({ coordinate, decision: decision.access });
+      const entry: RequestAccess["fields"][number] = { coordinate, decision: decision.access };
+      fields.push(entry);
       if (decision.access === "denied") denied.push({ coordinate, needs: decision.needs ?? "" });
       else if (policy && (policy.level === "PERSONAL" || policy.level === "SENSITIVE")) personal = true;
+      // An argument that filters by a field is checked like reading that field in full.
+      const used = reach.arguments.get(coordinate);
+      if (policy && used) {
+        for (const denial of argumentDenials(grantee, policy, used, options.policies, index)) {
+          // The ledger records coordinates as `Type.field`: the field counts as denied.
+          entry.decision = "denied";
+          denied.push({ coordinate: denial.coordinate, needs: denial.needs });
+        }
+      }
     }
     const verdict: Verdict = {
       denied,

@@ -10,7 +10,7 @@ import {
 } from "@citygraph/core";
 import { createGateway } from "../../../gateway/src/server.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
-import { gatewayPublicKeyFromEnv, securityFromEnv } from "./security.ts";
+import { cursorKeyFromEnv, gatewayPublicKeyFromEnv, securityFromEnv } from "./security.ts";
 
 /**
  * Runs `close` on SIGINT/SIGTERM before the process exits. Through async-exit-hook, which
@@ -34,7 +34,12 @@ export async function serveSubgraph(definition: SubgraphDefinition): Promise<voi
   }
   const port = intFromEnv(`${upper}_PORT`, defaultSubgraphPort(definition.name), { min: 0, max: 65535 });
   const log = createLogger({ service: definition.name });
-  const app = await definition.create({ databaseUrl, log, gatewayPublicKey: await gatewayPublicKeyFromEnv() });
+  const app = await definition.create({
+    databaseUrl,
+    log,
+    gatewayPublicKey: await gatewayPublicKeyFromEnv(),
+    cursorKey: await cursorKeyFromEnv(process.env, Boolean(process.env.CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE)),
+  });
   const server = await app.listen(port, process.env.HOST || "127.0.0.1");
   log.info("listening", { url: server.url });
   stopOnSignals(app.close);

@@ -6,3 +6,4 @@ export * from "./directive.ts";
 export * from "./fields.ts";
 export * from "./roles.ts";
 export * from "./inference.ts";
+export * from "./arguments.ts";

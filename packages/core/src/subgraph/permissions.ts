@@ -4,6 +4,8 @@ import type { IMiddlewareFunction } from "graphql-middleware";
 import { ErrorCode } from "../errors.ts";
 import { granteeOf, type RequestContext } from "../context.ts";
 import { decide, policyIndexOf, type Decision } from "../policy/decide.ts";
+import { argumentDenials, declaredOrderAllowed } from "../policy/arguments.ts";
+import { allowDeclaredOrder } from "./order.ts";
 import { maskerFor } from "../policy/mask.ts";
 import { readSubgraphPolicies } from "../policy/fields.ts";
 import type { FieldPolicy } from "../policy/classification.ts";
@@ -54,11 +56,29 @@ export function createSubgraphPermissions(schema: GraphQLSchema, owner: string) 
   // list), so fields that merely share a classification must not share a rule. With contextual
   // caching a list of 100 rows still costs one evaluation per field.
   const ruleFor = (policy: FieldPolicy): ShieldRule => {
-    if (policy.level === "PUBLIC" && !policy.authenticated && !policy.requiresScopes && !policy.policies) return allow;
-    return rule(`classified:${policy.coordinate}`, { cache: "contextual" })((_parent, _args, context: RequestContext) => {
-      const decision = decisionFor(context, policy);
-      return decision.access !== "denied" || forbidden(policy.coordinate);
-    });
+    const open = policy.level === "PUBLIC" && !policy.authenticated && !policy.requiresScopes && !policy.policies;
+    if (open && !policy.compares && !policy.orderedBy) return allow;
+    const granted = (context: RequestContext): true | GraphQLError => {
+      if (decisionFor(context, policy).access === "denied") return forbidden(policy.coordinate);
+      if (policy.orderedBy && declaredOrderAllowed(granteeOf(context.principal), policy, policies, index)) {
+        allowDeclaredOrder(context, policy.coordinate);
+      }
+      return true;
+    };
+    if (!policy.compares) return rule(`classified:${policy.coordinate}`, { cache: "contextual" })((_p, _a, context: RequestContext) => granted(context));
+    // Arguments differ per call (a grade on one school's roster, none on the next): no cache.
+    return rule(`classified:${policy.coordinate}:arguments`, { cache: "no_cache" })(
+      (_parent, args: Record<string, unknown>, context: RequestContext) => {
+        const used = Object.keys(args).filter((name) => args[name] !== undefined && args[name] !== null);
+        const [denial] = argumentDenials(granteeOf(context.principal), policy, used, policies, index);
+        if (denial) {
+          return new GraphQLError(`Not authorised to use the argument ${denial.coordinate}.`, {
+            extensions: { code: ErrorCode.FORBIDDEN, argumentName: denial.argument, denied: [{ coordinate: denial.coordinate, needs: denial.needs }] },
+          });
+        }
+        return granted(context);
+      },
+    );
   };
 
   const tree: RuleTree = {};
