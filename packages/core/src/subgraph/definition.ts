@@ -64,7 +64,7 @@ export function definePrismaSubgraph<TClient extends { $disconnect(): Promise<vo
     async create(options) {
       if (options.cursorKey) configureCursorKey(options.cursorKey);
       const stats = new SqlStats();
-      const db = connectPrisma(parts.PrismaClient as never, { url: options.databaseUrl, poolSize: options.poolSize, stats });
+      const db = connectPrisma(parts.PrismaClient as never, { url: options.databaseUrl, poolSize: options.poolSize, stats, service: parts.name });
       const prisma = db.prisma as TClient;
       try {
         await parts.onStart?.(prisma, options);
