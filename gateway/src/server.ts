@@ -7,6 +7,8 @@ import {
   createInternalTokenSigner,
   headerValue,
   readSupergraphFields,
+  assertRolesKeepMasks,
+  policyIndexOf,
   createGraphQLHttpServer,
   listen,
   sendJson,
@@ -62,6 +64,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   const supergraphFields = readSupergraphFields(options.supergraphSdl);
   const policies = new Map(supergraphFields.flatMap((f) => (f.policy ? [[f.coordinate, f.policy] as const] : [])));
   const owners = new Map(supergraphFields.flatMap((f) => (f.policy ? [[f.coordinate, f.policy.owner] as const] : [])));
+  assertRolesKeepMasks(options.roles, policyIndexOf(policies.values()), "the role policy");
   // @apollo/gateway exports usage metrics to Apollo's cloud unless told not to; a government
   // platform sends nothing outside its network. Read in the constructor, so set it just before.
   process.env.APOLLO_TELEMETRY_DISABLED = "true";

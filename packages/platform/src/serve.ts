@@ -12,7 +12,7 @@ import {
 import { startObservability } from "./observability.ts";
 import { createGateway } from "../../../gateway/src/server.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
-import { gatewayPublicKeyFromEnv, securityFromEnv } from "./security.ts";
+import { cursorKeyFromEnv, gatewayPublicKeyFromEnv, securityFromEnv } from "./security.ts";
 
 /** The operations port of `citygraph start` and of the gateway; a subgraph's is 9401.. (like 4001..). */
 export const OPS_PORT = 9400;
@@ -45,7 +45,12 @@ export async function serveSubgraph(definition: SubgraphDefinition): Promise<voi
   const port = intFromEnv(`${upper}_PORT`, defaultSubgraphPort(definition.name), { min: 0, max: 65535 });
   const log = createLogger({ service: definition.name });
   const observability = await startObservability(observabilityFromEnv(definition.name, defaultOpsPort(definition.name)), log);
-  const app = await definition.create({ databaseUrl, log, gatewayPublicKey: await gatewayPublicKeyFromEnv() });
+  const app = await definition.create({
+    databaseUrl,
+    log,
+    gatewayPublicKey: await gatewayPublicKeyFromEnv(),
+    cursorKey: await cursorKeyFromEnv(process.env, Boolean(process.env.CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE)),
+  });
   const server = await app.listen(port, process.env.HOST || "127.0.0.1");
   log.info("listening", { url: server.url, metrics: observability.metricsUrl, traces: observability.tracesTo ?? "off" });
   stopOnSignals(async () => {
