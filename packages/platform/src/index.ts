@@ -7,3 +7,4 @@ export * from "./serve.ts";
 export { SUBGRAPHS as SUBGRAPH_DEFINITIONS } from "../../../subgraphs/index.ts";
 export * from "./security.ts";
 export * from "./observability.ts";
+export * from "./supervisor.ts";
