@@ -13,4 +13,6 @@ export interface GatewayContext {
   subjects?: Set<string>;
   /** A third party's records per day (its agreement's), which every response is held to. */
   recordsPerDay?: number;
+  /** When execution (planning, then fetching) began, `performance.now()` ms: for the plan-latency metric. */
+  planStartedAt?: number;
 }
