@@ -11,6 +11,8 @@ export interface GatewayContext {
    * on first use, so absent when none was returned. Never sent to the client.
    */
   subjects?: Set<string>;
+  /** A third party's records per day (its agreement's), which every response is held to. */
+  recordsPerDay?: number;
   /** When execution (planning, then fetching) began, `performance.now()` ms: for the plan-latency metric. */
   planStartedAt?: number;
 }

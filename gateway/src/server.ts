@@ -27,7 +27,7 @@ import type { GatewayContext } from "./context.ts";
 import { explorerAssetRoutes, explorerPage } from "./explorer/index.ts";
 import { subgraphUrlsOf } from "./supergraph.ts";
 import { createPermissionPlugin } from "./permissions/index.ts";
-import { AgreementRepository, createThirdPartyGate, createUsagePlugin } from "./third-party/index.ts";
+import { AgreementRepository, createThirdPartyGate, createUsagePlugin, type Admitted } from "./third-party/index.ts";
 import { createPostgresQuotaStore, createRedisQuotaStore } from "./quota/index.ts";
 import { createAuditPlugin } from "./audit/index.ts";
 import { createDepthLimitRule } from "./limits.ts";
@@ -83,7 +83,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   const governance = options.governance ? createGovernanceAccess(options.governance, options.signingKey, log) : undefined;
   const thirdParty = governance?.thirdParty;
   const ledger = governance?.ledger;
-  const admitted = new WeakMap<IncomingMessage, Principal>();
+  const admitted = new WeakMap<IncomingMessage, Admitted>();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: createErrorFormatter({ log: (message, details) => log.error(message, details) }),
@@ -107,7 +107,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
             }),
           ]
         : []),
-      ...(thirdParty ? [createUsagePlugin({ quota: thirdParty.quota })] : []),
+      ...(thirdParty ? [createUsagePlugin({ quota: thirdParty.quota, log })] : []),
       ...(ledger ? [createAuditPlugin({ ledger, subjectsOf: (context) => context.subjects ?? [], log })] : []),
     ],
   });
@@ -124,7 +124,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
         case "not-third-party":
           return { kind: "continue", body };
         case "admitted":
-          admitted.set(req, verdict.principal);
+          admitted.set(req, verdict);
           return { kind: "continue", body: verdict.body };
         case "refused":
           recordRefusal(ledger, requestId, verdict.code, log, {
@@ -140,7 +140,8 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
       }
     },
     context: async (req, requestId) => {
-      let principal = admitted.get(req);
+      const thirdPartyVerdict = admitted.get(req);
+      let principal: Principal | undefined = thirdPartyVerdict?.principal;
       if (!principal) {
         try {
           principal = await verifyIdentity(headerValue(req, "authorization"));
@@ -151,7 +152,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
           throw error;
         }
       }
-      return { requestId, principal, log: log.child({ requestId }) };
+      return { requestId, principal, log: log.child({ requestId }), recordsPerDay: thirdPartyVerdict?.recordsPerDay };
     },
     landingPage: options.explorer ? explorerPage : undefined,
     routes: {

@@ -32,7 +32,7 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
           // Personal data: a PERSONAL/SENSITIVE field was readable, or a subgraph reported persons
           // whose data it returned (e.g. a lookup by a personal value through INTERNAL fields).
           const carriesPersonalData =
-            (Boolean(access?.personal) || entry.subjects.length > 0) && entry.outcome !== "denied" && entry.outcome !== "error";
+            (Boolean(access?.personal) || entry.subjects.length > 0) && entry.outcome !== "denied" && entry.outcome !== "error" && entry.outcome !== "refused";
           if (!carriesPersonalData) {
             options.ledger.append(entry).catch((error: unknown) => {
               options.log.error("ledger append failed", { requestId: entry.requestId, error: String(error) });
@@ -62,7 +62,8 @@ function entryOf(
   const hasData = body?.data !== undefined && body.data !== null;
   const firstCode = errors[0]?.extensions?.code;
   let outcome: LedgerOutcome = "allowed";
-  if (!hasData) outcome = firstCode === ErrorCode.FORBIDDEN ? "denied" : "error";
+  // A response withheld for its agreement's quota: executed, but nothing of it was sent.
+  if (!hasData) outcome = firstCode === ErrorCode.FORBIDDEN ? "denied" : firstCode === ErrorCode.QUOTA_EXCEEDED ? "refused" : "error";
   else if (errors.length) outcome = "partial";
   return {
     time,

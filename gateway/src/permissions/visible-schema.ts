@@ -10,12 +10,15 @@ import { decide, granteeOf, policyIndexOf, type FieldPolicy, type Principal } fr
 export function visibleSchema(schema: GraphQLSchema, policies: ReadonlyMap<string, FieldPolicy>, principal: Principal): GraphQLSchema {
   const grantee = granteeOf(principal);
   const index = policyIndexOf(policies.values());
+  const readable = (typeName: string, fieldName: string) => {
+    const policy = policies.get(`${typeName}.${fieldName}`);
+    return policy !== undefined && decide(grantee, policy, index).access !== "denied";
+  };
   const filtered = filterSchema({
     schema,
-    objectFieldFilter: (typeName, fieldName) => {
-      const policy = policies.get(`${typeName}.${fieldName}`);
-      return policy !== undefined && decide(grantee, policy, index).access !== "denied";
-    },
+    // filterSchema asks about root fields separately: without this, every query and mutation name showed.
+    rootFieldFilter: (operation, fieldName) => readable(operation, fieldName),
+    objectFieldFilter: readable,
     interfaceFieldFilter: () => true,
   });
   // Round-trip through SDL: filterSchema keeps stale references that pruning alone can leave behind.

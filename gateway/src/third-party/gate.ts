@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { ErrorCode, grantSetOf, headerValue, type Principal } from "@citygraph/core";
 import type { AgreementRepository } from "./agreement.repository.ts";
-import { windowOf, type QuotaStore } from "../quota/index.ts";
+import { secondsUntilEnd, windowOf, type QuotaStore, type QuotaWindow } from "../quota/index.ts";
 
 /** A third-party request the gate let through: its principal and the body Apollo should run. */
 export interface Admitted {
@@ -11,6 +11,8 @@ export interface Admitted {
   body: { query: string; variables?: unknown; operationName?: string };
   operationName: string;
   documentHash: string;
+  /** The agreement's records per day, which its responses are held to. */
+  recordsPerDay: number;
 }
 
 /** A refusal, with the distinct code for what was wrong. */
@@ -35,6 +37,10 @@ const KEY_PATTERN = /^(cgk_[A-Za-z0-9]{8,32})\.([A-Za-z0-9_-]{20,128})$/;
 
 function refuse(status: number, code: string, message: string, extra: Partial<Refused> = {}): Refused {
   return { kind: "refused", status, code, message, ...extra };
+}
+
+function quotaRefusal(window: QuotaWindow, at: number, message: string, who: Partial<Refused>): Refused {
+  return refuse(429, ErrorCode.QUOTA_EXCEEDED, message, { ...who, headers: { "retry-after": String(secondsUntilEnd(window, at)) } });
 }
 
 function sha256Hex(text: string): string {
@@ -101,28 +107,24 @@ export function createThirdPartyGate(options: { repository: AgreementRepository;
         who,
       );
     }
+    // Atomic check-and-add: a refused request is not counted, and parallel requests at every
+    // gateway instance never pass the limit together.
     const minute = windowOf(row.agreementId, "requests", at);
-    const requests = await options.quota.add(minute, 1);
-    if (requests > row.requestsPerMinute) {
-      const retry = Math.max(1, Math.ceil((minute.start.getTime() + minute.lengthMs - at) / 1000));
-      return refuse(429, ErrorCode.QUOTA_EXCEEDED, `The agreement allows ${row.requestsPerMinute} requests a minute.`, {
-        ...who,
-        headers: { "retry-after": String(retry) },
-      });
+    if ((await options.quota.take(minute, 1, row.requestsPerMinute)).kind === "refused") {
+      return quotaRefusal(minute, at, `The agreement allows ${row.requestsPerMinute} requests a minute.`, who);
     }
+    // Nothing runs once the day's records are used up. A request that does run is held to what
+    // remains when its response is counted (records quota plugin), so no response overshoots.
     const day = windowOf(row.agreementId, "records", at);
     if ((await options.quota.read(day)) >= row.recordsPerDay) {
-      const retry = Math.max(1, Math.ceil((day.start.getTime() + day.lengthMs - at) / 1000));
-      return refuse(429, ErrorCode.QUOTA_EXCEEDED, `The agreement's ${row.recordsPerDay} records for today are used up.`, {
-        ...who,
-        headers: { "retry-after": String(retry) },
-      });
+      return quotaRefusal(day, at, `The agreement's ${row.recordsPerDay} records for today are used up.`, who);
     }
     const allowedFields = row.allowedFields.length ? row.allowedFields : undefined;
     return {
       kind: "admitted",
       operationName: operation.name,
       documentHash: hash,
+      recordsPerDay: row.recordsPerDay,
       // Only keys with values: Apollo rejects an `operationName` key that is present but undefined.
       body: {
         query: operation.document,
