@@ -8,6 +8,7 @@ import {
   headerValue,
   readSupergraphFields,
   createGraphQLHttpServer,
+  clientRequestIdOf,
   listen,
   sendJson,
   ErrorCode,
@@ -28,7 +29,8 @@ import { createAuditPlugin } from "./audit/index.ts";
 import { createDepthLimitRule } from "./limits.ts";
 import { createLedger, type Ledger } from "./ledger/writer.ts";
 import { createLedgerPool } from "./ledger/pool.ts";
-import type { LedgerEntryInput } from "./ledger/entry.ts";
+import { ledgerIdentityOf, type LedgerEntryInput } from "./ledger/entry.ts";
+import { sha256Hex } from "./ledger/hash.ts";
 import type { JWK } from "jose";
 
 /** A built, not yet listening, gateway. */
@@ -115,7 +117,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
           admitted.set(req, verdict.principal);
           return { kind: "continue", body: verdict.body };
         case "refused":
-          recordRefusal(ledger, requestId, verdict.code, log, {
+          recordRefusal(ledger, req, requestId, verdict.code, log, {
             principal: { kind: "agreement", subject: verdict.keyId ?? "unknown-key" },
             agreementId: verdict.agreementId,
             purpose: verdict.purpose,
@@ -133,13 +135,23 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
         try {
           principal = await verifyIdentity(headerValue(req, "authorization"));
         } catch (error) {
-          recordRefusal(ledger, requestId, ErrorCode.UNAUTHENTICATED, log, {
-            principal: { kind: "anonymous", subject: "unauthenticated" },
-          });
+          recordRefusal(ledger, req, requestId, ErrorCode.UNAUTHENTICATED, log, UNAUTHENTICATED_CALLER);
           throw error;
         }
       }
-      return { requestId, principal, log: log.child({ requestId }) };
+      return { requestId, clientRequestId: clientRequestIdOf(req), principal, log: log.child({ requestId }) };
+    },
+    // Refused before any context: who asked is recorded as far as their credentials verify.
+    onRefused: (req, refusal, requestId) => {
+      const known = admitted.get(req);
+      void (known ? Promise.resolve(known) : verifyIdentity(headerValue(req, "authorization")))
+        .then((principal) => ledgerIdentityOf(principal), () => UNAUTHENTICATED_CALLER)
+        .then((who) =>
+          recordRefusal(ledger, req, requestId, refusal.code, log, who, {
+            reason: refusal.reason,
+            documentHash: refusal.query !== undefined ? sha256Hex(refusal.query) : undefined,
+          }),
+        );
     },
     landingPage: options.explorer ? explorerPage : undefined,
     routes: {
@@ -200,19 +212,26 @@ function createGovernanceAccess(governance: NonNullable<GatewayOptions["governan
   };
 }
 
+/** The ledger's caller for requests whose credentials did not verify (or were never checked). */
+const UNAUTHENTICATED_CALLER = { principal: { kind: "anonymous", subject: "unauthenticated" } } as const;
+
 /** Requests refused before execution are recorded too; their entries hold no data, so nobody waits. */
 function recordRefusal(
   ledger: Ledger | undefined,
+  req: IncomingMessage,
   requestId: string,
   code: string,
   log: Logger,
   who: Pick<LedgerEntryInput, "principal" | "agreementId" | "purpose">,
+  detail: Pick<LedgerEntryInput, "reason" | "documentHash"> = {},
 ): void {
   ledger
     ?.append({
       time: new Date().toISOString(),
       requestId,
+      clientRequestId: clientRequestIdOf(req),
       ...who,
+      ...detail,
       fields: [],
       subjects: [],
       rowCount: 0,
