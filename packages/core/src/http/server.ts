@@ -106,6 +106,12 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         return sendJson(res, 400, { errors: [{ message: "Body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
       }
     }
+    // Apollo refuses batches too (batching is off), but only after building a context and without
+    // telling any plugin; refusing here lets the refusal be recorded like the others.
+    if (Array.isArray(parsed)) {
+      refused({ status: 400, code: "BAD_REQUEST", reason: "batched" });
+      return sendJson(res, 400, { errors: [{ message: "Operation batching is not supported", extensions: { code: "BAD_REQUEST" } }] });
+    }
     if (options.prepare) {
       const prepared = await options.prepare(req, parsed, requestId);
       if (prepared.kind === "refuse") {
@@ -192,8 +198,8 @@ export function clientRequestIdOf(req: IncomingMessage): string | undefined {
 }
 
 /**
- * What Apollo refused before execution. Apollo says why only in its message, so batches are told by
- * the body's shape and CSRF prevention by its message's wording; anything else is "refused".
+ * What Apollo refused before building a context. Apollo says why only in its message, so CSRF
+ * prevention is told by its wording; anything else is "refused".
  */
 function apolloRefusal(status: number, body: { kind: string; string?: string }, parsed: unknown, url: URL): HttpRefusal {
   let code = "BAD_REQUEST";
@@ -207,7 +213,7 @@ function apolloRefusal(status: number, body: { kind: string; string?: string }, 
       // Not JSON: keep the defaults.
     }
   }
-  const reason = Array.isArray(parsed) ? "batched" : /CSRF/.test(message) ? "csrf" : "refused";
+  const reason = /CSRF/.test(message) ? "csrf" : "refused";
   const query = typeof (parsed as { query?: unknown })?.query === "string" ? (parsed as { query: string }).query : url.searchParams.get("query");
   return { status, code, reason, query: query ?? undefined };
 }
