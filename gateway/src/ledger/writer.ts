@@ -246,6 +246,9 @@ export function createLedger(options: LedgerOptions): Ledger {
     let client: pg.PoolClient | undefined;
     try {
       client = await pool.connect();
+      // A connection killed mid-transaction also emits "error" on its client: without a listener
+      // that would crash the gateway; the failed query reports it here instead.
+      if (client.listenerCount("error") === 0) client.on("error", () => undefined);
       // One round trip: the lock is taken before the head is read, and each statement of a simple
       // query gets its own snapshot, so the head read is the previous writer's committed one.
       const results = (await client.query(
