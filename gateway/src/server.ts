@@ -73,7 +73,9 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
       error: (message) => log.error(String(message)),
     },
   });
-  const governance = options.governance ? createGovernanceAccess(options.governance, options.signingKey, log) : undefined;
+  const governance = options.governance
+    ? createGovernanceAccess(options.governance, options.ledger.kind === "recorded", options.signingKey, log)
+    : undefined;
   const thirdParty = governance?.thirdParty;
   const ledger = governance?.ledger;
   const admitted = new WeakMap<IncomingMessage, Principal>();
@@ -171,7 +173,11 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
           }),
         );
         const ok = checks.every(([, state]) => state === "ready");
-        sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "not ready", subgraphs: Object.fromEntries(checks) });
+        sendJson(res, ok ? 200 : 503, {
+          status: ok ? "ready" : "not ready",
+          subgraphs: Object.fromEntries(checks),
+          ledger: options.ledger.kind === "recorded" ? "recorded" : "OFF: requests are not recorded (development only)",
+        });
       },
     },
   });
@@ -197,10 +203,10 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
  * read agreements, count quotas and only append to the ledger), and what is built on it: the
  * third-party gate and the ledger writer.
  */
-function createGovernanceAccess(governance: NonNullable<GatewayOptions["governance"]>, signingKey: JWK, log: Logger) {
+function createGovernanceAccess(governance: NonNullable<GatewayOptions["governance"]>, recorded: boolean, signingKey: JWK, log: Logger) {
   const pool = createLedgerPool(governance.databaseUrl);
   const quota = governance.redisUrl ? createRedisQuotaStore(governance.redisUrl) : createPostgresQuotaStore(pool);
-  const ledger = governance.ledger === false ? undefined : createLedger({ pool, signingKey, log: log.child({ component: "ledger" }) });
+  const ledger = !recorded ? undefined : createLedger({ pool, signingKey, log: log.child({ component: "ledger" }) });
   return {
     thirdParty: { quota, admit: createThirdPartyGate({ repository: new AgreementRepository(pool), quota }) },
     ledger,
