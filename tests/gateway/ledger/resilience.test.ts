@@ -80,7 +80,7 @@ describe("access ledger resilience", () => {
     await blocker.query("BEGIN; LOCK TABLE governance.ledger_checkpoint IN EXCLUSIVE MODE");
     const doomed = ledger.append(sampleEntry(3)).then(() => "committed", (error: unknown) => error);
     let pid: number | undefined;
-    for (let i = 0; i < 200 && pid === undefined; i++) {
+    for (let i = 0; i < 1_500 && pid === undefined; i++) {
       const { rows } = await blocker.query<{ pid: number }>(
         "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO governance.ledger_checkpoint%'",
       );

@@ -10,6 +10,7 @@ export const MAX_DISTRICTS = 64;
 // Control characters (C0, DEL, C1), line/paragraph separators and bidirectional overrides: none
 // belongs in an identifier, and each can forge or hide text in logs, the ledger or PostgreSQL
 // (which refuses NUL outright).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point.
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
 // With the u flag a surrogate pair is one code point, so \p{Cs} matches only unpaired halves
