@@ -2,7 +2,10 @@ import type { Logger, Principal } from "@citygraph/core";
 
 /** The gateway's per-request context: every subgraph request is made on behalf of it. */
 export interface GatewayContext {
+  /** The gateway's own id of the request (unique; the ledger's key). */
   requestId: string;
+  /** The client's `x-request-id`, when it sent a plain one (see `clientRequestIdOf`). */
+  clientRequestId?: string;
   principal: Principal;
   log: Logger;
   /**

@@ -10,6 +10,7 @@ import {
   assertRolesKeepMasks,
   policyIndexOf,
   createGraphQLHttpServer,
+  clientRequestIdOf,
   listen,
   sendJson,
   describe,
@@ -33,7 +34,8 @@ import { createAuditPlugin } from "./audit/index.ts";
 import { createDepthLimitRule } from "./limits.ts";
 import { createLedger, type Ledger } from "./ledger/writer.ts";
 import { createLedgerPool } from "./ledger/pool.ts";
-import type { LedgerEntryInput } from "./ledger/entry.ts";
+import { ledgerIdentityOf, type LedgerEntryInput } from "./ledger/entry.ts";
+import { sha256Hex } from "./ledger/hash.ts";
 import type { JWK } from "jose";
 import { createDecisionMetricsPlugin, observePlan } from "./telemetry/decisions.plugin.ts";
 
@@ -80,7 +82,9 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     },
     experimental_didResolveQueryPlan: ({ requestContext }) => observePlan(requestContext.context as Partial<GatewayContext>),
   });
-  const governance = options.governance ? createGovernanceAccess(options.governance, options.signingKey, log) : undefined;
+  const governance = options.governance
+    ? createGovernanceAccess(options.governance, options.ledger.kind === "recorded", options.signingKey, log)
+    : undefined;
   const thirdParty = governance?.thirdParty;
   const ledger = governance?.ledger;
   const admitted = new WeakMap<IncomingMessage, Admitted>();
@@ -127,7 +131,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
           admitted.set(req, verdict);
           return { kind: "continue", body: verdict.body };
         case "refused":
-          recordRefusal(ledger, requestId, verdict.code, log, {
+          recordRefusal(ledger, req, requestId, verdict.code, log, {
             principal: { kind: "agreement", subject: verdict.keyId ?? "unknown-key" },
             agreementId: verdict.agreementId,
             purpose: verdict.purpose,
@@ -146,13 +150,29 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
         try {
           principal = await verifyIdentity(headerValue(req, "authorization"));
         } catch (error) {
-          recordRefusal(ledger, requestId, ErrorCode.UNAUTHENTICATED, log, {
-            principal: { kind: "anonymous", subject: "unauthenticated" },
-          });
+          recordRefusal(ledger, req, requestId, ErrorCode.UNAUTHENTICATED, log, UNAUTHENTICATED_CALLER);
           throw error;
         }
       }
-      return { requestId, principal, log: log.child({ requestId }), recordsPerDay: thirdPartyVerdict?.recordsPerDay };
+      return {
+        requestId,
+        clientRequestId: clientRequestIdOf(req),
+        principal,
+        log: log.child({ requestId }),
+        recordsPerDay: thirdPartyVerdict?.recordsPerDay,
+      };
+    },
+    // Refused before any context: who asked is recorded as far as their credentials verify.
+    onRefused: (req, refusal, requestId) => {
+      const known = admitted.get(req)?.principal;
+      void (known ? Promise.resolve(known) : verifyIdentity(headerValue(req, "authorization")))
+        .then((principal) => ledgerIdentityOf(principal), () => UNAUTHENTICATED_CALLER)
+        .then((who) =>
+          recordRefusal(ledger, req, requestId, refusal.code, log, who, {
+            reason: refusal.reason,
+            documentHash: refusal.query !== undefined ? sha256Hex(refusal.query) : undefined,
+          }),
+        );
     },
     landingPage: options.explorer ? explorerPage : undefined,
     routes: {
@@ -172,7 +192,11 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
           }),
         );
         const ok = checks.every(([, state]) => state === "ready");
-        sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "not ready", subgraphs: Object.fromEntries(checks) });
+        sendJson(res, ok ? 200 : 503, {
+          status: ok ? "ready" : "not ready",
+          subgraphs: Object.fromEntries(checks),
+          ledger: options.ledger.kind === "recorded" ? "recorded" : "OFF: requests are not recorded (development only)",
+        });
       },
     },
   });
@@ -198,10 +222,10 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
  * read agreements, count quotas and only append to the ledger), and what is built on it: the
  * third-party gate and the ledger writer.
  */
-function createGovernanceAccess(governance: NonNullable<GatewayOptions["governance"]>, signingKey: JWK, log: Logger) {
+function createGovernanceAccess(governance: NonNullable<GatewayOptions["governance"]>, recorded: boolean, signingKey: JWK, log: Logger) {
   const pool = createLedgerPool(governance.databaseUrl);
   const quota = governance.redisUrl ? createRedisQuotaStore(governance.redisUrl) : createPostgresQuotaStore(pool);
-  const ledger = governance.ledger === false ? undefined : createLedger({ pool, signingKey, log: log.child({ component: "ledger" }) });
+  const ledger = !recorded ? undefined : createLedger({ pool, signingKey, log: log.child({ component: "ledger" }) });
   return {
     thirdParty: { quota, admit: createThirdPartyGate({ repository: new AgreementRepository(pool), quota }) },
     ledger,
@@ -213,20 +237,27 @@ function createGovernanceAccess(governance: NonNullable<GatewayOptions["governan
   };
 }
 
+/** The ledger's caller for requests whose credentials did not verify (or were never checked). */
+const UNAUTHENTICATED_CALLER = { principal: { kind: "anonymous", subject: "unauthenticated" } } as const;
+
 /** Requests refused before execution are recorded too; their entries hold no data, so nobody waits. */
 function recordRefusal(
   ledger: Ledger | undefined,
+  req: IncomingMessage,
   requestId: string,
   code: string,
   log: Logger,
   who: Pick<LedgerEntryInput, "principal" | "agreementId" | "purpose">,
+  detail: Pick<LedgerEntryInput, "reason" | "documentHash"> = {},
 ): void {
   refusalsTotal.inc({ service: "gateway", code });
   ledger
     ?.append({
       time: new Date().toISOString(),
       requestId,
+      clientRequestId: clientRequestIdOf(req),
       ...who,
+      ...detail,
       fields: [],
       subjects: [],
       rowCount: 0,

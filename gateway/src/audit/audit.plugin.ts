@@ -68,9 +68,10 @@ function entryOf(
   return {
     time,
     requestId: rc.contextValue.requestId,
+    clientRequestId: rc.contextValue.clientRequestId,
     ...ledgerIdentityOf(rc.contextValue.principal),
-    // Client-chosen text: bounded so that an entry is never refused (and a request never unrecorded).
-    operationName: rc.operationName ? rc.operationName.slice(0, 200) : undefined,
+    // Client-chosen text: the ledger bounds it (boundedText), so an entry is never refused for it.
+    operationName: rc.operationName || undefined,
     documentHash: rc.queryHash,
     fields: accessOf(rc.contextValue)?.fields ?? [],
     subjects: [...options.subjectsOf(rc.contextValue)],

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { ErrorCode, grantSetOf, headerValue, type Principal } from "@citygraph/core";
+import { ErrorCode, grantSetOf, headerValue, textProblem, type Principal } from "@citygraph/core";
 import type { AgreementRepository } from "./agreement.repository.ts";
 import { secondsUntilEnd, windowOf, type QuotaStore, type QuotaWindow } from "../quota/index.ts";
 
@@ -32,6 +32,9 @@ export interface Refused {
 export interface NotThirdParty {
   kind: "not-third-party";
 }
+
+/** Longest X-Purpose accepted; agreements name purposes as short tokens ("epidemic-prevention"). */
+export const MAX_PURPOSE_LENGTH = 128;
 
 const KEY_PATTERN = /^(cgk_[A-Za-z0-9]{8,32})\.([A-Za-z0-9_-]{20,128})$/;
 
@@ -83,6 +86,9 @@ export function createThirdPartyGate(options: { repository: AgreementRepository;
       return refuse(403, ErrorCode.AGREEMENT_INACTIVE, `The agreement is ${row.status.toLowerCase()}.`, who);
     }
     if (!purpose) return refuse(400, ErrorCode.PURPOSE_REQUIRED, "Declare the purpose of the request in X-Purpose.", who);
+    // Checked before it is echoed in a message; the ledger keeps it bounded whatever it is.
+    const problem = textProblem(purpose, MAX_PURPOSE_LENGTH);
+    if (problem) return refuse(403, ErrorCode.PURPOSE_NOT_PERMITTED, `The X-Purpose header ${problem}.`, who);
     if (!row.purposes.includes(purpose)) {
       return refuse(403, ErrorCode.PURPOSE_NOT_PERMITTED, `The agreement does not cover the purpose "${purpose}".`, who);
     }

@@ -21,7 +21,7 @@ export interface StartServicesOptions {
   security: SecurityConfig;
   /** Keep the gateway's quota counters in this Redis (`REDIS_URL`). Default: PostgreSQL. */
   redisUrl?: string;
-  /** Record every request in the access ledger. Default true; the benchmark compares with off. */
+  /** Record every request in the access ledger. Default true; `false` (development only, warned about) is for the benchmark's comparison. */
   ledger?: boolean;
   /** Enforce permissions in the gateway and subgraphs. Default true; the benchmark compares with off. */
   enforcePermissions?: boolean;
@@ -68,7 +68,8 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
       identity: options.security.identity,
       roles: options.security.roles,
       signingKey: options.security.gatewayKeys.privateJwk,
-      governance: { databaseUrl: options.databaseUrls.governance, redisUrl: options.redisUrl, ledger: options.ledger ?? true },
+      governance: { databaseUrl: options.databaseUrls.governance, redisUrl: options.redisUrl },
+      ledger: options.ledger === false ? { kind: "off", acknowledged: "development only" } : { kind: "recorded" },
       permissions: { ...options.security.permissions, enforce: options.enforcePermissions ?? true },
       log: options.log.child({ service: "gateway" }),
     });
