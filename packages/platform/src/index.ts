@@ -7,3 +7,4 @@ export * from "./serve.ts";
 export { SUBGRAPHS as SUBGRAPH_DEFINITIONS } from "../../../subgraphs/index.ts";
 export * from "./security.ts";
 export * from "./console.ts";
+export * from "./observability.ts";

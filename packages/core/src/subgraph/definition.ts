@@ -57,7 +57,7 @@ export function definePrismaSubgraph<TClient extends { $disconnect(): Promise<vo
     seed: parts.seed,
     async create(options) {
       const stats = new SqlStats();
-      const db = connectPrisma(parts.PrismaClient as never, { url: options.databaseUrl, poolSize: options.poolSize, stats });
+      const db = connectPrisma(parts.PrismaClient as never, { url: options.databaseUrl, poolSize: options.poolSize, stats, service: parts.name });
       const prisma = db.prisma as TClient;
       try {
         await parts.onStart?.(prisma, options);
