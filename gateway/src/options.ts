@@ -1,6 +1,7 @@
 import type { JWK } from "jose";
 import { StartupError, unreachable, type KeySource, type Logger, type RolePolicy } from "@citygraph/core";
 import type { DeniedFieldMode } from "./permissions/index.ts";
+import type { ConsoleOptions } from "./console/index.ts";
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -57,6 +58,8 @@ export interface GatewayOptions {
     /** Let authenticated callers choose "filter" per request. Default true. */
     allowPerRequestMode?: boolean;
   };
+  /** Serve the governance console at /console from its build. Default: not served. */
+  console?: ConsoleOptions;
   log: Logger;
 }
 
@@ -70,8 +73,9 @@ export type LedgerMode =
   | { kind: "off"; acknowledged: "development only" };
 
 /** {@link GatewayOptions} with every default applied. */
-export type NormalizedGatewayOptions = Required<Omit<GatewayOptions, "permissions" | "governance">> & {
+export type NormalizedGatewayOptions = Required<Omit<GatewayOptions, "permissions" | "governance" | "console">> & {
   governance?: GatewayOptions["governance"];
+  console?: ConsoleOptions;
   permissions: Required<NonNullable<GatewayOptions["permissions"]>>;
 };
 
@@ -92,6 +96,7 @@ export function normalizeGatewayOptions(options: GatewayOptions): NormalizedGate
     signingKey: options.signingKey,
     governance: options.governance,
     ledger: options.ledger ?? { kind: "recorded" },
+    console: options.console,
     permissions: {
       enforce: options.permissions?.enforce ?? true,
       mode: options.permissions?.mode ?? "reject",

@@ -26,6 +26,7 @@ import { normalizeGatewayOptions, type GatewayOptions } from "./options.ts";
 import { SubgraphDataSource } from "./datasource.ts";
 import type { GatewayContext } from "./context.ts";
 import { explorerAssetRoutes, explorerPage } from "./explorer/index.ts";
+import { consoleRoutes } from "./console/index.ts";
 import { subgraphUrlsOf } from "./supergraph.ts";
 import { createPermissionPlugin } from "./permissions/index.ts";
 import { AgreementRepository, createThirdPartyGate, createUsagePlugin, type Admitted } from "./third-party/index.ts";
@@ -177,6 +178,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     landingPage: options.explorer ? explorerPage : undefined,
     routes: {
       ...(options.explorer ? explorerAssetRoutes() : {}),
+      ...(options.console ? consoleRoutes(options.console, log) : {}),
       "/": (_req, res) => {
         res.writeHead(302, { location: "/graphql" });
         res.end();

@@ -1,7 +1,15 @@
 import { print } from "graphql";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { createLogger, type SubgraphName } from "@citygraph/core";
-import { migrateAll, seedAll, startServices, subgraphNames, type RunningServices } from "@citygraph/platform";
+import {
+  migrateAll,
+  seedAll,
+  startServices,
+  subgraphNames,
+  type RunningServices,
+  type SecurityConfig,
+  type StartServicesOptions,
+} from "@citygraph/platform";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 import { gatewayHeaders, testSecurity } from "./security.ts";
 
@@ -42,7 +50,9 @@ export interface GraphQLResponse<T> {
  * Starts the platform on a fresh copy of the run's template database (migrated and seeded at the
  * demo scale by `npm test`). Run alone (no template), it migrates and seeds the copy itself.
  */
-export async function startStack(): Promise<TestStack> {
+export async function startStack(
+  options: { security?: SecurityConfig; console?: StartServicesOptions["console"] } = {},
+): Promise<TestStack> {
   const template = process.env.CITYGRAPH_TEST_TEMPLATE;
   const database = await createTestDatabase({ template });
   const urls = Object.fromEntries(subgraphNames().map((n) => [n, database.url])) as Record<SubgraphName, string>;
@@ -52,7 +62,8 @@ export async function startStack(): Promise<TestStack> {
       await seedAll(urls, { scale: 1 });
     }
     const services = await startServices({
-      security: await testSecurity(),
+      security: options.security ?? (await testSecurity()),
+      console: options.console,
       databaseUrls: urls,
       port: 0,
       subgraphPort: () => 0,

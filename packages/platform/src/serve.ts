@@ -14,6 +14,7 @@ import {
   type SubgraphDefinition,
 } from "@citygraph/core";
 import { startObservability } from "./observability.ts";
+import { consoleOptionsOf } from "./console.ts";
 import { createGateway } from "../../../gateway/src/server.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
 import { cursorKeyFromEnv, gatewayPublicKeyFromEnv, securityFromEnv } from "./security.ts";
@@ -117,6 +118,7 @@ export async function serveGateway(options: ServeGatewayOptions = {}): Promise<v
     roles: security.roles,
     signingKey: security.gatewayKeys.privateJwk,
     permissions: security.permissions,
+    console: consoleOptionsOf(security),
     governance: process.env.DATABASE_URL_GOVERNANCE || process.env.DATABASE_URL
       ? {
           databaseUrl: (process.env.DATABASE_URL_GOVERNANCE || process.env.DATABASE_URL)!,

@@ -1,5 +1,6 @@
 import { defaultSubgraphPort, type Logger, type RunningServer, type SubgraphApp, type SubgraphName } from "@citygraph/core";
 import { createGateway, type GatewayApp } from "../../../gateway/src/server.ts";
+import type { GatewayOptions } from "../../../gateway/src/options.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
 import { SUBGRAPHS } from "../../../subgraphs/index.ts";
 import { subgraphNames } from "./databases.ts";
@@ -23,6 +24,8 @@ export interface StartServicesOptions {
   redisUrl?: string;
   /** Record every request in the access ledger. Default true; `false` (development only, warned about) is for the benchmark's comparison. */
   ledger?: boolean;
+  /** Serve the governance console at /console (see `consoleFromEnv`). Default: not served. */
+  console?: GatewayOptions["console"];
   /** Enforce permissions in the gateway and subgraphs. Default true; the benchmark compares with off. */
   enforcePermissions?: boolean;
   log: Logger;
@@ -71,6 +74,7 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
       governance: { databaseUrl: options.databaseUrls.governance, redisUrl: options.redisUrl },
       ledger: options.ledger === false ? { kind: "off", acknowledged: "development only" } : { kind: "recorded" },
       permissions: { ...options.security.permissions, enforce: options.enforcePermissions ?? true },
+      console: options.console,
       log: options.log.child({ service: "gateway" }),
     });
     const server = await gateway.listen(options.port ?? 4000, host);

