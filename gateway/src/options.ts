@@ -1,5 +1,5 @@
 import type { JWK } from "jose";
-import { StartupError, type KeySource, type Logger, type RolePolicy } from "@citygraph/core";
+import { StartupError, type AnchorConfig, type KeySource, type Logger, type RolePolicy } from "@citygraph/core";
 import type { DeniedFieldMode } from "./permissions/index.ts";
 
 /** Options of {@link createGateway}. */
@@ -46,6 +46,12 @@ export interface GatewayOptions {
      * cannot be recorded). Default true; only the benchmark turns it off, to measure its cost.
      */
     ledger?: boolean;
+    /**
+     * Where signed anchors of the chain head go after each group commit (`anchorConfigFromEnv`):
+     * an append-only file, the audit office's database, or both. Default none (only checkpoints
+     * inside the database, which its superuser can remove along with the entries).
+     */
+    anchors?: AnchorConfig;
   };
   /** Field-permission enforcement. */
   permissions?: {

@@ -28,6 +28,8 @@ import { createAuditPlugin } from "./audit/index.ts";
 import { createDepthLimitRule } from "./limits.ts";
 import { createLedger, type Ledger } from "./ledger/writer.ts";
 import { createLedgerPool } from "./ledger/pool.ts";
+import { createLedgerGuard, type LedgerGuard } from "./ledger/guard.ts";
+import { anchorSinksOf } from "./ledger/anchor-sinks.ts";
 import type { LedgerEntryInput } from "./ledger/entry.ts";
 import type { JWK } from "jose";
 
@@ -71,7 +73,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
       error: (message) => log.error(String(message)),
     },
   });
-  const governance = options.governance ? createGovernanceAccess(options.governance, options.signingKey, log) : undefined;
+  const governance = options.governance ? await createGovernanceAccess(options.governance, options.signingKey, log) : undefined;
   const thirdParty = governance?.thirdParty;
   const ledger = governance?.ledger;
   const admitted = new WeakMap<IncomingMessage, Principal>();
@@ -97,7 +99,9 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
           ]
         : []),
       ...(thirdParty ? [createUsagePlugin({ quota: thirdParty.quota })] : []),
-      ...(ledger ? [createAuditPlugin({ ledger, subjectsOf: (context) => context.subjects ?? [], log })] : []),
+      ...(ledger
+        ? [createAuditPlugin({ ledger, subjectsOf: (context) => context.subjects ?? [], compromised: governance?.guard?.compromised, log })]
+        : []),
     ],
   });
   await apollo.start();
@@ -159,7 +163,15 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
           }),
         );
         const ok = checks.every(([, state]) => state === "ready");
-        sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "not ready", subgraphs: Object.fromEntries(checks) });
+        // A compromised ledger keeps the gateway in service (public data still flows, personal
+        // data is withheld) but says so, for monitoring to page an operator.
+        const ledgerStatus = governance?.guard ? await governance.guard.status(governance.pool) : undefined;
+        const status = !ok ? "not ready" : ledgerStatus?.status === "compromised" ? "degraded" : "ready";
+        sendJson(res, ok ? 200 : 503, {
+          status,
+          subgraphs: Object.fromEntries(checks),
+          ...(ledgerStatus ? { ledger: ledgerStatus } : {}),
+        });
       },
     },
   });
@@ -185,15 +197,24 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
  * read agreements, count quotas and only append to the ledger), and what is built on it: the
  * third-party gate and the ledger writer.
  */
-function createGovernanceAccess(governance: NonNullable<GatewayOptions["governance"]>, signingKey: JWK, log: Logger) {
+async function createGovernanceAccess(governance: NonNullable<GatewayOptions["governance"]>, signingKey: JWK, log: Logger) {
   const pool = createLedgerPool(governance.databaseUrl);
   const quota = governance.redisUrl ? createRedisQuotaStore(governance.redisUrl) : createPostgresQuotaStore(pool);
-  const ledger = governance.ledger === false ? undefined : createLedger({ pool, signingKey, log: log.child({ component: "ledger" }) });
+  const ledgerLog = log.child({ component: "ledger" });
+  let guard: LedgerGuard | undefined;
+  let ledger: Ledger | undefined;
+  if (governance.ledger !== false) {
+    guard = await createLedgerGuard({ sinks: anchorSinksOf(governance.anchors), signingKey, log: ledgerLog });
+    ledger = createLedger({ pool, signingKey, hooks: guard.hooks, log: ledgerLog });
+  }
   return {
+    pool,
     thirdParty: { quota, admit: createThirdPartyGate({ repository: new AgreementRepository(pool), quota }) },
     ledger,
+    guard,
     close: async () => {
       await ledger?.close().catch((error: unknown) => log.error("ledger close failed", { error: String(error) }));
+      await guard?.close();
       await quota.close();
       await pool.end();
     },

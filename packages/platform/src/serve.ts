@@ -2,6 +2,7 @@ import exitHook from "async-exit-hook";
 import {
   SUBGRAPH_NAMES,
   StartupError,
+  anchorConfigFromEnv,
   createLogger,
   databaseUrlFromEnv,
   defaultSubgraphPort,
@@ -63,6 +64,7 @@ export async function serveGateway(): Promise<void> {
       ? {
           databaseUrl: (process.env.DATABASE_URL_GOVERNANCE || process.env.DATABASE_URL)!,
           redisUrl: process.env.REDIS_URL || undefined,
+          anchors: anchorConfigFromEnv(),
         }
       : undefined,
     log,

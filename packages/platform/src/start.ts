@@ -1,4 +1,4 @@
-import { defaultSubgraphPort, type Logger, type RunningServer, type SubgraphApp, type SubgraphName } from "@citygraph/core";
+import { defaultSubgraphPort, type AnchorConfig, type Logger, type RunningServer, type SubgraphApp, type SubgraphName } from "@citygraph/core";
 import { createGateway, type GatewayApp } from "../../../gateway/src/server.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
 import { SUBGRAPHS } from "../../../subgraphs/index.ts";
@@ -23,6 +23,8 @@ export interface StartServicesOptions {
   redisUrl?: string;
   /** Record every request in the access ledger. Default true; the benchmark compares with off. */
   ledger?: boolean;
+  /** Where the ledger's signed anchors go (`anchorConfigFromEnv`). Default none. */
+  anchors?: AnchorConfig;
   /** Enforce permissions in the gateway and subgraphs. Default true; the benchmark compares with off. */
   enforcePermissions?: boolean;
   log: Logger;
@@ -67,7 +69,7 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
       identity: options.security.identity,
       roles: options.security.roles,
       signingKey: options.security.gatewayKeys.privateJwk,
-      governance: { databaseUrl: options.databaseUrls.governance, redisUrl: options.redisUrl, ledger: options.ledger ?? true },
+      governance: { databaseUrl: options.databaseUrls.governance, redisUrl: options.redisUrl, ledger: options.ledger ?? true, anchors: options.anchors },
       permissions: { ...options.security.permissions, enforce: options.enforcePermissions ?? true },
       log: options.log.child({ service: "gateway" }),
     });

@@ -1,6 +1,7 @@
 import exitHook from "async-exit-hook";
-import { createLogger, defaultSubgraphPort, intFromEnv, signDevToken } from "@citygraph/core";
+import { anchorConfigFromEnv, createLogger, defaultSubgraphPort, intFromEnv, signDevToken } from "@citygraph/core";
 import {
+  DEFAULT_ANCHOR_FILE,
   databaseModeFromEnv,
   seededScale,
   migrateAll,
@@ -54,6 +55,7 @@ export async function startCommand(): Promise<void> {
       log,
       security,
       redisUrl: process.env.REDIS_URL || undefined,
+      anchors: anchorConfigFromEnv(DEFAULT_ANCHOR_FILE),
     });
   } catch (error) {
     await services?.stop().catch(() => undefined);
