@@ -51,6 +51,8 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
           }
           try {
             await options.ledger.append(entry);
+            // The write that recorded it may be the one that found the chain rewritten.
+            if (options.compromised?.()) failClosed(rc, ErrorCode.LEDGER_COMPROMISED);
           } catch (error) {
             options.log.error("ledger unavailable: withholding personal data", { requestId: entry.requestId, error: String(error) });
             failClosed(rc);

@@ -75,7 +75,7 @@ export function createPostgresAnchorSink(url: string): AnchorSink {
       try {
         await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
         await client.query(
-          "DECLARE anchors NO SCROLL CURSOR FOR SELECT id::text AS id, seq::text AS seq, hash, signed_at, signature FROM ledger_anchor.anchor ORDER BY id",
+          "DECLARE anchors NO SCROLL CURSOR FOR SELECT id::text AS id, seq::text AS seq, hash, signed_at, signature FROM ledger_anchor.anchor AS a ORDER BY a.id",
         );
         for (;;) {
           const { rows } = await client.query<{ id: string; seq: string; hash: string; signed_at: Date; signature: string }>("FETCH 5000 FROM anchors");
@@ -94,7 +94,7 @@ export function createPostgresAnchorSink(url: string): AnchorSink {
     },
     async latest() {
       const { rows } = await pool.query<{ seq: string; hash: string; signed_at: Date; signature: string }>(
-        "SELECT seq::text AS seq, hash, signed_at, signature FROM ledger_anchor.anchor ORDER BY seq DESC, id DESC LIMIT 1",
+        "SELECT seq::text AS seq, hash, signed_at, signature FROM ledger_anchor.anchor AS a ORDER BY a.seq DESC, a.id DESC LIMIT 1",
       );
       const parsed = rows[0] ? toRow(rows[0]) : undefined;
       return typeof parsed === "string" ? undefined : parsed;

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { JWK } from "jose";
 import type { Logger } from "@citygraph/core";
-import type { AnchorSink } from "./anchor.ts";
+import { createAnchorVerifier, type AnchorSink } from "./anchor.ts";
 import { createAnchorPublisher, type AnchorPublisherStats } from "./anchor-publisher.ts";
 import { createLedgerWatch, type LedgerCompromise, type LedgerWatch } from "./watch.ts";
 import type { LedgerHooks } from "./writer.ts";
@@ -37,7 +37,13 @@ export interface LedgerGuard {
  */
 export async function createLedgerGuard(options: { sinks: readonly AnchorSink[]; signingKey: JWK; log: Logger }): Promise<LedgerGuard> {
   const publisher = options.sinks.length ? createAnchorPublisher({ sinks: options.sinks, signingKey: options.signingKey, log: options.log }) : undefined;
-  const latest = await publisher?.latest();
+  let latest = await publisher?.latest();
+  // Only a genuine anchor sets what the chain must extend: a forged one would only raise a false alarm.
+  const problem = latest ? await createAnchorVerifier(options.signingKey)(latest) : null;
+  if (latest && problem) {
+    options.log.error("the newest ledger anchor does not verify; not used as the expected head", { seq: latest.seq, problem });
+    latest = undefined;
+  }
   const watch = createLedgerWatch({ log: options.log, initial: latest ? { seq: latest.seq, hash: latest.hash } : undefined });
   const report = (): LedgerGuardStatus => {
     const compromise = watch.compromise();

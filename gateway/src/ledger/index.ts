@@ -14,3 +14,4 @@ export * from "./anchor-sinks.ts";
 export * from "./anchor-publisher.ts";
 export * from "./watch.ts";
 export * from "./guard.ts";
+export * from "./acknowledge.ts";

@@ -62,7 +62,7 @@ export function createLedgerWatch(options: { log: Logger; initial?: ChainHead })
   async function check(client: pg.ClientBase | pg.Pool, head: ChainHead | null): Promise<void> {
     if (compromised) {
       const { rows } = await client.query<{ seq: string }>(
-        `SELECT seq::text AS seq FROM governance.ledger_entry WHERE seq > $1 AND request_id LIKE '${ACKNOWLEDGE_REQUEST_PREFIX}%' ORDER BY seq DESC LIMIT 1`,
+        `SELECT seq::text AS seq FROM governance.ledger_entry WHERE seq > $1 AND request_id LIKE '${ACKNOWLEDGE_REQUEST_PREFIX}%' ORDER BY ledger_entry.seq DESC LIMIT 1`,
         [compromised.headSeq],
       );
       if (rows[0]) {
@@ -106,7 +106,7 @@ export function createLedgerWatch(options: { log: Logger; initial?: ChainHead })
     },
     async refresh(pool) {
       const { rows } = await pool.query<{ seq: string; hash: string }>(
-        "SELECT seq::text AS seq, hash FROM governance.ledger_entry ORDER BY seq DESC LIMIT 1",
+        "SELECT seq::text AS seq, hash FROM governance.ledger_entry AS e ORDER BY e.seq DESC LIMIT 1",
       );
       await check(pool, rows[0] ?? null);
     },

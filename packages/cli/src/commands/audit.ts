@@ -3,16 +3,11 @@ import { once } from "node:events";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import type { JWK } from "jose";
-import { randomUUID } from "node:crypto";
 import { StartupError, anchorConfigFromEnv, assertPostgresUrl, createLogger, readJwkFile } from "@citygraph/core";
 import { DEFAULT_ANCHOR_FILE, databaseModeFromEnv, openDatabases, publicJwkOf, securityFromEnv } from "@citygraph/platform";
 import {
-  ACKNOWLEDGE_REQUEST_PREFIX,
   ANCHOR_WRITER_ROLE,
-  createAnchorPublisher,
-  createLedger,
-  createLedgerGuard,
-  createLedgerPool,
+  acknowledgeLedgerBreak,
   openAnchorSink,
   redactedUrl,
   setupAnchorDatabase,
@@ -192,55 +187,23 @@ async function verify(pool: pg.Pool, options: { anchors?: string[]; json: boolea
   }
 }
 
-/**
- * Appends an operator's acknowledgement of a break to the ledger (a request id of its own, the
- * operator as principal, the reason as purpose), through the ledger writer — so it is chained and
- * checkpointed like any entry — then publishes an anchor of the new head.
- */
 async function acknowledge(pool: pg.Pool, url: string, who: { operator: string; reason: string }): Promise<void> {
-  const log = createLogger({ service: "cli" }, "warn");
   const security = await securityFromEnv();
-  const sinks = anchorSinksOf(anchorConfigFromEnv(DEFAULT_ANCHOR_FILE));
-  const guard = await createLedgerGuard({ sinks, signingKey: security.gatewayKeys.privateJwk, log });
-  const writerPool = createLedgerPool(url);
-  try {
-    const before = guard.watch.expected();
-    const ledger = createLedger({ pool: writerPool, signingKey: security.gatewayKeys.privateJwk, hooks: guard.hooks, log });
-    const requestId = `${ACKNOWLEDGE_REQUEST_PREFIX}${randomUUID()}`;
-    await ledger.append({
-      time: new Date().toISOString(),
-      requestId,
-      principal: { kind: "user", subject: who.operator },
-      purpose: who.reason,
-      operationName: "audit.acknowledge",
-      fields: [],
-      subjects: [],
-      rowCount: 0,
-      outcome: "allowed",
-      latencyMs: 0,
-    });
-    await ledger.close();
-    const compromise = guard.watch.compromise();
-    const head = (await pool.query<{ seq: string; hash: string }>("SELECT seq::text AS seq, hash FROM governance.ledger_entry WHERE request_id = $1", [requestId])).rows[0];
-    if (compromise) {
-      console.log(
-        `the chain does not extend the latest anchor (seq ${compromise.expected.seq}, hash ${compromise.expected.hash}): ${compromise.kind}`,
-      );
-    } else if (before) {
-      console.log(`the chain extends the latest anchor (seq ${before.seq}); nothing was broken there`);
-    }
-    console.log(`acknowledged by ${who.operator} in entry ${head?.seq ?? "?"} (request id ${requestId}); gateways resume personal data`);
-    // While compromised the guard publishes nothing; this entry is the operator's acceptance of
-    // the chain as it is now, so its head becomes the anchor later checks start from.
-    if (compromise && head && sinks.length) {
-      const publisher = createAnchorPublisher({ sinks, signingKey: security.gatewayKeys.privateJwk, log });
-      publisher.publish(head);
-      await publisher.close();
-    }
-  } finally {
-    await guard.close();
-    await writerPool.end();
+  const result = await acknowledgeLedgerBreak({
+    pool,
+    url,
+    ...who,
+    signingKey: security.gatewayKeys.privateJwk,
+    sinks: anchorSinksOf(anchorConfigFromEnv(DEFAULT_ANCHOR_FILE)),
+    log: createLogger({ service: "cli" }, "warn"),
+  });
+  if (result.compromise) {
+    const { expected, kind } = result.compromise;
+    console.log(`the chain does not extend the latest anchor (seq ${expected.seq}, hash ${expected.hash}): ${kind}`);
+  } else if (result.anchored) {
+    console.log(`the chain extends the latest anchor (seq ${result.anchored.seq}); nothing was broken there`);
   }
+  console.log(`acknowledged by ${who.operator} in entry ${result.seq} (request id ${result.requestId}); gateways resume personal data`);
 }
 
 async function exportEntries(
