@@ -7,9 +7,14 @@ import {
   createInternalTokenSigner,
   headerValue,
   readSupergraphFields,
+  assertRolesKeepMasks,
+  policyIndexOf,
   createGraphQLHttpServer,
   listen,
   sendJson,
+  describe,
+  createObservabilityPlugin,
+  refusalsTotal,
   ErrorCode,
   type Logger,
   type Principal,
@@ -32,6 +37,7 @@ import { createLedgerGuard, type LedgerGuard } from "./ledger/guard.ts";
 import { anchorSinksOf } from "./ledger/anchor-sinks.ts";
 import type { LedgerEntryInput } from "./ledger/entry.ts";
 import type { JWK } from "jose";
+import { createDecisionMetricsPlugin, observePlan } from "./telemetry/decisions.plugin.ts";
 
 /** A built, not yet listening, gateway. */
 export interface GatewayApp {
@@ -57,21 +63,24 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     roles: options.roles,
     owners: SUBGRAPH_NAMES,
   });
-  const policies = new Map(
-    readSupergraphFields(options.supergraphSdl).flatMap((f) => (f.policy ? [[f.coordinate, f.policy] as const] : [])),
-  );
+  const supergraphFields = readSupergraphFields(options.supergraphSdl);
+  const policies = new Map(supergraphFields.flatMap((f) => (f.policy ? [[f.coordinate, f.policy] as const] : [])));
+  const owners = new Map(supergraphFields.flatMap((f) => (f.policy ? [[f.coordinate, f.policy.owner] as const] : [])));
+  assertRolesKeepMasks(options.roles, policyIndexOf(policies.values()), "the role policy");
   // @apollo/gateway exports usage metrics to Apollo's cloud unless told not to; a government
   // platform sends nothing outside its network. Read in the constructor, so set it just before.
   process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({
     supergraphSdl: withoutSecurityFeatures(options.supergraphSdl),
     buildService: ({ name, url }) => new SubgraphDataSource(name, subgraphUrls[name] ?? url!, options.subgraphTimeoutMs, sign),
+    // Apollo hands its logger errors and objects as well as strings.
     logger: {
       debug: () => undefined,
-      info: (message) => log.info(String(message)),
-      warn: (message) => log.warn(String(message)),
-      error: (message) => log.error(String(message)),
+      info: (message) => log.info(describe(message)),
+      warn: (message) => log.warn(describe(message)),
+      error: (message) => log.error(describe(message)),
     },
+    experimental_didResolveQueryPlan: ({ requestContext }) => observePlan(requestContext.context as Partial<GatewayContext>),
   });
   const governance = options.governance ? await createGovernanceAccess(options.governance, options.signingKey, log) : undefined;
   const thirdParty = governance?.thirdParty;
@@ -89,6 +98,8 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     validationRules: [createDepthLimitRule(options.maxDepth)],
     introspection: true,
     plugins: [
+      createObservabilityPlugin<GatewayContext>("gateway"),
+      createDecisionMetricsPlugin({ ownerOf: (coordinate) => owners.get(coordinate) }),
       ...(options.permissions.enforce
         ? [
             createPermissionPlugin({
@@ -109,6 +120,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   const http = createGraphQLHttpServer<GatewayContext>({
     apollo,
     log,
+    service: "gateway",
     prepare: async (req, body, requestId) => {
       if (!thirdParty) return { kind: "continue", body };
       const verdict = await thirdParty.admit(req, body);
@@ -229,6 +241,7 @@ function recordRefusal(
   log: Logger,
   who: Pick<LedgerEntryInput, "principal" | "agreementId" | "purpose">,
 ): void {
+  refusalsTotal.inc({ service: "gateway", code });
   ledger
     ?.append({
       time: new Date().toISOString(),
