@@ -1,5 +1,5 @@
 import type { JWK } from "jose";
-import { StartupError, unreachable, type KeySource, type Logger, type RolePolicy } from "@citygraph/core";
+import { StartupError, unreachable, type AnchorConfig, type KeySource, type Logger, type RolePolicy } from "@citygraph/core";
 import type { DeniedFieldMode } from "./permissions/index.ts";
 import type { ConsoleOptions } from "./console/index.ts";
 
@@ -42,6 +42,12 @@ export interface GatewayOptions {
     databaseUrl: string;
     /** Keep quota counters in Redis (shared by every instance). Default: PostgreSQL. */
     redisUrl?: string;
+    /**
+     * Where signed anchors of the chain head go after each group commit (`anchorConfigFromEnv`):
+     * an append-only file, the audit office's database, or both. Default none (only checkpoints
+     * inside the database, which its superuser can remove along with the entries).
+     */
+    anchors?: AnchorConfig;
   };
   /**
    * The access ledger, kept in the governance database: every request is recorded, and a response

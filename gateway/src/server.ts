@@ -37,6 +37,8 @@ import { createLedger, type Ledger } from "./ledger/writer.ts";
 import { createLedgerPool } from "./ledger/pool.ts";
 import { ledgerIdentityOf, type LedgerEntryInput } from "./ledger/entry.ts";
 import { sha256Hex } from "./ledger/hash.ts";
+import { createLedgerGuard, type LedgerGuard } from "./ledger/guard.ts";
+import { anchorSinksOf } from "./ledger/anchor-sinks.ts";
 import type { JWK } from "jose";
 import { createDecisionMetricsPlugin, observePlan } from "./telemetry/decisions.plugin.ts";
 
@@ -84,7 +86,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     experimental_didResolveQueryPlan: ({ requestContext }) => observePlan(requestContext.context as Partial<GatewayContext>),
   });
   const governance = options.governance
-    ? createGovernanceAccess(options.governance, options.ledger.kind === "recorded", options.signingKey, log)
+    ? await createGovernanceAccess(options.governance, options.ledger.kind === "recorded", options.signingKey, log)
     : undefined;
   const thirdParty = governance?.thirdParty;
   const ledger = governance?.ledger;
@@ -113,7 +115,9 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
           ]
         : []),
       ...(thirdParty ? [createUsagePlugin({ quota: thirdParty.quota, log })] : []),
-      ...(ledger ? [createAuditPlugin({ ledger, subjectsOf: (context) => context.subjects ?? [], log })] : []),
+      ...(ledger
+        ? [createAuditPlugin({ ledger, subjectsOf: (context) => context.subjects ?? [], compromised: governance?.guard?.compromised, log })]
+        : []),
     ],
   });
   await apollo.start();
@@ -194,10 +198,14 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
           }),
         );
         const ok = checks.every(([, state]) => state === "ready");
+        // A compromised ledger keeps the gateway in service (public data still flows, personal
+        // data is withheld) but says so, for monitoring to page an operator.
+        const ledgerStatus = governance?.guard ? await governance.guard.status(governance.pool) : undefined;
+        const status = !ok ? "not ready" : ledgerStatus?.status === "compromised" ? "degraded" : "ready";
         sendJson(res, ok ? 200 : 503, {
-          status: ok ? "ready" : "not ready",
+          status,
           subgraphs: Object.fromEntries(checks),
-          ledger: options.ledger.kind === "recorded" ? "recorded" : "OFF: requests are not recorded (development only)",
+          ledger: options.ledger.kind === "recorded" ? (ledgerStatus ?? "recorded") : "OFF: requests are not recorded (development only)",
         });
       },
     },
@@ -224,15 +232,29 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
  * read agreements, count quotas and only append to the ledger), and what is built on it: the
  * third-party gate and the ledger writer.
  */
-function createGovernanceAccess(governance: NonNullable<GatewayOptions["governance"]>, recorded: boolean, signingKey: JWK, log: Logger) {
+async function createGovernanceAccess(
+  governance: NonNullable<GatewayOptions["governance"]>,
+  recorded: boolean,
+  signingKey: JWK,
+  log: Logger,
+) {
   const pool = createLedgerPool(governance.databaseUrl);
   const quota = governance.redisUrl ? createRedisQuotaStore(governance.redisUrl) : createPostgresQuotaStore(pool);
-  const ledger = !recorded ? undefined : createLedger({ pool, signingKey, log: log.child({ component: "ledger" }) });
+  const ledgerLog = log.child({ component: "ledger" });
+  let guard: LedgerGuard | undefined;
+  let ledger: Ledger | undefined;
+  if (recorded) {
+    guard = await createLedgerGuard({ sinks: anchorSinksOf(governance.anchors), signingKey, log: ledgerLog });
+    ledger = createLedger({ pool, signingKey, hooks: guard.hooks, log: ledgerLog });
+  }
   return {
+    pool,
     thirdParty: { quota, admit: createThirdPartyGate({ repository: new AgreementRepository(pool), quota }) },
     ledger,
+    guard,
     close: async () => {
       await ledger?.close().catch((error: unknown) => log.error("ledger close failed", { error: String(error) }));
+      await guard?.close();
       await quota.close();
       await pool.end();
     },

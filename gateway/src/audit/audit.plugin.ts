@@ -11,6 +11,8 @@ export interface AuditPluginOptions {
   ledger: Ledger;
   /** Where subjects (person ids) reported by subgraphs are kept for a request. */
   subjectsOf: (context: GatewayContext) => Iterable<string>;
+  /** True while the watchful writer finds the chain rewritten: personal data is then withheld. Default never. */
+  compromised?: () => boolean;
   log: Logger;
 }
 
@@ -39,8 +41,18 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
             });
             return;
           }
+          if (options.compromised?.()) {
+            // Recorded (without waiting: it carries nothing now), then refused.
+            options.ledger
+              .append({ ...entry, outcome: "refused", refusal: ErrorCode.LEDGER_COMPROMISED, subjects: [], rowCount: 0 })
+              .catch((error: unknown) => options.log.error("ledger append failed", { requestId: entry.requestId, error: String(error) }));
+            failClosed(rc, ErrorCode.LEDGER_COMPROMISED);
+            return;
+          }
           try {
             await options.ledger.append(entry);
+            // The write that recorded it may be the one that found the chain rewritten.
+            if (options.compromised?.()) failClosed(rc, ErrorCode.LEDGER_COMPROMISED);
           } catch (error) {
             options.log.error("ledger unavailable: withholding personal data", { requestId: entry.requestId, error: String(error) });
             failClosed(rc);
@@ -82,16 +94,25 @@ function entryOf(
   };
 }
 
-/** Replaces a response that may not leave unrecorded with a 503. */
-function failClosed(rc: GraphQLRequestContextWillSendResponse<GatewayContext>): void {
+const WITHHELD = {
+  [ErrorCode.LEDGER_UNAVAILABLE]: "The access ledger is unavailable, so personal data cannot be sent. Try again later.",
+  [ErrorCode.LEDGER_COMPROMISED]:
+    "The access ledger's history was altered, so personal data is withheld until an operator acknowledges the break.",
+} as const;
+
+/** Replaces a response that may not leave (unrecorded, or over a compromised ledger) with a 503. */
+function failClosed(
+  rc: GraphQLRequestContextWillSendResponse<GatewayContext>,
+  code: keyof typeof WITHHELD = ErrorCode.LEDGER_UNAVAILABLE,
+): void {
   rc.response.http.status = 503;
   rc.response.body = {
     kind: "single",
     singleResult: {
       errors: [
         {
-          message: "The access ledger is unavailable, so personal data cannot be sent. Try again later.",
-          extensions: { code: ErrorCode.LEDGER_UNAVAILABLE },
+          message: WITHHELD[code],
+          extensions: { code },
         },
       ],
     },

@@ -48,7 +48,20 @@ export interface LedgerOptions {
   checkpointIntervalMs?: number;
   /** Entries waiting beyond this many make `append` reject at once (backpressure, fail closed). Default 10 000. */
   maxPending?: number;
+  /** Observers of each write: the watchful writer and the anchor publisher hook in here. Default none. */
+  hooks?: LedgerHooks;
   log: Logger;
+}
+
+/**
+ * Called by the writer around each transaction; kept apart from the group commit itself so that
+ * guards on the chain (ledger/watch.ts, ledger/anchor-publisher.ts) stay out of its code.
+ */
+export interface LedgerHooks {
+  /** Under the ledger lock, with the head just read (null: empty chain), before anything is written. */
+  beforeWrite?(client: pg.PoolClient, head: { seq: string; hash: string } | null): Promise<void>;
+  /** After COMMIT, with the head this transaction left. Must not throw or wait. */
+  afterCommit?(head: { seq: string; hash: string }): void;
 }
 
 /** Counters of one ledger writer, for metrics and tests. */
@@ -259,6 +272,7 @@ export function createLedger(options: LedgerOptions): Ledger {
       )) as unknown as pg.QueryResult[];
       const row = results[2]?.rows[0] as { seq: string | null; hash: string | null; checkpoint_seq: string | null } | undefined;
       const head: Head = { seq: row?.seq ?? null, hash: row?.hash ?? GENESIS_HASH, checkpointSeq: row?.checkpoint_seq ?? null };
+      await options.hooks?.beforeWrite?.(client, head.seq === null ? null : { seq: head.seq, hash: head.hash });
 
       if (batch.length > 0) {
         const params: unknown[] = [];
@@ -299,6 +313,7 @@ export function createLedger(options: LedgerOptions): Ledger {
       await client.query("COMMIT");
       client.release();
       client = undefined;
+      if (head.seq !== null) options.hooks?.afterCommit?.({ seq: head.seq, hash: head.hash });
 
       stats.transactions++;
       stats.entries += batch.length;

@@ -44,6 +44,12 @@ export const ErrorCode = {
   /** The access ledger cannot be written: personal data is not sent unrecorded. HTTP 503. */
   LEDGER_UNAVAILABLE: "LEDGER_UNAVAILABLE",
   /**
+   * The ledger's chain no longer extends what the gateway committed (entries deleted or rewritten
+   * in the database): personal data is withheld until an operator runs `citygraph audit
+   * acknowledge`. HTTP 503.
+   */
+  LEDGER_COMPROMISED: "LEDGER_COMPROMISED",
+  /**
    * A data-operation agreement's status does not allow the change asked for (approving an ACTIVE
    * agreement, resuming a REVOKED one, issuing a key for an EXPIRED one); `extensions.status` is its
    * current status.

@@ -3,6 +3,7 @@ import exitHook from "async-exit-hook";
 import {
   SUBGRAPH_NAMES,
   StartupError,
+  anchorConfigFromEnv,
   createLogger,
   databaseUrlFromEnv,
   defaultSubgraphPort,
@@ -123,6 +124,7 @@ export async function serveGateway(options: ServeGatewayOptions = {}): Promise<v
       ? {
           databaseUrl: (process.env.DATABASE_URL_GOVERNANCE || process.env.DATABASE_URL)!,
           redisUrl: process.env.REDIS_URL || undefined,
+          anchors: anchorConfigFromEnv(),
         }
       : undefined,
     log,

@@ -1,4 +1,4 @@
-import { defaultSubgraphPort, type Logger, type RunningServer, type SubgraphApp, type SubgraphName } from "@citygraph/core";
+import { defaultSubgraphPort, type AnchorConfig, type Logger, type RunningServer, type SubgraphApp, type SubgraphName } from "@citygraph/core";
 import { createGateway, type GatewayApp } from "../../../gateway/src/server.ts";
 import type { GatewayOptions } from "../../../gateway/src/options.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
@@ -26,6 +26,8 @@ export interface StartServicesOptions {
   ledger?: boolean;
   /** Serve the governance console at /console (see `consoleFromEnv`). Default: not served. */
   console?: GatewayOptions["console"];
+  /** Where the ledger's signed anchors go (`anchorConfigFromEnv`). Default none. */
+  anchors?: AnchorConfig;
   /** Enforce permissions in the gateway and subgraphs. Default true; the benchmark compares with off. */
   enforcePermissions?: boolean;
   log: Logger;
@@ -71,7 +73,7 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
       identity: options.security.identity,
       roles: options.security.roles,
       signingKey: options.security.gatewayKeys.privateJwk,
-      governance: { databaseUrl: options.databaseUrls.governance, redisUrl: options.redisUrl },
+      governance: { databaseUrl: options.databaseUrls.governance, redisUrl: options.redisUrl, anchors: options.anchors },
       ledger: options.ledger === false ? { kind: "off", acknowledged: "development only" } : { kind: "recorded" },
       permissions: { ...options.security.permissions, enforce: options.enforcePermissions ?? true },
       console: options.console,

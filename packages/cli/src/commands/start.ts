@@ -2,6 +2,7 @@ import exitHook from "async-exit-hook";
 import { createLogger, defaultSubgraphPort, intFromEnv, observabilityFromEnv, signDevToken } from "@citygraph/core";
 import { availableParallelism } from "node:os";
 import {
+  DEFAULT_ANCHOR_FILE,
   createSupervisor,
   type ServiceSpec,
   defaultOpsPort,
@@ -112,6 +113,7 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
         HOST: host,
         CITYGRAPH_GATEWAY_WORKERS: String(gatewayWorkers),
         CITYGRAPH_OPS_PORT: gatewayOps,
+        CITYGRAPH_ANCHOR_FILE: process.env.CITYGRAPH_ANCHOR_FILE || DEFAULT_ANCHOR_FILE,
         ...(signIn ? { CITYGRAPH_CONSOLE_SIGNIN: `${signIn.digest}:${signIn.expiresAt}` } : {}),
       },
       readyUrl: new URL("/readyz", gatewayUrl).toString(),
