@@ -11,4 +11,9 @@ export interface GatewayContext {
    * on first use, so absent when none was returned. Never sent to the client.
    */
   subjects?: Set<string>;
+  /**
+   * Subgraphs that failed (down, refusing, timed out) during this request, recorded by
+   * `SubgraphDataSource`; the ledger marks the fields they own as not delivered. Absent when none.
+   */
+  failedSubgraphs?: Set<string>;
 }

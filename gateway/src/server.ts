@@ -55,9 +55,9 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     roles: options.roles,
     owners: SUBGRAPH_NAMES,
   });
-  const policies = new Map(
-    readSupergraphFields(options.supergraphSdl).flatMap((f) => (f.policy ? [[f.coordinate, f.policy] as const] : [])),
-  );
+  const supergraphFields = readSupergraphFields(options.supergraphSdl);
+  const policies = new Map(supergraphFields.flatMap((f) => (f.policy ? [[f.coordinate, f.policy] as const] : [])));
+  const owners = new Map(supergraphFields.map((f) => [f.coordinate, f.owner]));
   // @apollo/gateway exports usage metrics to Apollo's cloud unless told not to; a government
   // platform sends nothing outside its network. Read in the constructor, so set it just before.
   process.env.APOLLO_TELEMETRY_DISABLED = "true";
@@ -97,7 +97,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
           ]
         : []),
       ...(thirdParty ? [createUsagePlugin({ quota: thirdParty.quota })] : []),
-      ...(ledger ? [createAuditPlugin({ ledger, subjectsOf: (context) => context.subjects ?? [], log })] : []),
+      ...(ledger ? [createAuditPlugin({ ledger, subjectsOf: (context) => context.subjects ?? [], ownerOf: (c) => owners.get(c), log })] : []),
     ],
   });
   await apollo.start();

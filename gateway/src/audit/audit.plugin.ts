@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from "@apollo/server";
-import { ErrorCode, type Logger } from "@citygraph/core";
+import { ErrorCode, httpStatusOf, type Logger } from "@citygraph/core";
 import type { GatewayContext } from "../context.ts";
 import { accessOf } from "../permissions/index.ts";
 import { countRecords } from "../third-party/index.ts";
@@ -11,6 +11,8 @@ export interface AuditPluginOptions {
   ledger: Ledger;
   /** Where subjects (person ids) reported by subgraphs are kept for a request. */
   subjectsOf: (context: GatewayContext) => Iterable<string>;
+  /** The subgraph that holds each field coordinate (fields of a failed subgraph are recorded as undelivered). */
+  ownerOf: (coordinate: string) => string | undefined;
   log: Logger;
 }
 
@@ -71,7 +73,7 @@ function entryOf(
     // Client-chosen text: bounded so that an entry is never refused (and a request never unrecorded).
     operationName: rc.operationName ? rc.operationName.slice(0, 200) : undefined,
     documentHash: rc.queryHash,
-    fields: accessOf(rc.contextValue)?.fields ?? [],
+    fields: deliveredFields(accessOf(rc.contextValue)?.fields ?? [], rc.contextValue.failedSubgraphs, options.ownerOf),
     subjects: [...options.subjectsOf(rc.contextValue)],
     rowCount: hasData ? countRecords(body!.data) : 0,
     outcome,
@@ -80,9 +82,21 @@ function entryOf(
   };
 }
 
+/** A field its failed subgraph held was allowed but never returned: the ledger must not say `full`. */
+function deliveredFields(
+  fields: LedgerEntryInput["fields"],
+  failed: ReadonlySet<string> | undefined,
+  ownerOf: AuditPluginOptions["ownerOf"],
+): LedgerEntryInput["fields"] {
+  if (!failed?.size) return fields;
+  return fields.map((field) =>
+    field.decision !== "denied" && failed.has(ownerOf(field.coordinate) ?? "") ? { ...field, decision: "undelivered" } : field,
+  );
+}
+
 /** Replaces a response that may not leave unrecorded with a 503. */
 function failClosed(rc: GraphQLRequestContextWillSendResponse<GatewayContext>): void {
-  rc.response.http.status = 503;
+  rc.response.http.status = httpStatusOf(ErrorCode.LEDGER_UNAVAILABLE);
   rc.response.body = {
     kind: "single",
     singleResult: {
