@@ -26,6 +26,7 @@ import { AgreementRepository, createThirdPartyGate, createUsagePlugin } from "./
 import { createPostgresQuotaStore, createRedisQuotaStore } from "./quota/index.ts";
 import { createAuditPlugin } from "./audit/index.ts";
 import { createDepthLimitRule } from "./limits.ts";
+import { createRequestErrorsPlugin } from "./request-errors.ts";
 import { createLedger, type Ledger } from "./ledger/writer.ts";
 import { createLedgerPool } from "./ledger/pool.ts";
 import type { LedgerEntryInput } from "./ledger/entry.ts";
@@ -87,6 +88,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     validationRules: [createDepthLimitRule(options.maxDepth)],
     introspection: true,
     plugins: [
+      createRequestErrorsPlugin(),
       ...(options.permissions.enforce
         ? [
             createPermissionPlugin({

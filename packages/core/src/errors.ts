@@ -158,7 +158,13 @@ export function createErrorFormatter(options: MaskErrorsOptions) {
       (original instanceof GraphQLError || !(original instanceof Error));
     if (isClientError) {
       const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+      // graphql-js parses recursively: a document nested thousands of levels deep overflows the
+      // stack, and Apollo reports the engine's own words as the parse error.
+      const message =
+        code === ErrorCode.GRAPHQL_PARSE_FAILED && /Maximum call stack/i.test(formatted.message)
+          ? "The document nests too deeply to parse; send fewer levels of selections, lists or objects."
+          : formatted.message;
+      return { message, locations: formatted.locations, path: formatted.path, extensions };
     }
     options.log("masked error", {
       code,
