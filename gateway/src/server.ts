@@ -87,6 +87,11 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     stopOnTerminationSignals: false,
     validationRules: [createDepthLimitRule(options.maxDepth)],
     introspection: true,
+    // Apollo's CSRF check refuses GETs without a preflight header, which guards ambient credentials
+    // (cookies). The gateway reads credentials only from Authorization and X-API-Key, which a
+    // browser never sends cross-site without a preflight, so a forged request is an anonymous one
+    // (open data; its response unreadable cross-origin). Off, so plain GETs work (GraphQL over HTTP).
+    csrfPrevention: false,
     plugins: [
       createRequestErrorsPlugin(),
       ...(options.permissions.enforce

@@ -14,6 +14,12 @@ export interface ErrorSpec {
   otherStatuses?: readonly number[];
   /** Response headers that come with the code, by name (e.g. `retry-after`). */
   headers?: readonly string[];
+  /**
+   * A GraphQL request error (the request never executed: parse, validation, coercion, operation
+   * resolution). Sent with 200 to clients that accept only `application/json`, as GraphQL over HTTP
+   * asks, since such clients may not read a 4xx body.
+   */
+  requestError?: true;
   /** What it means, for the README's Errors table and for JSDoc readers. */
   description: string;
 }
@@ -28,16 +34,18 @@ export const ERROR_REGISTRY = {
   BAD_USER_INPUT: {
     status: 200,
     otherStatuses: [400],
+    requestError: true,
     description: "An argument is invalid; `extensions.argumentName` names it. 400 when a variable's value cannot be coerced (e.g. a malformed `Date`).",
   },
-  GRAPHQL_PARSE_FAILED: { status: 400, otherStatuses: [200], description: "The document does not parse (including nesting too deep to parse)." },
-  GRAPHQL_VALIDATION_FAILED: { status: 400, otherStatuses: [200], description: "The document does not validate against the schema." },
+  GRAPHQL_PARSE_FAILED: { status: 400, otherStatuses: [200], requestError: true, description: "The document does not parse (including nesting too deep to parse)." },
+  GRAPHQL_VALIDATION_FAILED: { status: 400, otherStatuses: [200], requestError: true, description: "The document does not validate against the schema." },
   OPERATION_RESOLUTION_FAILURE: {
     status: 400,
     otherStatuses: [200],
+    requestError: true,
     description: "The request names an operation the document does not contain, or sends several operations without `operationName`.",
   },
-  OPERATION_NOT_SUPPORTED: { status: 400, otherStatuses: [200], description: "A subscription: the gateway serves queries and mutations only." },
+  OPERATION_NOT_SUPPORTED: { status: 400, otherStatuses: [200], requestError: true, description: "A subscription: the gateway serves queries and mutations only." },
   PERSISTED_QUERY_NOT_FOUND: {
     status: 200,
     description: "An automatic persisted query's hash is not known yet: send it again with the query (Apollo Client's persisted-query link does).",
@@ -88,6 +96,11 @@ export const ErrorCode = Object.fromEntries(Object.keys(ERROR_REGISTRY).map((cod
 };
 
 const CLIENT_CODES = new Set<string>(Object.keys(ERROR_REGISTRY));
+
+/** Whether `code` is a registered GraphQL request error (see {@link ErrorSpec.requestError}). */
+export function isRequestError(code: unknown): boolean {
+  return typeof code === "string" && CLIENT_CODES.has(code) && (ERROR_REGISTRY[code as ErrorCode] as ErrorSpec).requestError === true;
+}
 
 /** The registry's HTTP status of `code`. */
 export function httpStatusOf(code: ErrorCode): number {

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import type { Logger } from "../log.ts";
+import { isRequestError } from "../errors.ts";
 
 /** A non-GraphQL route: answers a GET (or HEAD) at an exact path. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -101,6 +102,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") {
+      if (res.statusCode === 400 && acceptsOnlyJson(req) && onlyRequestErrors(result.body.string)) res.statusCode = 200;
       res.end(result.body.string);
       return;
     }
@@ -153,6 +155,26 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The client named `application/json` and not `application/graphql-response+json`: GraphQL over
+ * HTTP then asks for 200 even on request errors (legacy clients may not read a 4xx body). A client
+ * that sends no preference or a wildcard keeps Apollo's 4xx.
+ */
+function acceptsOnlyJson(req: IncomingMessage): boolean {
+  const accept = (headerValue(req, "accept") ?? "").toLowerCase();
+  return /(^|[,\s])application\/json\b/.test(accept) && !accept.includes("application/graphql-response+json");
+}
+
+/** A response without `data` whose errors are all request errors (parse, validation, coercion …). */
+function onlyRequestErrors(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as { data?: unknown; errors?: { extensions?: { code?: unknown } }[] };
+    return parsed.data === undefined && Boolean(parsed.errors?.length) && parsed.errors!.every((e) => isRequestError(e.extensions?.code));
+  } catch {
+    return false;
+  }
 }
 
 function prefersHtml(req: IncomingMessage): boolean {
