@@ -11,6 +11,7 @@ import {
   listen,
   sendJson,
   ErrorCode,
+  httpStatusOf,
   type Logger,
   type Principal,
   type RunningServer,
@@ -23,7 +24,7 @@ import { explorerAssetRoutes, explorerPage } from "./explorer/index.ts";
 import { subgraphUrlsOf } from "./supergraph.ts";
 import { createPermissionPlugin } from "./permissions/index.ts";
 import { AgreementRepository, createThirdPartyGate, createUsagePlugin } from "./third-party/index.ts";
-import { createPostgresQuotaStore, createRedisQuotaStore } from "./quota/index.ts";
+import { QuotaStoreUnavailableError, createPostgresQuotaStore, createRedisQuotaStore, reportingUnavailability } from "./quota/index.ts";
 import { createAuditPlugin } from "./audit/index.ts";
 import { createDepthLimitRule } from "./limits.ts";
 import { createRequestErrorsPlugin } from "./request-errors.ts";
@@ -114,7 +115,19 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     log,
     prepare: async (req, body, requestId) => {
       if (!thirdParty) return { kind: "continue", body };
-      const verdict = await thirdParty.admit(req, body);
+      let verdict: Awaited<ReturnType<typeof thirdParty.admit>>;
+      try {
+        verdict = await thirdParty.admit(req, body);
+      } catch (error) {
+        if (!(error instanceof QuotaStoreUnavailableError)) throw error;
+        return {
+          kind: "refuse",
+          status: httpStatusOf(ErrorCode.QUOTA_STORE_UNAVAILABLE),
+          code: ErrorCode.QUOTA_STORE_UNAVAILABLE,
+          message: "Usage of agreements cannot be counted right now, so third-party requests are not served. Try again shortly.",
+          headers: { "retry-after": String(error.retryAfterSeconds) },
+        };
+      }
       switch (verdict.kind) {
         case "not-third-party":
           return { kind: "continue", body };
@@ -194,7 +207,10 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
  */
 function createGovernanceAccess(governance: NonNullable<GatewayOptions["governance"]>, signingKey: JWK, log: Logger) {
   const pool = createLedgerPool(governance.databaseUrl);
-  const quota = governance.redisUrl ? createRedisQuotaStore(governance.redisUrl) : createPostgresQuotaStore(pool);
+  const quota = reportingUnavailability(
+    governance.redisUrl ? createRedisQuotaStore(governance.redisUrl) : createPostgresQuotaStore(pool),
+    log.child({ component: "quota" }),
+  );
   const ledger = governance.ledger === false ? undefined : createLedger({ pool, signingKey, log: log.child({ component: "ledger" }) });
   return {
     thirdParty: { quota, admit: createThirdPartyGate({ repository: new AgreementRepository(pool), quota }) },
