@@ -6,7 +6,7 @@ import { createServer, type AddressInfo } from "node:net";
 import { createLogger, type Logger } from "@citygraph/core";
 import { createGateway, type GatewayApp } from "../../gateway/src/server.ts";
 import { loadSupergraph } from "../../gateway/src/supergraph.ts";
-import { postGraphQL, startStack, type TestStack } from "../support/stack.ts";
+import { createTestGateway, postGraphQL, startStack, type TestStack } from "../support/stack.ts";
 import { testSecurity } from "../support/security.ts";
 
 const OPERATION = `query ThirdPartyPersons($district: String) {
@@ -235,16 +235,9 @@ describe("third parties under data-operation agreements", () => {
       error: (message) => lines.push(message),
       child: () => log,
     };
-    const security = await testSecurity();
-    const gateway = await createGateway({
-      supergraphSdl: loadSupergraph(),
-      subgraphUrls: Object.fromEntries(Object.entries(stack.services.subgraphs).map(([n, s]) => [n, s.server.url])),
-      identity: security.identity,
-      roles: security.roles,
-      signingKey: security.gatewayKeys.privateJwk,
+    const gateway = await createTestGateway(stack, {
       governance: { databaseUrl: stack.database.url, redisUrl: `redis://127.0.0.1:${closed}` },
       log,
-      explorer: false,
     });
     try {
       const url = (await gateway.listen(0)).url;
