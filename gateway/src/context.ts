@@ -16,4 +16,6 @@ export interface GatewayContext {
    * `SubgraphDataSource`; the ledger marks the fields they own as not delivered. Absent when none.
    */
   failedSubgraphs?: Set<string>;
+  /** When execution (planning, then fetching) began, `performance.now()` ms: for the plan-latency metric. */
+  planStartedAt?: number;
 }
