@@ -42,7 +42,9 @@ export async function spawnSubgraph(name: SubgraphName, databaseUrl: string): Pr
     const timer = setTimeout(() => reject(new Error(`${name} did not listen within 60 s:\n${output}`)), 60_000);
     child.stderr!.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /"message":"listening".*?"url":"([^"]+)"/.exec(output);
+      // One JSON line per event; field order depends on the logger.
+      const line = output.split("\n").find((l) => l.includes('"message":"listening"'));
+      const match = line ? /"url":"([^"]+)"/.exec(line) : null;
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
