@@ -16,6 +16,11 @@ export interface GatewayContext {
   subjects?: Set<string>;
   /** A third party's records per day (its agreement's), which every response is held to. */
   recordsPerDay?: number;
+  /**
+   * Subgraphs that failed (down, refusing, timed out) during this request, recorded by
+   * `SubgraphDataSource`; the ledger marks the fields they own as not delivered. Absent when none.
+   */
+  failedSubgraphs?: Set<string>;
   /** When execution (planning, then fetching) began, `performance.now()` ms: for the plan-latency metric. */
   planStartedAt?: number;
 }

@@ -17,6 +17,7 @@ import {
   createObservabilityPlugin,
   refusalsTotal,
   ErrorCode,
+  httpStatusOf,
   type Logger,
   type Principal,
   type RunningServer,
@@ -30,9 +31,10 @@ import { consoleRoutes } from "./console/index.ts";
 import { subgraphUrlsOf } from "./supergraph.ts";
 import { createPermissionPlugin } from "./permissions/index.ts";
 import { AgreementRepository, createThirdPartyGate, createUsagePlugin, type Admitted } from "./third-party/index.ts";
-import { createPostgresQuotaStore, createRedisQuotaStore } from "./quota/index.ts";
+import { QuotaStoreUnavailableError, createPostgresQuotaStore, createRedisQuotaStore, reportingUnavailability } from "./quota/index.ts";
 import { createAuditPlugin } from "./audit/index.ts";
 import { createDepthLimitRule } from "./limits.ts";
+import { createRequestErrorsPlugin } from "./request-errors.ts";
 import { createLedger, type Ledger } from "./ledger/writer.ts";
 import { createLedgerPool } from "./ledger/pool.ts";
 import { ledgerIdentityOf, type LedgerEntryInput } from "./ledger/entry.ts";
@@ -102,7 +104,13 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     stopOnTerminationSignals: false,
     validationRules: [createDepthLimitRule(options.maxDepth)],
     introspection: true,
+    // Apollo's CSRF check refuses GETs without a preflight header, which guards ambient credentials
+    // (cookies). The gateway reads credentials only from Authorization and X-API-Key, which a
+    // browser never sends cross-site without a preflight, so a forged request is an anonymous one
+    // (open data; its response unreadable cross-origin). Off, so plain GETs work (GraphQL over HTTP).
+    csrfPrevention: false,
     plugins: [
+      createRequestErrorsPlugin(),
       createObservabilityPlugin<GatewayContext>("gateway"),
       createDecisionMetricsPlugin({ ownerOf: (coordinate) => owners.get(coordinate) }),
       ...(options.permissions.enforce
@@ -116,7 +124,15 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
         : []),
       ...(thirdParty ? [createUsagePlugin({ quota: thirdParty.quota, log })] : []),
       ...(ledger
-        ? [createAuditPlugin({ ledger, subjectsOf: (context) => context.subjects ?? [], compromised: governance?.guard?.compromised, log })]
+        ? [
+            createAuditPlugin({
+              ledger,
+              subjectsOf: (context) => context.subjects ?? [],
+              ownerOf: (c) => owners.get(c),
+              compromised: governance?.guard?.compromised,
+              log,
+            }),
+          ]
         : []),
     ],
   });
@@ -128,7 +144,19 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     service: "gateway",
     prepare: async (req, body, requestId) => {
       if (!thirdParty) return { kind: "continue", body };
-      const verdict = await thirdParty.admit(req, body);
+      let verdict: Awaited<ReturnType<typeof thirdParty.admit>>;
+      try {
+        verdict = await thirdParty.admit(req, body);
+      } catch (error) {
+        if (!(error instanceof QuotaStoreUnavailableError)) throw error;
+        return {
+          kind: "refuse",
+          status: httpStatusOf(ErrorCode.QUOTA_STORE_UNAVAILABLE),
+          code: ErrorCode.QUOTA_STORE_UNAVAILABLE,
+          message: "Usage of agreements cannot be counted right now, so third-party requests are not served. Try again shortly.",
+          headers: { "retry-after": String(error.retryAfterSeconds) },
+        };
+      }
       switch (verdict.kind) {
         case "not-third-party":
           return { kind: "continue", body };
@@ -239,7 +267,10 @@ async function createGovernanceAccess(
   log: Logger,
 ) {
   const pool = createLedgerPool(governance.databaseUrl);
-  const quota = governance.redisUrl ? createRedisQuotaStore(governance.redisUrl) : createPostgresQuotaStore(pool);
+  const quota = reportingUnavailability(
+    governance.redisUrl ? createRedisQuotaStore(governance.redisUrl) : createPostgresQuotaStore(pool),
+    log.child({ component: "quota" }),
+  );
   const ledgerLog = log.child({ component: "ledger" });
   let guard: LedgerGuard | undefined;
   let ledger: Ledger | undefined;

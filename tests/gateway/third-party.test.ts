@@ -2,10 +2,11 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
-import { createLogger } from "@citygraph/core";
+import { createServer, type AddressInfo } from "node:net";
+import { createLogger, type Logger } from "@citygraph/core";
 import { createGateway, type GatewayApp } from "../../gateway/src/server.ts";
 import { loadSupergraph } from "../../gateway/src/supergraph.ts";
-import { postGraphQL, startStack, type TestStack } from "../support/stack.ts";
+import { createTestGateway, postGraphQL, startStack, type TestStack } from "../support/stack.ts";
 import { testSecurity } from "../support/security.ts";
 import { testRedis } from "../support/redis.ts";
 
@@ -286,6 +287,44 @@ describe("third parties under data-operation agreements", () => {
       assert.equal(statuses.filter((s) => s === 200).length, 4, statuses.join());
       assert.equal(statuses.filter((s) => s === 429).length, 8);
       break;
+    }
+  });
+
+  it("answers 503 QUOTA_STORE_UNAVAILABLE with Retry-After while Redis is unreachable, and logs it once", async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const lines: string[] = [];
+    const log: Logger = {
+      debug: () => undefined,
+      info: (message) => lines.push(message),
+      warn: (message) => lines.push(message),
+      error: (message) => lines.push(message),
+      child: () => log,
+    };
+    const gateway = await createTestGateway(stack, {
+      governance: { databaseUrl: stack.database.url, redisUrl: `redis://127.0.0.1:${closed}` },
+      log,
+    });
+    try {
+      const url = (await gateway.listen(0)).url;
+      const seeded = await seedAgreement();
+      const headers = { "x-api-key": seeded.key, "x-purpose": "epidemic-prevention" };
+      for (let i = 0; i < 3; i++) {
+        const result = await call(url, headers);
+        assert.equal(result.status, 503);
+        assert.equal(result.body.errors?.[0]?.extensions?.code, "QUOTA_STORE_UNAVAILABLE");
+        assert.match(result.retryAfter ?? "", /^\d+$/);
+      }
+      assert.equal(lines.filter((l) => l.startsWith("quota store unavailable")).length, 1, lines.join("\n"));
+      assert.ok(!lines.includes("http handler failed"));
+      const user = await postGraphQL<{ districts: unknown[] }>(url, "{ districts { code } }");
+      assert.equal(user.status, 200, "users do not need the quota store");
+    } finally {
+      await gateway.close();
     }
   });
 

@@ -12,6 +12,9 @@ import {
 } from "@citygraph/platform";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 import { gatewayHeaders, testSecurity } from "./security.ts";
+import { createGateway, type GatewayApp } from "../../gateway/src/server.ts";
+import type { GatewayOptions } from "../../gateway/src/options.ts";
+import { loadSupergraph } from "../../gateway/src/supergraph.ts";
 
 /** Everything a test file needs: its own database, every subgraph and the gateway, in-process. */
 export interface TestStack {
@@ -103,4 +106,24 @@ export async function postGraphQL<T>(
   });
   const body = (await response.json()) as Omit<GraphQLResponse<T>, "status">;
   return { status: response.status, ...body };
+}
+
+/**
+ * A second gateway in front of the stack's subgraphs and governance database, with the test keys,
+ * for tests that need other gateway options (a subgraph URL, a broken dependency, a logger).
+ */
+export async function createTestGateway(stack: TestStack, overrides: Partial<GatewayOptions> = {}): Promise<GatewayApp> {
+  const security = await testSecurity();
+  return createGateway({
+    supergraphSdl: loadSupergraph(),
+    subgraphUrls: stack.services.gateway.subgraphUrls,
+    identity: security.identity,
+    roles: security.roles,
+    signingKey: security.gatewayKeys.privateJwk,
+    governance: { databaseUrl: stack.database.url },
+    permissions: security.permissions,
+    log: createLogger({ test: true }, "error"),
+    explorer: false,
+    ...overrides,
+  });
 }

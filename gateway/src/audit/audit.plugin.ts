@@ -13,6 +13,8 @@ export interface AuditPluginOptions {
   subjectsOf: (context: GatewayContext) => Iterable<string>;
   /** True while the watchful writer finds the chain rewritten: personal data is then withheld. Default never. */
   compromised?: () => boolean;
+  /** The subgraph that holds each field coordinate (fields of a failed subgraph are recorded as undelivered). */
+  ownerOf: (coordinate: string) => string | undefined;
   log: Logger;
 }
 
@@ -85,13 +87,25 @@ function entryOf(
     // Client-chosen text: the ledger bounds it (boundedText), so an entry is never refused for it.
     operationName: rc.operationName || undefined,
     documentHash: rc.queryHash,
-    fields: accessOf(rc.contextValue)?.fields ?? [],
+    fields: deliveredFields(accessOf(rc.contextValue)?.fields ?? [], rc.contextValue.failedSubgraphs, options.ownerOf),
     subjects: [...options.subjectsOf(rc.contextValue)],
     rowCount: hasData ? countRecords(body!.data) : 0,
     outcome,
     refusal: typeof firstCode === "string" && outcome !== "allowed" ? firstCode : undefined,
     latencyMs: Math.round(latencyMs),
   };
+}
+
+/** A field its failed subgraph held was allowed but never returned: the ledger must not say `full`. */
+function deliveredFields(
+  fields: LedgerEntryInput["fields"],
+  failed: ReadonlySet<string> | undefined,
+  ownerOf: AuditPluginOptions["ownerOf"],
+): LedgerEntryInput["fields"] {
+  if (!failed?.size) return fields;
+  return fields.map((field) =>
+    field.decision !== "denied" && failed.has(ownerOf(field.coordinate) ?? "") ? { ...field, decision: "undelivered" } : field,
+  );
 }
 
 const WITHHELD = {

@@ -23,11 +23,14 @@ export type LedgerOutcome =
 /** Every {@link LedgerOutcome}, in a stable order. */
 export const LEDGER_OUTCOMES: readonly LedgerOutcome[] = ["allowed", "partial", "denied", "refused", "error"];
 
-/** How a field coordinate was decided for the caller. */
-export type LedgerDecision = "full" | "masked" | "denied";
+/**
+ * How a field coordinate was decided for the caller. `undelivered`: allowed, but the subgraph
+ * holding it failed (down, refusing, timed out), so no value was returned.
+ */
+export type LedgerDecision = "full" | "masked" | "undelivered" | "denied";
 
-/** Every {@link LedgerDecision}. */
-export const LEDGER_DECISIONS: readonly LedgerDecision[] = ["full", "masked", "denied"];
+/** Every {@link LedgerDecision}, from least to most restrictive. */
+export const LEDGER_DECISIONS: readonly LedgerDecision[] = ["full", "masked", "undelivered", "denied"];
 
 /** The caller, as the ledger records it. Anonymous callers have the subject "anonymous". */
 export interface LedgerPrincipal {

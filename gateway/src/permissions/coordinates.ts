@@ -31,6 +31,7 @@ export function reachableCoordinates(schema: GraphQLSchema, document: DocumentNo
   const typeInfo = new TypeInfo(schema);
   const reach: Reach = { coordinates: new Set(), introspection: false, dataFields: 0, introspectionRoots: 0, arguments: new Map() };
   let depth = 0;
+  const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name].filter((n): n is string => Boolean(n)));
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
@@ -52,8 +53,11 @@ export function reachableCoordinates(schema: GraphQLSchema, document: DocumentNo
           }
           if (name.startsWith("__")) return undefined;
           const parent = typeInfo.getParentType();
-          if (!parent) return undefined;
-          if (depth === 1) reach.dataFields++;
+          // Fields of introspection types (`__Type.fields` …) appear in fragments of introspection
+          // queries (GraphiQL's has several): they are introspection, not data.
+          if (!parent || parent.name.startsWith("__")) return undefined;
+          // A root field counts wherever it is selected: in the operation or in a fragment on a root type.
+          if (roots.has(parent.name)) reach.dataFields++;
           const owners = isAbstractType(parent) ? schema.getPossibleTypes(parent) : [parent];
           for (const type of owners) {
             const coordinate = `${type.name}.${name}`;

@@ -1,6 +1,6 @@
-import { execute, GraphQLError, type GraphQLSchema } from "graphql";
+import { execute, type GraphQLSchema } from "graphql";
 import type { ApolloServerPlugin, GraphQLRequestContext } from "@apollo/server";
-import { ErrorCode, argumentDenials, decide, granteeOf, policyIndexOf, type FieldPolicy, type Principal } from "@citygraph/core";
+import { ErrorCode, argumentDenials, clientError, decide, granteeOf, policyIndexOf, type FieldPolicy, type Principal } from "@citygraph/core";
 import type { GatewayContext } from "../context.ts";
 import { reachableCoordinates } from "./coordinates.ts";
 import { visibleSchema } from "./visible-schema.ts";
@@ -119,8 +119,8 @@ export function createPermissionPlugin(options: PermissionPluginOptions): Apollo
           verdict = judge(rc.schema, rc, principal);
           recordAccess(rc.contextValue, verdict);
           if (verdict.mixed) {
-            throw new GraphQLError("Send introspection (__schema, __type) in an operation of its own.", {
-              extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
+            throw clientError(ErrorCode.BAD_USER_INPUT, "Send introspection (__schema, __type) in an operation of its own.", {
+              status: 400,
             });
           }
           if (verdict.denied.length === 0 || verdict.introspection) return;
@@ -133,9 +133,10 @@ export function createPermissionPlugin(options: PermissionPluginOptions): Apollo
                 ? "filter"
                 : options.mode;
           if (mode === "filter") return;
-          throw new GraphQLError(
+          throw clientError(
+            ErrorCode.FORBIDDEN,
             `Not authorised: this operation reads ${verdict.denied.length} field(s) you have no grant for.`,
-            { extensions: { code: ErrorCode.FORBIDDEN, denied: verdict.denied, http: { status: 403 } } },
+            { extensions: { denied: verdict.denied } },
           );
         },
         async responseForOperation(rc) {

@@ -19,7 +19,9 @@ export type AccessBasis =
 export type AccessDecision =
   | 'DENIED'
   | 'FULL'
-  | 'MASKED';
+  | 'MASKED'
+  /** Allowed, but the subgraph holding it failed, so no value was returned. */
+  | 'UNDELIVERED';
 
 /** How a request recorded in the access ledger ended. */
 export type AccessOutcome =

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import type { Logger } from "../log.ts";
+import { isRequestError } from "../errors.ts";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { contextFromHeaders, traceContext, tracer, tracingEnabled } from "../telemetry/tracing.ts";
 
@@ -137,6 +138,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") {
+      if (res.statusCode === 400 && acceptsOnlyJson(req) && onlyRequestErrors(result.body.string)) res.statusCode = 200;
       res.end(result.body.string);
       return;
     }
@@ -240,6 +242,26 @@ function apolloRefusal(status: number, body: { kind: string; string?: string }, 
   const reason = /CSRF/.test(message) ? "csrf" : "refused";
   const query = typeof (parsed as { query?: unknown })?.query === "string" ? (parsed as { query: string }).query : url.searchParams.get("query");
   return { status, code, reason, query: query ?? undefined };
+}
+
+/**
+ * The client named `application/json` and not `application/graphql-response+json`: GraphQL over
+ * HTTP then asks for 200 even on request errors (legacy clients may not read a 4xx body). A client
+ * that sends no preference or a wildcard keeps Apollo's 4xx.
+ */
+function acceptsOnlyJson(req: IncomingMessage): boolean {
+  const accept = (headerValue(req, "accept") ?? "").toLowerCase();
+  return /(^|[,\s])application\/json\b/.test(accept) && !accept.includes("application/graphql-response+json");
+}
+
+/** A response without `data` whose errors are all request errors (parse, validation, coercion …). */
+function onlyRequestErrors(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as { data?: unknown; errors?: { extensions?: { code?: unknown } }[] };
+    return parsed.data === undefined && Boolean(parsed.errors?.length) && parsed.errors!.every((e) => isRequestError(e.extensions?.code));
+  } catch {
+    return false;
+  }
 }
 
 function prefersHtml(req: IncomingMessage): boolean {

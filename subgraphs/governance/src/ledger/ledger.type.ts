@@ -32,9 +32,16 @@ registerEnumType(AccessOutcome, {
 export enum AccessDecision {
   FULL = "full",
   MASKED = "masked",
+  UNDELIVERED = "undelivered",
   DENIED = "denied",
 }
-registerEnumType(AccessDecision, { name: "AccessDecision", description: "How a field was decided for the caller of a request." });
+registerEnumType(AccessDecision, {
+  name: "AccessDecision",
+  description: "How a field was decided for the caller of a request.",
+  valuesConfig: {
+    UNDELIVERED: { description: "Allowed, but the subgraph holding it failed, so no value was returned." },
+  },
+});
 
 /** What a principal's access rested on. */
 export enum AccessBasis {
