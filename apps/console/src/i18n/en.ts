@@ -39,6 +39,7 @@ export const en: Record<MessageKey, string> = {
   "access.FULL": "Full",
   "access.MASKED": "Masked",
   "access.DENIED": "Denied",
+  "access.UNDELIVERED": "Not delivered (subgraph unavailable)",
   "level.PUBLIC": "Public",
   "level.INTERNAL": "Internal",
   "level.PERSONAL": "Personal",

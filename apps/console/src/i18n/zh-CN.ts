@@ -37,6 +37,7 @@ export const zhCN = {
   "access.FULL": "完整",
   "access.MASKED": "脱敏",
   "access.DENIED": "拒绝",
+  "access.UNDELIVERED": "未送达（子图不可用）",
   "level.PUBLIC": "公开",
   "level.INTERNAL": "内部",
   "level.PERSONAL": "个人信息",
