@@ -7,7 +7,12 @@ import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 /** `citygraph start` as a user runs it: a process that becomes ready, and stops on Ctrl-C. */
 describe("citygraph start", () => {
   let database: TestDatabase | undefined;
-  after(async () => database?.drop());
+  const children: ChildProcess[] = [];
+  after(async () => {
+    // A failed assertion must not leave a platform running (its services stop with their supervisor).
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await database?.drop();
+  });
 
   function start(databaseUrl: string): { child: ChildProcess; ready: Promise<{ url: string; output: string }> } {
     const ports = Object.fromEntries(Object.keys(SUBGRAPH_DEFINITIONS).map((name) => [`${name.toUpperCase()}_PORT`, "0"]));
@@ -16,6 +21,7 @@ describe("citygraph start", () => {
       env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", CITYGRAPH_OPS_PORT: "0", LOG_LEVEL: "info", ...ports },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    children.push(child);
     let output = "";
     const chunks: string[] = [];
     outputs.set(child, chunks);

@@ -5,7 +5,7 @@ const USAGE = `citygraph <command> [options]
 
   start [--gateway-workers N]
                              run every subgraph and the gateway, each its own process (embedded PostgreSQL
-                             unless DATABASE_URL is set); N gateway processes share the port (default: one per core)
+                             unless DATABASE_URL is set); N gateway processes share the port (default 1)
   migrate                    apply pending migrations of every subgraph
   migrate sql <subgraph> [--from old.prisma]
                              print the SQL for a new migration (from nothing, or from an older schema)

@@ -1,6 +1,5 @@
 import exitHook from "async-exit-hook";
 import { createLogger, defaultSubgraphPort, intFromEnv, observabilityFromEnv, signDevToken } from "@citygraph/core";
-import { availableParallelism } from "node:os";
 import {
   DEFAULT_ANCHOR_FILE,
   createSupervisor,
@@ -23,7 +22,7 @@ import { issueForAnotherProcess } from "../../../../gateway/src/console/dev-sign
 
 /** Options of {@link startCommand}. */
 export interface StartOptions {
-  /** Gateway processes sharing the port. Default `CITYGRAPH_GATEWAY_WORKERS`, else one per core. */
+  /** Gateway processes sharing the port. Default `CITYGRAPH_GATEWAY_WORKERS`, else 1. */
   gatewayWorkers?: number;
 }
 
@@ -40,7 +39,9 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
   const port = intFromEnv("PORT", 4000, { min: 0, max: 65535 });
   const host = process.env.HOST || "127.0.0.1";
   const gatewayWorkers =
-    options.gatewayWorkers ?? intFromEnv("CITYGRAPH_GATEWAY_WORKERS", availableParallelism(), { min: 1, max: 256 });
+    // One until the primary's metrics aggregation works: with more, its /metrics times out (the
+    // workers do not answer prom-client's cluster requests; to be fixed with the compiled build).
+    options.gatewayWorkers ?? intFromEnv("CITYGRAPH_GATEWAY_WORKERS", 1, { min: 1, max: 256 });
   const observability = observabilityFromEnv("citygraph", OPS_PORT);
   const mode = databaseModeFromEnv();
   const databases = await openDatabases(mode, log);
