@@ -78,7 +78,7 @@ describe("citygraph start", () => {
     const healthPid = Number(/"service":"health","pid":(\d+),"message":"service ready"/.exec(output)?.[1]);
     assert.ok(healthPid > 0 && healthPid !== first.child.pid, "the health subgraph runs in a process of its own");
     process.kill(healthPid, "SIGKILL");
-    const query = JSON.stringify({ query: "{ feverClinics(first: 1) { nodes { name } } }" });
+    const query = JSON.stringify({ query: "{ feverClinics { name } }" });
     let recovered = false;
     for (let i = 0; i < 600 && !recovered; i++) {
       await new Promise((r) => setTimeout(r, 200));
@@ -89,9 +89,9 @@ describe("citygraph start", () => {
     assert.ok(recovered, "the gateway is ready again after the health subgraph crashed");
     assert.match(await outputOf(first), /"service":"health"[^\n]*"message":"service exited; restarting"/);
     const afterCrash = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: query });
-    const answered = (await afterCrash.json()) as { data?: { feverClinics: { nodes: unknown[] } }; errors?: unknown };
+    const answered = (await afterCrash.json()) as { data?: { feverClinics: unknown[] }; errors?: unknown };
     assert.equal(answered.errors, undefined, JSON.stringify(answered.errors));
-    assert.equal(answered.data?.feverClinics.nodes.length, 1, "the restarted health subgraph answers");
+    assert.ok((answered.data?.feverClinics.length ?? 0) > 0, "the restarted health subgraph answers");
 
     first.child.kill("SIGINT");
     // 130: terminated by SIGINT, after the gateway and the subgraphs stopped.
