@@ -1,6 +1,7 @@
 import type { JWK } from "jose";
 import { StartupError, type KeySource, type Logger, type RolePolicy } from "@citygraph/core";
 import type { DeniedFieldMode } from "./permissions/index.ts";
+import { normalizeOperationLimits, type NormalizedOperationLimits, type OperationLimitsOptions } from "./limits/index.ts";
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -17,8 +18,12 @@ export interface GatewayOptions {
   readinessTimeoutMs?: number;
   /** Serve the GraphiQL explorer to browsers at the endpoint. Default true. */
   explorer?: boolean;
-  /** Deepest nesting of fields an operation may have (introspection exempt). Default 12. */
-  maxDepth?: number;
+  /**
+   * Operation budgets per principal kind (tokens, depth, aliases, directives, fields after fragment
+   * expansion, estimated cost), judged before parsing and validation. Defaults: see
+   * {@link OperationLimitsOptions}; anonymous callers get the tightest.
+   */
+  limits?: OperationLimitsOptions;
   /** Who may call: the identity provider's keys and the claims required of its tokens. */
   identity: {
     keys: KeySource;
@@ -60,7 +65,8 @@ export interface GatewayOptions {
 }
 
 /** {@link GatewayOptions} with every default applied. */
-export type NormalizedGatewayOptions = Required<Omit<GatewayOptions, "permissions" | "governance">> & {
+export type NormalizedGatewayOptions = Required<Omit<GatewayOptions, "permissions" | "governance" | "limits">> & {
+  limits: NormalizedOperationLimits;
   governance?: GatewayOptions["governance"];
   permissions: Required<NonNullable<GatewayOptions["permissions"]>>;
 };
@@ -76,7 +82,7 @@ export function normalizeGatewayOptions(options: GatewayOptions): NormalizedGate
     subgraphTimeoutMs: options.subgraphTimeoutMs ?? 10_000,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 2_000,
     explorer: options.explorer ?? true,
-    maxDepth: options.maxDepth ?? 12,
+    limits: normalizeOperationLimits(options.limits),
     identity: options.identity,
     roles: options.roles,
     signingKey: options.signingKey,
@@ -101,7 +107,7 @@ export function normalizeGatewayOptions(options: GatewayOptions): NormalizedGate
       throw new StartupError(`The URL given for subgraph "${name}" is not a URL: ${JSON.stringify(url)}.`);
     }
   }
-  for (const key of ["subgraphTimeoutMs", "readinessTimeoutMs", "maxDepth"] as const) {
+  for (const key of ["subgraphTimeoutMs", "readinessTimeoutMs"] as const) {
     if (!Number.isInteger(normalized[key]) || normalized[key] < 1) {
       throw new StartupError(`Gateway option ${key} must be a positive whole number.`);
     }

@@ -25,7 +25,8 @@ import { createPermissionPlugin } from "./permissions/index.ts";
 import { AgreementRepository, createThirdPartyGate, createUsagePlugin } from "./third-party/index.ts";
 import { createPostgresQuotaStore, createRedisQuotaStore } from "./quota/index.ts";
 import { createAuditPlugin } from "./audit/index.ts";
-import { createDepthLimitRule } from "./limits.ts";
+import { createOperationLimitsPlugin } from "./limits/index.ts";
+import { ledgerIdentityOf } from "./ledger/entry.ts";
 import { createLedger, type Ledger } from "./ledger/writer.ts";
 import { createLedgerPool } from "./ledger/pool.ts";
 import type { LedgerEntryInput } from "./ledger/entry.ts";
@@ -84,9 +85,14 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     // The process owner (citygraph start / serve) stops every server in order on a signal; Apollo's
     // own handlers would each stop one server and re-raise the signal mid-shutdown.
     stopOnTerminationSignals: false,
-    validationRules: [createDepthLimitRule(options.maxDepth)],
     introspection: true,
     plugins: [
+      // First: refuses over-budget documents before anything else parses or validates them.
+      createOperationLimitsPlugin({
+        limits: options.limits,
+        onRefused: (context, error) =>
+          recordRefusal(ledger, context.requestId, String(error.extensions.code), log, ledgerIdentityOf(context.principal)),
+      }),
       ...(options.permissions.enforce
         ? [
             createPermissionPlugin({

@@ -43,6 +43,18 @@ export const ErrorCode = {
   QUOTA_EXCEEDED: "QUOTA_EXCEEDED",
   /** The access ledger cannot be written: personal data is not sent unrecorded. HTTP 503. */
   LEDGER_UNAVAILABLE: "LEDGER_UNAVAILABLE",
+  /** The document has more lexical tokens than the caller's budget; `extensions.limit`, `.actual` (counting stops just past the limit), `.budget`. HTTP 400. */
+  OPERATION_TOO_MANY_TOKENS: "OPERATION_TOO_MANY_TOKENS",
+  /** Fields nest deeper than the caller's budget. HTTP 400. */
+  OPERATION_TOO_DEEP: "OPERATION_TOO_DEEP",
+  /** More aliases (fragments expanded) than the caller's budget. HTTP 400. */
+  OPERATION_TOO_MANY_ALIASES: "OPERATION_TOO_MANY_ALIASES",
+  /** More directives (fragments expanded) than the caller's budget. HTTP 400. */
+  OPERATION_TOO_MANY_DIRECTIVES: "OPERATION_TOO_MANY_DIRECTIVES",
+  /** More field selections after fragment expansion than the caller's budget. HTTP 400. */
+  OPERATION_TOO_MANY_FIELDS: "OPERATION_TOO_MANY_FIELDS",
+  /** The estimated cost (fields × list sizes) exceeds the caller's budget. HTTP 400. */
+  OPERATION_TOO_COSTLY: "OPERATION_TOO_COSTLY",
   /**
    * A data-operation agreement's status does not allow the change asked for (approving an ACTIVE
    * agreement, resuming a REVOKED one, issuing a key for an EXPIRED one); `extensions.status` is its
