@@ -13,7 +13,7 @@ describe("citygraph start", () => {
     const ports = Object.fromEntries(Object.keys(SUBGRAPH_DEFINITIONS).map((name) => [`${name.toUpperCase()}_PORT`, "0"]));
     const child = spawn(process.execPath, ["bin/citygraph.mjs", "start"], {
       cwd: REPO_ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", LOG_LEVEL: "info", ...ports },
+      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", CITYGRAPH_OPS_PORT: "0", LOG_LEVEL: "info", ...ports },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -22,7 +22,7 @@ describe("citygraph start", () => {
     child.stdout!.on("data", (c: Buffer) => chunks.push(c.toString()));
     child.stderr!.on("data", (c: Buffer) => chunks.push(c.toString()));
     const ready = new Promise<{ url: string; output: string }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not ready in 60 s:\n${output}`)), 60_000);
+      const timer = setTimeout(() => reject(new Error(`not ready in 180 s:\n${output}`)), 180_000);
       const read = (chunk: Buffer) => {
         output += chunk.toString();
         const match = /Explorer \(open in a browser\):\s+(\S+)/.exec(output);
@@ -62,6 +62,31 @@ describe("citygraph start", () => {
       body: JSON.stringify({ query: "{ districts { code } }" }),
     });
     assert.equal(((await districts.json()) as { data: { districts: unknown[] } }).data.districts.length, 16);
+    // The operations port it printed serves the platform's metrics, the query above included.
+    const metricsUrl = /Metrics \(Prometheus\):\s+(\S+)/.exec(output)?.[1];
+    assert.ok(metricsUrl, "start prints where metrics are");
+    assert.match(new URL(metricsUrl).hostname, /^127\./, "the operations port is private by default");
+    assert.match(await (await fetch(metricsUrl)).text(), /citygraph_graphql_requests_total\{service="gateway",outcome="ok",code=""\} [1-9]/);
+
+    // One process per service, supervised: a subgraph killed outright comes back and serves again.
+    const healthPid = Number(/"service":"health","pid":(\d+),"message":"service ready"/.exec(output)?.[1]);
+    assert.ok(healthPid > 0 && healthPid !== first.child.pid, "the health subgraph runs in a process of its own");
+    process.kill(healthPid, "SIGKILL");
+    const query = JSON.stringify({ query: "{ feverClinics(first: 1) { nodes { name } } }" });
+    let recovered = false;
+    for (let i = 0; i < 600 && !recovered; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const restarted = /"service":"health","pid":(\d+),"message":"service ready"/g;
+      const pids = [...(await outputOf(first)).matchAll(restarted)].map((m) => Number(m[1]));
+      recovered = pids.some((pid) => pid !== healthPid) && (await fetch(new URL("/readyz", url)).then((r) => r.ok, () => false));
+    }
+    assert.ok(recovered, "the gateway is ready again after the health subgraph crashed");
+    assert.match(await outputOf(first), /"service":"health"[^\n]*"message":"service exited; restarting"/);
+    const afterCrash = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: query });
+    const answered = (await afterCrash.json()) as { data?: { feverClinics: { nodes: unknown[] } }; errors?: unknown };
+    assert.equal(answered.errors, undefined, JSON.stringify(answered.errors));
+    assert.equal(answered.data?.feverClinics.nodes.length, 1, "the restarted health subgraph answers");
+
     first.child.kill("SIGINT");
     // 130: terminated by SIGINT, after the gateway and the subgraphs stopped.
     assert.equal(await stopped(first.child), 130);

@@ -22,6 +22,8 @@ export interface SecurityConfig {
   /** The local development identity provider (only when no real one is configured). */
   devIdentityProvider?: KeyPairJwk;
   permissions: NonNullable<GatewayOptions["permissions"]>;
+  /** The secret every subgraph seals list cursors with (see `configureCursorKey`); unset: one random key per process. */
+  cursorKey?: string;
 }
 
 /** The policy file: `CITYGRAPH_POLICY_FILE`, default `policy/roles.json`. */
@@ -95,7 +97,29 @@ export async function securityFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
     gatewayKeys,
     devIdentityProvider: keys.kind === "jwks" && !env.CITYGRAPH_JWKS_FILE ? dev?.identityProvider : undefined,
     permissions: { mode, allowPerRequestMode: env.CITYGRAPH_PER_REQUEST_MODE !== "false" },
+    cursorKey: await cursorKeyFromEnv(env, Boolean(env.CITYGRAPH_JWKS_URL || env.CITYGRAPH_JWKS_FILE)),
   };
+}
+
+/**
+ * The secret list cursors are sealed with: `CITYGRAPH_CURSOR_KEY` (at least 32 characters), required
+ * in production (with a real identity provider, or a subgraph given the gateway's public key file);
+ * in development derived from the development gateway key under `<data dir>/keys`, so every local
+ * process agrees.
+ */
+export async function cursorKeyFromEnv(env: NodeJS.ProcessEnv = process.env, production = false): Promise<string> {
+  const configured = env.CITYGRAPH_CURSOR_KEY;
+  if (configured !== undefined && configured !== "") {
+    if (configured.length < 32) throw new StartupError("CITYGRAPH_CURSOR_KEY must hold at least 32 characters of random secret (e.g. openssl rand -base64 32).");
+    return configured;
+  }
+  if (production) {
+    throw new StartupError(
+      "Set CITYGRAPH_CURSOR_KEY (at least 32 random characters, the same for every service): list cursors are sealed with it.",
+    );
+  }
+  const dev = await loadOrCreateDevKeys(env.CITYGRAPH_DATA_DIR || DATA_DIR);
+  return `citygraph development cursor key ${dev.gateway.privateJwk.d}`;
 }
 
 /** The gateway's public key for a subgraph run on its own: `CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE`, or the dev key. */

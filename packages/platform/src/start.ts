@@ -56,6 +56,7 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
         log: options.log,
         poolSize: options.poolSize,
         gatewayPublicKey: options.security.gatewayKeys.publicJwk,
+        cursorKey: options.security.cursorKey,
         enforcePermissions: options.enforcePermissions ?? true,
       });
       const server = await app.listen(options.subgraphPort?.(name) ?? defaultSubgraphPort(name), host);

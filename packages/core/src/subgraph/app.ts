@@ -10,6 +10,7 @@ import { createGraphQLHttpServer, headerValue, listen, sendJson, type RunningSer
 import { createInternalTokenVerifier } from "../auth/internal-token.ts";
 import { createSubgraphPermissions } from "./permissions.ts";
 import { createSubjectsPlugin } from "./subjects.ts";
+import { createObservabilityPlugin } from "../telemetry/plugin.ts";
 import { applyMiddleware } from "graphql-middleware";
 import type { JWK } from "jose";
 
@@ -46,8 +47,8 @@ export interface SubgraphApp {
 }
 
 /**
- * Wraps a subgraph schema in Apollo Server and an HTTP server with `/healthz`, `/readyz` and
- * `/metrics`. Errors are masked by the shared formatter; stack traces never leave the process.
+ * Wraps a subgraph schema in Apollo Server and an HTTP server with `/healthz` and `/readyz`
+ * (metrics are on the process's operations port, see `startOpsServer`). Errors are masked by the shared formatter; stack traces never leave the process.
  */
 export async function createSubgraphApp<TContext extends RequestContext>(
   options: SubgraphAppOptions<TContext>,
@@ -70,12 +71,13 @@ export async function createSubgraphApp<TContext extends RequestContext>(
     introspection: true,
     // Traces are for Apollo's hosted service, which a government network does not reach.
     // The subjects plugin reports to the gateway whose personal data the response holds.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), createSubjectsPlugin<TContext>()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), createSubjectsPlugin<TContext>(), createObservabilityPlugin<TContext>(options.name)],
   });
   await apollo.start();
   const http = createGraphQLHttpServer<TContext>({
     apollo,
     log,
+    service: options.name,
     // No token, a forged one, an expired one or one for another subgraph: 401 before any resolver runs.
     context: async (req, requestId) => {
       const { principal } = await authenticate(headerValue(req, "authorization"));
@@ -86,14 +88,6 @@ export async function createSubgraphApp<TContext extends RequestContext>(
       "/readyz": async (_req, res) => {
         const ok = await options.ready().catch(() => false);
         sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "database unavailable" });
-      },
-      "/metrics": (_req, res) => {
-        res.setHeader("content-type", "text/plain; version=0.0.4");
-        res.end(
-          `# HELP citygraph_sql_statements_total SQL statements sent to PostgreSQL.\n` +
-            `# TYPE citygraph_sql_statements_total counter\n` +
-            `citygraph_sql_statements_total{subgraph="${options.name}"} ${options.stats.statements}\n`,
-        );
       },
     },
   });
