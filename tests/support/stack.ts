@@ -66,7 +66,7 @@ export async function startStack(): Promise<TestStack> {
       query: (query, variables, headers) => postGraphQL(services.gatewayUrl, query, variables, headers),
       execute: (document, variables, headers) => postGraphQL(services.gatewayUrl, print(document), variables, headers),
       querySubgraph: async (name, query, variables) =>
-        postGraphQL(services.subgraphs[name].server.url, query, variables, await gatewayHeaders(name)),
+        postGraphQL(services.subgraphs[name].server.url, query, variables, await gatewayHeaders(name, { query, variables })),
       stop: async () => {
         await services.stop();
         await database.drop();

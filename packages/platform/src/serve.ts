@@ -10,7 +10,7 @@ import {
 } from "@citygraph/core";
 import { createGateway } from "../../../gateway/src/server.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
-import { gatewayPublicKeyFromEnv, securityFromEnv } from "./security.ts";
+import { securityFromEnv, subgraphTokenKeyFromEnv } from "./security.ts";
 
 /**
  * Runs `close` on SIGINT/SIGTERM before the process exits. Through async-exit-hook, which
@@ -24,7 +24,7 @@ function stopOnSignals(close: () => Promise<void>): void {
 
 /**
  * Runs one subgraph as its own process (one department's deployment): `DATABASE_URL_<NAME>` or
- * `DATABASE_URL`, `<NAME>_PORT` (default 4001..), `HOST`.
+ * `DATABASE_URL`, `<NAME>_PORT` (default 4001..), `HOST`, `CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE`, `REDIS_URL`.
  */
 export async function serveSubgraph(definition: SubgraphDefinition): Promise<void> {
   const upper = definition.name.toUpperCase();
@@ -34,7 +34,12 @@ export async function serveSubgraph(definition: SubgraphDefinition): Promise<voi
   }
   const port = intFromEnv(`${upper}_PORT`, defaultSubgraphPort(definition.name), { min: 0, max: 65535 });
   const log = createLogger({ service: definition.name });
-  const app = await definition.create({ databaseUrl, log, gatewayPublicKey: await gatewayPublicKeyFromEnv() });
+  const app = await definition.create({
+    databaseUrl,
+    log,
+    gatewayTokenKey: await subgraphTokenKeyFromEnv(definition.name),
+    redisUrl: process.env.REDIS_URL || undefined,
+  });
   const server = await app.listen(port, process.env.HOST || "127.0.0.1");
   log.info("listening", { url: server.url });
   stopOnSignals(app.close);
@@ -58,6 +63,7 @@ export async function serveGateway(): Promise<void> {
     identity: security.identity,
     roles: security.roles,
     signingKey: security.gatewayKeys.privateJwk,
+    subgraphTokenTtlSeconds: security.subgraphTokenTtlSeconds,
     permissions: security.permissions,
     governance: process.env.DATABASE_URL_GOVERNANCE || process.env.DATABASE_URL
       ? {

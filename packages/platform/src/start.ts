@@ -1,4 +1,4 @@
-import { defaultSubgraphPort, type Logger, type RunningServer, type SubgraphApp, type SubgraphName } from "@citygraph/core";
+import { defaultSubgraphPort, deriveSubgraphTokenKey, type Logger, type RunningServer, type SubgraphApp, type SubgraphName } from "@citygraph/core";
 import { createGateway, type GatewayApp } from "../../../gateway/src/server.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
 import { SUBGRAPHS } from "../../../subgraphs/index.ts";
@@ -19,7 +19,7 @@ export interface StartServicesOptions {
   poolSize?: number;
   /** Keys, roles and permission settings (see `securityFromEnv`). */
   security: SecurityConfig;
-  /** Keep the gateway's quota counters in this Redis (`REDIS_URL`). Default: PostgreSQL. */
+  /** Keep the gateway's quota counters and the subgraphs' used token ids in this Redis (`REDIS_URL`). Default: PostgreSQL. */
   redisUrl?: string;
   /** Record every request in the access ledger. Default true; the benchmark compares with off. */
   ledger?: boolean;
@@ -55,7 +55,8 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
         databaseUrl: options.databaseUrls[name],
         log: options.log,
         poolSize: options.poolSize,
-        gatewayPublicKey: options.security.gatewayKeys.publicJwk,
+        gatewayTokenKey: deriveSubgraphTokenKey(options.security.gatewayKeys.privateJwk, name),
+        redisUrl: options.redisUrl,
         enforcePermissions: options.enforcePermissions ?? true,
       });
       const server = await app.listen(options.subgraphPort?.(name) ?? defaultSubgraphPort(name), host);
@@ -67,6 +68,7 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
       identity: options.security.identity,
       roles: options.security.roles,
       signingKey: options.security.gatewayKeys.privateJwk,
+      subgraphTokenTtlSeconds: options.security.subgraphTokenTtlSeconds,
       governance: { databaseUrl: options.databaseUrls.governance, redisUrl: options.redisUrl, ledger: options.ledger ?? true },
       permissions: { ...options.security.permissions, enforce: options.enforcePermissions ?? true },
       log: options.log.child({ service: "gateway" }),
