@@ -11,4 +11,6 @@ export interface GatewayContext {
    * on first use, so absent when none was returned. Never sent to the client.
    */
   subjects?: Set<string>;
+  /** When execution (planning, then fetching) began, `performance.now()` ms: for the plan-latency metric. */
+  planStartedAt?: number;
 }

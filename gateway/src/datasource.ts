@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import { takeSubjects, type InternalTokenSigner } from "@citygraph/core";
+import { injectTraceContext, subgraphFetchDuration, takeSubjects, type InternalTokenSigner } from "@citygraph/core";
 import type { GatewayContext } from "./context.ts";
 
 type SubgraphResponseOptions = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["didReceiveResponse"]>>[0];
@@ -23,8 +23,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   ) {
     super({
       url,
-      fetcher: ((input: string, init?: RequestInit) =>
-        fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as never,
+      fetcher: (async (input: string, init?: RequestInit) => {
+        const started = performance.now();
+        let outcome = "error";
+        try {
+          const response = await fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+          outcome = response.ok ? "ok" : "error";
+          return response;
+        } catch (error) {
+          if ((error as Error | null)?.name === "TimeoutError") outcome = "timeout";
+          throw error;
+        } finally {
+          subgraphFetchDuration.observe({ subgraph: subgraphName, outcome }, (performance.now() - started) / 1000);
+        }
+      }) as never,
     });
   }
 
@@ -32,6 +44,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // Every subgraph request happens on behalf of a client request; there are no others.
     if (!context || !("principal" in context)) throw new Error("subgraph request without a gateway context");
     request.http?.headers.set("x-request-id", context.requestId);
+    // Called inside @apollo/gateway's fetch span: the subgraph's spans become its children.
+    injectTraceContext((name, value) => request.http?.headers.set(name, value));
     // Signed over the request as it will be serialised (document, operation name, variables,
     // extensions): the subgraph recomputes the hash from the body it receives.
     const token = await this.sign(context.principal, this.subgraphName, context.requestId, request);

@@ -7,9 +7,14 @@ import {
   createInternalTokenSigner,
   headerValue,
   readSupergraphFields,
+  assertRolesKeepMasks,
+  policyIndexOf,
   createGraphQLHttpServer,
   listen,
   sendJson,
+  describe,
+  createObservabilityPlugin,
+  refusalsTotal,
   ErrorCode,
   type Logger,
   type Principal,
@@ -30,6 +35,7 @@ import { createLedger, type Ledger } from "./ledger/writer.ts";
 import { createLedgerPool } from "./ledger/pool.ts";
 import type { LedgerEntryInput } from "./ledger/entry.ts";
 import type { JWK } from "jose";
+import { createDecisionMetricsPlugin, observePlan } from "./telemetry/decisions.plugin.ts";
 
 /** A built, not yet listening, gateway. */
 export interface GatewayApp {
@@ -55,21 +61,24 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     roles: options.roles,
     owners: SUBGRAPH_NAMES,
   });
-  const policies = new Map(
-    readSupergraphFields(options.supergraphSdl).flatMap((f) => (f.policy ? [[f.coordinate, f.policy] as const] : [])),
-  );
+  const supergraphFields = readSupergraphFields(options.supergraphSdl);
+  const policies = new Map(supergraphFields.flatMap((f) => (f.policy ? [[f.coordinate, f.policy] as const] : [])));
+  const owners = new Map(supergraphFields.flatMap((f) => (f.policy ? [[f.coordinate, f.policy.owner] as const] : [])));
+  assertRolesKeepMasks(options.roles, policyIndexOf(policies.values()), "the role policy");
   // @apollo/gateway exports usage metrics to Apollo's cloud unless told not to; a government
   // platform sends nothing outside its network. Read in the constructor, so set it just before.
   process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({
     supergraphSdl: withoutSecurityFeatures(options.supergraphSdl),
     buildService: ({ name, url }) => new SubgraphDataSource(name, subgraphUrls[name] ?? url!, options.subgraphTimeoutMs, sign),
+    // Apollo hands its logger errors and objects as well as strings.
     logger: {
       debug: () => undefined,
-      info: (message) => log.info(String(message)),
-      warn: (message) => log.warn(String(message)),
-      error: (message) => log.error(String(message)),
+      info: (message) => log.info(describe(message)),
+      warn: (message) => log.warn(describe(message)),
+      error: (message) => log.error(describe(message)),
     },
+    experimental_didResolveQueryPlan: ({ requestContext }) => observePlan(requestContext.context as Partial<GatewayContext>),
   });
   const governance = options.governance ? createGovernanceAccess(options.governance, options.signingKey, log) : undefined;
   const thirdParty = governance?.thirdParty;
@@ -87,6 +96,8 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     validationRules: [createDepthLimitRule(options.maxDepth)],
     introspection: true,
     plugins: [
+      createObservabilityPlugin<GatewayContext>("gateway"),
+      createDecisionMetricsPlugin({ ownerOf: (coordinate) => owners.get(coordinate) }),
       ...(options.permissions.enforce
         ? [
             createPermissionPlugin({
@@ -105,6 +116,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   const http = createGraphQLHttpServer<GatewayContext>({
     apollo,
     log,
+    service: "gateway",
     prepare: async (req, body, requestId) => {
       if (!thirdParty) return { kind: "continue", body };
       const verdict = await thirdParty.admit(req, body);
@@ -208,6 +220,7 @@ function recordRefusal(
   log: Logger,
   who: Pick<LedgerEntryInput, "principal" | "agreementId" | "purpose">,
 ): void {
+  refusalsTotal.inc({ service: "gateway", code });
   ledger
     ?.append({
       time: new Date().toISOString(),

@@ -13,7 +13,7 @@ describe("citygraph start", () => {
     const ports = Object.fromEntries(Object.keys(SUBGRAPH_DEFINITIONS).map((name) => [`${name.toUpperCase()}_PORT`, "0"]));
     const child = spawn(process.execPath, ["bin/citygraph.mjs", "start"], {
       cwd: REPO_ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", LOG_LEVEL: "info", ...ports },
+      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", CITYGRAPH_OPS_PORT: "0", LOG_LEVEL: "info", ...ports },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -62,6 +62,11 @@ describe("citygraph start", () => {
       body: JSON.stringify({ query: "{ districts { code } }" }),
     });
     assert.equal(((await districts.json()) as { data: { districts: unknown[] } }).data.districts.length, 16);
+    // The operations port it printed serves the platform's metrics, the query above included.
+    const metricsUrl = /Metrics \(Prometheus\):\s+(\S+)/.exec(output)?.[1];
+    assert.ok(metricsUrl, "start prints where metrics are");
+    assert.match(new URL(metricsUrl).hostname, /^127\./, "the operations port is private by default");
+    assert.match(await (await fetch(metricsUrl)).text(), /citygraph_graphql_requests_total\{service="gateway",outcome="ok",code=""\} [1-9]/);
     first.child.kill("SIGINT");
     // 130: terminated by SIGINT, after the gateway and the subgraphs stopped.
     assert.equal(await stopped(first.child), 130);

@@ -106,3 +106,26 @@ export async function gatewayHeaders(
 ): Promise<Record<string, string>> {
   return gatewayCaller(subgraph, scopes, districts).headersFor(operation);
 }
+
+/**
+ * A gateway token for one subgraph and one `operation` naming a third party under an agreement
+ * with these scopes and field list.
+ */
+export async function agreementGatewayHeaders(
+  subgraph: string,
+  operation: SubgraphOperation,
+  scopes: readonly string[],
+  allowedFields: readonly string[],
+): Promise<Record<string, string>> {
+  const principal: Principal = {
+    kind: "agreement",
+    subject: "cgk_testagreement",
+    org: "org",
+    agreementId: "00000000-0000-0000-0000-000000000001",
+    purpose: "epidemic-prevention",
+    scopes,
+    allowedFields,
+    grants: grantSetOf(scopes, [], allowedFields),
+  };
+  return new GatewayCaller(subgraph, principal).headersFor(operation);
+}

@@ -1,5 +1,5 @@
-import pg from "pg";
-import type { Logger } from "@citygraph/core";
+import type pg from "pg";
+import { createPgPool, type Logger } from "@citygraph/core";
 
 /** The database role the gateway writes the ledger as: SELECT and INSERT only (see the governance migration). */
 export const GATEWAY_DATABASE_ROLE = "citygraph_gateway";
@@ -37,12 +37,11 @@ export function createLedgerPool(url: string, options: LedgerPoolOptions = {}): 
   const parsed = new URL(url);
   const fromUrl = parsed.searchParams.get("options");
   parsed.searchParams.delete("options");
-  const pool = new pg.Pool({
+  const pool = createPgPool({
     connectionString: parsed.toString(),
     max: options.max ?? 4,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     options: [fromUrl, ...settings].filter(Boolean).join(" "),
-  });
-  pool.on("error", (error) => options.log?.warn("ledger database connection failed", { error: error.message }));
+  }, (error) => options.log?.warn("ledger database connection failed", { error: error.message }));
   return pool;
 }

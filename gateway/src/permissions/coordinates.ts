@@ -15,6 +15,11 @@ export interface Reach {
   dataFields: number;
   /** Introspection root fields (`__schema`, `__type`). */
   introspectionRoots: number;
+  /**
+   * The arguments the document passes to each field coordinate (a variable counts, whatever its
+   * value), so arguments that compare against a field are checked like that field.
+   */
+  arguments: Map<string, Set<string>>;
 }
 
 /**
@@ -24,7 +29,7 @@ export interface Reach {
  */
 export function reachableCoordinates(schema: GraphQLSchema, document: DocumentNode): Reach {
   const typeInfo = new TypeInfo(schema);
-  const reach: Reach = { coordinates: new Set(), introspection: false, dataFields: 0, introspectionRoots: 0 };
+  const reach: Reach = { coordinates: new Set(), introspection: false, dataFields: 0, introspectionRoots: 0, arguments: new Map() };
   let depth = 0;
   visit(
     document,
@@ -50,7 +55,15 @@ export function reachableCoordinates(schema: GraphQLSchema, document: DocumentNo
           if (!parent) return undefined;
           if (depth === 1) reach.dataFields++;
           const owners = isAbstractType(parent) ? schema.getPossibleTypes(parent) : [parent];
-          for (const type of owners) reach.coordinates.add(`${type.name}.${name}`);
+          for (const type of owners) {
+            const coordinate = `${type.name}.${name}`;
+            reach.coordinates.add(coordinate);
+            for (const argument of node.arguments ?? []) {
+              let used = reach.arguments.get(coordinate);
+              if (!used) reach.arguments.set(coordinate, (used = new Set()));
+              used.add(argument.name.value);
+            }
+          }
           // Interfaces declare the field too; their coordinate carries no policy of its own.
           if (isAbstractType(parent) && "getFields" in parent) reach.coordinates.add(`${parent.name}.${name}`);
           return undefined;

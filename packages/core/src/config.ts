@@ -47,3 +47,39 @@ export function assertPostgresUrl(key: string, url: string): void {
     throw new StartupError(`${key} must start with postgresql:// (got ${parsed.protocol}//).`);
   }
 }
+
+/** How a process reports on itself: traces (OpenTelemetry) and the operations port (metrics). */
+export interface ObservabilityConfig {
+  /** `service.name` of this process's spans (`OTEL_SERVICE_NAME`, else the service's own name). */
+  serviceName: string;
+  /** OTLP/HTTP endpoint for traces (`OTEL_EXPORTER_OTLP_ENDPOINT`); undefined: tracing off, at no cost. */
+  otlpEndpoint?: string;
+  /** Operations port (`CITYGRAPH_OPS_HOST`, `CITYGRAPH_OPS_PORT`; `off` disables it). */
+  ops: { kind: "off" } | { kind: "listen"; host: string; port: number };
+}
+
+/**
+ * Reads the observability settings of one process.
+ * @param service the process's own name (`citygraph`, `gateway`, a subgraph's name).
+ * @param defaultOpsPort the operations port unless `CITYGRAPH_OPS_PORT` says otherwise.
+ */
+export function observabilityFromEnv(service: string, defaultOpsPort: number, env: NodeJS.ProcessEnv = process.env): ObservabilityConfig {
+  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined;
+  if (endpoint) {
+    let url: URL | undefined;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+      throw new StartupError(`OTEL_EXPORTER_OTLP_ENDPOINT=${JSON.stringify(endpoint)} is not an http(s) URL: use e.g. http://127.0.0.1:4318.`);
+    }
+  }
+  const host = env.CITYGRAPH_OPS_HOST || "127.0.0.1";
+  const ops =
+    env.CITYGRAPH_OPS_PORT === "off"
+      ? ({ kind: "off" } as const)
+      : ({ kind: "listen", host, port: intFromEnv("CITYGRAPH_OPS_PORT", defaultOpsPort, { min: 0, max: 65535 }, env) } as const);
+  return { serviceName: env.OTEL_SERVICE_NAME || service, otlpEndpoint: endpoint, ops };
+}

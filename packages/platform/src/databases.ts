@@ -1,6 +1,7 @@
-import pg from "pg";
 import { join } from "node:path";
 import {
+  createPgClient,
+  createPgPool,
   applyMigrations,
   assertPostgresUrl,
   createDatabase,
@@ -100,7 +101,7 @@ export async function migrateAll(urls: Record<SubgraphName, string>): Promise<Pa
 export async function seededScale(urls: Record<SubgraphName, string>): Promise<number | undefined> {
   let scale: number | undefined;
   for (const url of new Set(Object.values(urls))) {
-    const client = new pg.Client({ connectionString: url });
+    const client = createPgClient({ connectionString: url });
     await client.connect();
     try {
       // Two statements: PostgreSQL resolves every table a statement names before running it.
@@ -139,7 +140,7 @@ export async function seedAll(urls: Record<SubgraphName, string>, options: SeedA
   const started = Date.now();
   const reports = await Promise.all(
     subgraphNames().map(async (name) => {
-      const pool = new pg.Pool({ connectionString: urls[name], max: 1 });
+      const pool = createPgPool({ connectionString: urls[name], max: 1 });
       try {
         return await runSeed(pool, SUBGRAPHS[name]!.seed, {
           scale: options.scale,

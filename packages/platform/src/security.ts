@@ -29,6 +29,8 @@ export interface SecurityConfig {
   permissions: NonNullable<GatewayOptions["permissions"]>;
   /** Lifetime of the gateway's single-use subgraph tokens, seconds (`CITYGRAPH_GATEWAY_TOKEN_TTL`). */
   subgraphTokenTtlSeconds: number;
+  /** The secret every subgraph seals list cursors with (see `configureCursorKey`); unset: one random key per process. */
+  cursorKey?: string;
 }
 
 /** The policy file: `CITYGRAPH_POLICY_FILE`, default `policy/roles.json`. */
@@ -109,6 +111,7 @@ export async function securityFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
       { min: 1, max: INTERNAL_TOKEN_MAX_TTL_SECONDS },
       env,
     ),
+    cursorKey: await cursorKeyFromEnv(env, Boolean(env.CITYGRAPH_JWKS_URL || env.CITYGRAPH_JWKS_FILE)),
   };
 }
 
@@ -150,4 +153,31 @@ export async function subgraphTokenKeyFromEnv(subgraph: string, env: NodeJS.Proc
 /** The gateway's private key as `securityFromEnv` reads it (`CITYGRAPH_GATEWAY_KEY_FILE` or the dev key). */
 export async function gatewayPrivateKeyFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<JWK> {
   return (await securityFromEnv(env)).gatewayKeys.privateJwk;
+}
+
+/**
+ * The secret list cursors are sealed with: `CITYGRAPH_CURSOR_KEY` (at least 32 characters), required
+ * in production (with a real identity provider, or a subgraph given the gateway's public key file);
+ * in development derived from the development gateway key under `<data dir>/keys`, so every local
+ * process agrees.
+ */
+export async function cursorKeyFromEnv(env: NodeJS.ProcessEnv = process.env, production = false): Promise<string> {
+  const configured = env.CITYGRAPH_CURSOR_KEY;
+  if (configured !== undefined && configured !== "") {
+    if (configured.length < 32) throw new StartupError("CITYGRAPH_CURSOR_KEY must hold at least 32 characters of random secret (e.g. openssl rand -base64 32).");
+    return configured;
+  }
+  if (production) {
+    throw new StartupError(
+      "Set CITYGRAPH_CURSOR_KEY (at least 32 random characters, the same for every service): list cursors are sealed with it.",
+    );
+  }
+  const dev = await loadOrCreateDevKeys(env.CITYGRAPH_DATA_DIR || DATA_DIR);
+  return `citygraph development cursor key ${dev.gateway.privateJwk.d}`;
+}
+
+/** The gateway's public key for a subgraph run on its own: `CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE`, or the dev key. */
+export async function gatewayPublicKeyFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<JWK> {
+  if (env.CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE) return publicJwkOf(readJwkFile(env.CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE));
+  return (await loadOrCreateDevKeys(env.CITYGRAPH_DATA_DIR || DATA_DIR)).gateway.publicJwk;
 }

@@ -6,11 +6,21 @@ import {
   databaseUrlFromEnv,
   defaultSubgraphPort,
   intFromEnv,
+  observabilityFromEnv,
   type SubgraphDefinition,
 } from "@citygraph/core";
+import { startObservability } from "./observability.ts";
 import { createGateway } from "../../../gateway/src/server.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
-import { securityFromEnv, subgraphTokenKeyFromEnv } from "./security.ts";
+import { cursorKeyFromEnv, securityFromEnv, subgraphTokenKeyFromEnv } from "./security.ts";
+
+/** The operations port of `citygraph start` and of the gateway; a subgraph's is 9401.. (like 4001..). */
+export const OPS_PORT = 9400;
+
+/** A subgraph's own operations port when it runs alone. */
+export function defaultOpsPort(name: Parameters<typeof defaultSubgraphPort>[0]): number {
+  return OPS_PORT + defaultSubgraphPort(name) - 4000;
+}
 
 /**
  * Runs `close` on SIGINT/SIGTERM before the process exits. Through async-exit-hook, which
@@ -34,15 +44,24 @@ export async function serveSubgraph(definition: SubgraphDefinition): Promise<voi
   }
   const port = intFromEnv(`${upper}_PORT`, defaultSubgraphPort(definition.name), { min: 0, max: 65535 });
   const log = createLogger({ service: definition.name });
+  const observability = await startObservability(observabilityFromEnv(definition.name, defaultOpsPort(definition.name)), log);
   const app = await definition.create({
     databaseUrl,
     log,
     gatewayTokenKey: await subgraphTokenKeyFromEnv(definition.name),
     redisUrl: process.env.REDIS_URL || undefined,
+    // A subgraph given its own token key file is a production deployment: it needs the shared cursor key.
+    cursorKey: await cursorKeyFromEnv(
+      process.env,
+      Boolean(process.env.CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE || process.env.CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE),
+    ),
   });
   const server = await app.listen(port, process.env.HOST || "127.0.0.1");
-  log.info("listening", { url: server.url });
-  stopOnSignals(app.close);
+  log.info("listening", { url: server.url, metrics: observability.metricsUrl, traces: observability.tracesTo ?? "off" });
+  stopOnSignals(async () => {
+    await app.close();
+    await observability.stop();
+  });
 }
 
 /**
@@ -51,6 +70,7 @@ export async function serveSubgraph(definition: SubgraphDefinition): Promise<voi
  */
 export async function serveGateway(): Promise<void> {
   const log = createLogger({ service: "gateway" });
+  const observability = await startObservability(observabilityFromEnv("gateway", OPS_PORT), log);
   const subgraphUrls: Record<string, string> = {};
   for (const name of SUBGRAPH_NAMES) {
     const url = process.env[`SUBGRAPH_URL_${name.toUpperCase()}`];
@@ -74,6 +94,9 @@ export async function serveGateway(): Promise<void> {
     log,
   });
   const server = await gateway.listen(intFromEnv("PORT", 4000, { min: 0, max: 65535 }), process.env.HOST || "127.0.0.1");
-  log.info("listening", { url: server.url });
-  stopOnSignals(gateway.close);
+  log.info("listening", { url: server.url, metrics: observability.metricsUrl, traces: observability.tracesTo ?? "off" });
+  stopOnSignals(async () => {
+    await gateway.close();
+    await observability.stop();
+  });
 }

@@ -57,6 +57,7 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
         poolSize: options.poolSize,
         gatewayTokenKey: deriveSubgraphTokenKey(options.security.gatewayKeys.privateJwk, name),
         redisUrl: options.redisUrl,
+        cursorKey: options.security.cursorKey,
         enforcePermissions: options.enforcePermissions ?? true,
       });
       const server = await app.listen(options.subgraphPort?.(name) ?? defaultSubgraphPort(name), host);

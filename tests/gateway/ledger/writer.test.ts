@@ -156,8 +156,18 @@ describe("access ledger writer", () => {
     const verdict = await verifyLedger(a, publicJwk);
     assert.equal(verdict.firstBroken, undefined);
     assert.equal(verdict.entries, 600);
-    // A checkpoint once 150 entries have passed the last one (batches overshoot), plus the last on close.
-    assert.ok(verdict.checkpoints >= 3, `expected a checkpoint about every 150 entries, got ${verdict.checkpoints}`);
+    // A checkpoint once 150 entries have passed the last one, plus the last on close. A checkpoint
+    // goes in with the next batch, so a gap may overshoot 150 by at most one batch: how batches
+    // form depends on the machine's load, the bound does not.
+    const { rows } = await a.query<{ seq: string }>("SELECT seq::text AS seq FROM governance.ledger_checkpoint ORDER BY seq");
+    const largestBatch = Math.max(one.stats().largestBatch, two.stats().largestBatch);
+    let previous = 0;
+    for (const { seq } of rows) {
+      assert.ok(Number(seq) - previous <= 150 + largestBatch, `checkpoints at ${previous} and ${seq}: more than 150 + ${largestBatch} apart`);
+      previous = Number(seq);
+    }
+    assert.equal(verdict.checkpoints, rows.length);
+    assert.ok(rows.length >= 2, "at least one checkpoint under way and the last on close");
     assert.equal(verdict.checkpoint?.seq, verdict.head?.seq);
   });
 

@@ -1,9 +1,9 @@
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
-import pg from "pg";
+import type pg from "pg";
 import type { JWK } from "jose";
-import { StartupError, createLogger, readJwkFile } from "@citygraph/core";
+import { StartupError, createLogger, createPgPool, readJwkFile } from "@citygraph/core";
 import { databaseModeFromEnv, openDatabases, publicJwkOf, securityFromEnv } from "@citygraph/platform";
 import {
   countLedgerEntries,
@@ -73,8 +73,7 @@ function instant(option: string, value: string | undefined): Date {
 async function withGovernancePool(work: (pool: pg.Pool) => Promise<void>): Promise<void> {
   const log = createLogger({ service: "cli" }, "warn");
   const databases = await openDatabases(databaseModeFromEnv(), log);
-  const pool = new pg.Pool({ connectionString: databases.urls.governance, max: 2 });
-  pool.on("error", () => undefined);
+  const pool = createPgPool({ connectionString: databases.urls.governance, max: 2 });
   try {
     await work(pool);
   } finally {

@@ -1,5 +1,5 @@
 import exitHook from "async-exit-hook";
-import { createLogger, defaultSubgraphPort, intFromEnv, signDevToken } from "@citygraph/core";
+import { createLogger, defaultSubgraphPort, intFromEnv, observabilityFromEnv, signDevToken } from "@citygraph/core";
 import {
   databaseModeFromEnv,
   seededScale,
@@ -7,7 +7,9 @@ import {
   openDatabases,
   securityFromEnv,
   seedAll,
+  startObservability,
   startServices,
+  OPS_PORT,
   type SecurityConfig,
 } from "@citygraph/platform";
 import { FIRST_QUERY } from "../../../../gateway/src/explorer/index.ts";
@@ -23,6 +25,7 @@ export async function startCommand(): Promise<void> {
   const port = intFromEnv("PORT", 4000, { min: 0, max: 65535 });
   const host = process.env.HOST || "127.0.0.1";
   const mode = databaseModeFromEnv();
+  const observability = await startObservability(observabilityFromEnv("citygraph", OPS_PORT), log);
   const databases = await openDatabases(mode, log);
   let services: Awaited<ReturnType<typeof startServices>> | undefined;
   let security: SecurityConfig | undefined;
@@ -34,6 +37,7 @@ export async function startCommand(): Promise<void> {
     void (async () => {
       await services?.stop().catch((e: unknown) => log.error("stop failed", { error: String(e) }));
       await databases.stop().catch((e: unknown) => log.error("database stop failed", { error: String(e) }));
+      await observability.stop();
       log.info("stopped");
     })().finally(done);
   });
@@ -58,6 +62,7 @@ export async function startCommand(): Promise<void> {
   } catch (error) {
     await services?.stop().catch(() => undefined);
     await databases.stop().catch(() => undefined);
+    await observability.stop();
     throw error;
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -79,6 +84,8 @@ citygraph is ready in ${seconds} s (${mode.kind === "embedded" ? `embedded Postg
 
   Explorer (open in a browser):  ${url}
   Liveness / readiness:          ${new URL("/healthz", url)}  ${new URL("/readyz", url)}
+  Metrics (Prometheus):          ${observability.metricsUrl ?? "off (CITYGRAPH_OPS_PORT=off)"}
+  Traces (OpenTelemetry):        ${observability.tracesTo ?? "off (set OTEL_EXPORTER_OTLP_ENDPOINT to send them)"}
 
 Open data needs no token:
   curl -s ${url} -H 'content-type: application/json' \\

@@ -1,10 +1,10 @@
-import pg from "pg";
+import { createPgClient } from "./pool.ts";
 
 /** Creates a database on the server of `adminUrl` (optionally from a template) and returns its URL. */
 export async function createDatabase(adminUrl: string, name: string, template?: string): Promise<string> {
   assertIdentifier(name);
   if (template) assertIdentifier(template);
-  const client = new pg.Client({ connectionString: adminUrl });
+  const client = createPgClient({ connectionString: adminUrl });
   await client.connect();
   try {
     await client.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`);
@@ -17,7 +17,7 @@ export async function createDatabase(adminUrl: string, name: string, template?: 
 /** Drops a database, closing other sessions on it first (PostgreSQL 13+). */
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   assertIdentifier(name);
-  const client = new pg.Client({ connectionString: adminUrl });
+  const client = createPgClient({ connectionString: adminUrl });
   await client.connect();
   try {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -28,7 +28,7 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
 
 /** Whether a database exists on the server of `adminUrl`. */
 export async function databaseExists(adminUrl: string, name: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: adminUrl });
+  const client = createPgClient({ connectionString: adminUrl });
   await client.connect();
   try {
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);

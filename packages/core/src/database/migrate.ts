@@ -2,11 +2,11 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { StartupError } from "../errors.ts";
+import { createPgPool } from "./pool.ts";
 
 /**
  * Migrations without Prisma's native schema engine (which this project's machines cannot
@@ -54,8 +54,7 @@ async function withEngine<T>(url: string, schema: string, datamodel: string, wor
   const { SchemaEngine } = await loadEngineModule();
   // Our own pool, so that it can be ended: the engine does not close the adapter's connections.
   // search_path puts `_prisma_migrations` in the subgraph's own schema, where the engine looks for it.
-  const pool = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 50, allowExitOnIdle: true, options: `-c search_path="${schema}"` });
-  pool.on("error", () => undefined);
+  const pool = createPgPool({ connectionString: url, max: 2, idleTimeoutMillis: 50, allowExitOnIdle: true, options: `-c search_path="${schema}"` });
   const factory = bindMigrationAwareSqlAdapterFactory(wholeScripts(new PrismaPg(pool, { schema })));
   const engine = await SchemaEngine.new({ datamodels: [["schema.prisma", datamodel]] }, () => undefined, factory);
   try {

@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import type { Logger } from "../log.ts";
+import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { contextFromHeaders, traceContext, tracer, tracingEnabled } from "../telemetry/tracing.ts";
 
 /** A non-GraphQL route: answers a GET (or HEAD) at an exact path. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -25,6 +27,8 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
    * the body (e.g. resolve a persisted operation) or refuse the request outright.
    */
   prepare?: (req: IncomingMessage, body: unknown, requestId: string) => Promise<Prepared>;
+  /** The service's name in spans (`citygraph.service`). Default: none. */
+  service?: string;
   log: Logger;
 }
 
@@ -107,8 +111,28 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     for await (const chunk of result.body.asyncIterator) res.write(chunk);
     res.end();
   };
+  const run = (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!tracingEnabled()) return handle(req, res);
+    // One server span per request, continuing the caller's trace (`traceparent`): the gateway's
+    // subgraph fetches carry it, so a client request is one trace across every service.
+    return traceContext.with(contextFromHeaders(req.headers), () =>
+      tracer.startActiveSpan(
+        `${req.method ?? "GET"} ${new URL(req.url ?? "/", "http://localhost").pathname}`,
+        { kind: SpanKind.SERVER, attributes: { "http.request.method": req.method ?? "", "citygraph.service": options.service ?? "" } },
+        async (span) => {
+          try {
+            await handle(req, res);
+          } finally {
+            span.setAttribute("http.response.status_code", res.statusCode);
+            if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+            span.end();
+          }
+        },
+      ),
+    );
+  };
   return createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    run(req, res).catch((error: unknown) => {
       options.log.error("http handler failed", { error: error instanceof Error ? error.message : String(error) });
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error" }] });
       else res.destroy();

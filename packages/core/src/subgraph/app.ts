@@ -16,6 +16,7 @@ import type { IncomingMessage } from "node:http";
 import { createServiceFieldRefusalPlugin } from "./service-field.ts";
 import { createSubgraphPermissions } from "./permissions.ts";
 import { createSubjectsPlugin } from "./subjects.ts";
+import { createObservabilityPlugin } from "../telemetry/plugin.ts";
 import { applyMiddleware } from "graphql-middleware";
 
 // Re-exported for the gateway (through the package index, which exports this module).
@@ -53,8 +54,8 @@ export interface SubgraphApp {
 }
 
 /**
- * Wraps a subgraph schema in Apollo Server and an HTTP server with `/healthz`, `/readyz` and
- * `/metrics`. Errors are masked by the shared formatter; stack traces never leave the process.
+ * Wraps a subgraph schema in Apollo Server and an HTTP server with `/healthz` and `/readyz`
+ * (metrics are on the process's operations port, see `startOpsServer`). Errors are masked by the shared formatter; stack traces never leave the process.
  */
 export async function createSubgraphApp<TContext extends RequestContext>(
   options: SubgraphAppOptions<TContext>,
@@ -78,12 +79,18 @@ export async function createSubgraphApp<TContext extends RequestContext>(
     introspection: true,
     // Traces are for Apollo's hosted service, which a government network does not reach.
     // The subjects plugin reports to the gateway whose personal data the response holds.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), createServiceFieldRefusalPlugin<TContext>(), createSubjectsPlugin<TContext>()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      createServiceFieldRefusalPlugin<TContext>(),
+      createSubjectsPlugin<TContext>(),
+      createObservabilityPlugin<TContext>(options.name),
+    ],
   });
   await apollo.start();
   const http = createGraphQLHttpServer<TContext>({
     apollo,
     log,
+    service: options.name,
     // No token, a forged, expired or used one, one for another subgraph or another operation than
     // this body's: 401 before Apollo parses anything. The replay cache failing refuses too (503).
     prepare: async (req, body, requestId) => {
@@ -118,14 +125,6 @@ export async function createSubgraphApp<TContext extends RequestContext>(
       "/readyz": async (_req, res) => {
         const ok = await options.ready().catch(() => false);
         sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "database unavailable" });
-      },
-      "/metrics": (_req, res) => {
-        res.setHeader("content-type", "text/plain; version=0.0.4");
-        res.end(
-          `# HELP citygraph_sql_statements_total SQL statements sent to PostgreSQL.\n` +
-            `# TYPE citygraph_sql_statements_total counter\n` +
-            `citygraph_sql_statements_total{subgraph="${options.name}"} ${options.stats.statements}\n`,
-        );
       },
     },
   });

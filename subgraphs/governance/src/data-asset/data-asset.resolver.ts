@@ -4,12 +4,15 @@ import {
   PageArgs,
   SUBGRAPH_NAMES,
   badUserInput,
+  INFERENCE_RULES,
   decide,
   decodeCursor,
   granteeOf,
   pageSize,
   toPage,
+  policyIndexOf,
   type Grantee,
+  type PolicyIndex,
 } from "@citygraph/core";
 import { DataAccess, DataAsset, DataAssetConnection } from "./data-asset.type.ts";
 import { grantingScopes, maskingScopes, policyOf } from "./data-asset.catalog.ts";
@@ -21,7 +24,7 @@ type AssetRow = Awaited<ReturnType<DataAssetRepository["list"]>>[number];
 const ACCESS = { full: DataAccess.FULL, masked: DataAccess.MASKED, denied: DataAccess.DENIED } as const;
 
 /** A catalog row as the caller sees it: its policy, the scopes that grant it, and the caller's access. */
-function toDataAsset(row: AssetRow, grantee: Grantee): DataAsset {
+function toDataAsset(row: AssetRow, grantee: Grantee, index: PolicyIndex): DataAsset {
   const policy = policyOf(row);
   return {
     coordinate: row.coordinate,
@@ -43,7 +46,7 @@ function toDataAsset(row: AssetRow, grantee: Grantee): DataAsset {
             policies: (policy.policies ?? []).map((all) => [...all]),
           }
         : null,
-    access: ACCESS[decide(grantee, policy).access],
+    access: ACCESS[decide(grantee, policy, index).access],
   };
 }
 
@@ -82,7 +85,12 @@ export class DataAssetResolver {
       decodeCursor(page.after, ["string"]),
     );
     const grantee = granteeOf(context.principal);
-    let assets = rows.map((row) => toDataAsset(row, grantee));
+    // A masked kind's access depends on what else the caller reads (inference rules): decide it
+    // against the whole catalog, as the gateway decides against the whole supergraph.
+    const masksDependOnOthers = rows.some((row) => row.kind && row.kind in INFERENCE_RULES);
+    const everything = masksDependOnOthers ? await context.repositories.dataAsset.list({}, undefined) : rows;
+    const index = policyIndexOf(everything.map(policyOf));
+    let assets = rows.map((row) => toDataAsset(row, grantee, index));
     // A third party's catalog is its agreement's part: what it may read, in full or masked.
     if (thirdParty) assets = assets.filter((a) => a.access !== DataAccess.DENIED);
     if (access) assets = assets.filter((a) => a.access === access);
