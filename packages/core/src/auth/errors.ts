@@ -1,7 +1,9 @@
-import type { GraphQLError } from "graphql";
-import { ErrorCode, clientError } from "../errors.ts";
+import { GraphQLError } from "graphql";
+import { ErrorCode } from "../errors.ts";
 
 /** A 401: credentials were presented and rejected, or were required and missing. */
 export function unauthenticated(message: string): GraphQLError {
-  return clientError(ErrorCode.UNAUTHENTICATED, message, { headers: { "www-authenticate": "Bearer" } });
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401, headers: new Map([["www-authenticate", "Bearer"]]) } },
+  });
 }
