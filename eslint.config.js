@@ -3,11 +3,11 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".data/", "prisma/generated/", "generated/", "**/*.graphql"] },
+  { ignores: ["node_modules/", ".data/", "prisma/generated/", "generated/", "apps/console/dist/", "apps/console/src/generated/", "**/*.graphql"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ["**/*.ts"],
+    files: ["**/*.ts", "**/*.tsx"],
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
       "@typescript-eslint/no-explicit-any": "error",
@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["bin/**/*.mjs", "**/*.js"],
+    files: ["bin/**/*.mjs", "apps/*/scripts/**/*.mjs", "**/*.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },
 );

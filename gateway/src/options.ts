@@ -1,6 +1,7 @@
 import type { JWK } from "jose";
-import { StartupError, type KeySource, type Logger, type RolePolicy } from "@citygraph/core";
+import { StartupError, unreachable, type AnchorConfig, type KeySource, type Logger, type RolePolicy } from "@citygraph/core";
 import type { DeniedFieldMode } from "./permissions/index.ts";
+import type { ConsoleOptions } from "./console/index.ts";
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -42,11 +43,18 @@ export interface GatewayOptions {
     /** Keep quota counters in Redis (shared by every instance). Default: PostgreSQL. */
     redisUrl?: string;
     /**
-     * Append every request to the access ledger (and fail closed when a personal-data response
-     * cannot be recorded). Default true; only the benchmark turns it off, to measure its cost.
+     * Where signed anchors of the chain head go after each group commit (`anchorConfigFromEnv`):
+     * an append-only file, the audit office's database, or both. Default none (only checkpoints
+     * inside the database, which its superuser can remove along with the entries).
      */
-    ledger?: boolean;
+    anchors?: AnchorConfig;
   };
+  /**
+   * The access ledger, kept in the governance database: every request is recorded, and a response
+   * carrying personal data fails closed when its entry cannot be. Default `{ kind: "recorded" }`,
+   * which needs `governance`; a gateway without it refuses to start.
+   */
+  ledger?: LedgerMode;
   /** Field-permission enforcement. */
   permissions?: {
     /** Check operations against field policies before planning. Default true (the benchmark turns it off). */
@@ -56,12 +64,24 @@ export interface GatewayOptions {
     /** Let authenticated callers choose "filter" per request. Default true. */
     allowPerRequestMode?: boolean;
   };
+  /** Serve the governance console at /console from its build. Default: not served. */
+  console?: ConsoleOptions;
   log: Logger;
 }
 
+/** Whether the gateway records requests. */
+export type LedgerMode =
+  | { kind: "recorded" }
+  /**
+   * Nothing is recorded: for development and the benchmark (which measures the ledger's cost)
+   * only. Warned about at start-up and reported by /readyz.
+   */
+  | { kind: "off"; acknowledged: "development only" };
+
 /** {@link GatewayOptions} with every default applied. */
-export type NormalizedGatewayOptions = Required<Omit<GatewayOptions, "permissions" | "governance">> & {
+export type NormalizedGatewayOptions = Required<Omit<GatewayOptions, "permissions" | "governance" | "console">> & {
   governance?: GatewayOptions["governance"];
+  console?: ConsoleOptions;
   permissions: Required<NonNullable<GatewayOptions["permissions"]>>;
 };
 
@@ -81,6 +101,8 @@ export function normalizeGatewayOptions(options: GatewayOptions): NormalizedGate
     roles: options.roles,
     signingKey: options.signingKey,
     governance: options.governance,
+    ledger: options.ledger ?? { kind: "recorded" },
+    console: options.console,
     permissions: {
       enforce: options.permissions?.enforce ?? true,
       mode: options.permissions?.mode ?? "reject",
@@ -88,6 +110,24 @@ export function normalizeGatewayOptions(options: GatewayOptions): NormalizedGate
     },
     log: options.log,
   };
+  switch (normalized.ledger.kind) {
+    case "recorded":
+      if (!normalized.governance?.databaseUrl) {
+        throw new StartupError(
+          "The gateway records every request in the access ledger, which lives in the governance database, and none is configured: " +
+            "set DATABASE_URL_GOVERNANCE (or DATABASE_URL) to it. Turning the ledger off is for development only.",
+        );
+      }
+      break;
+    case "off":
+      if (normalized.ledger.acknowledged !== "development only") {
+        throw new StartupError('Turning the access ledger off must be acknowledged as "development only".');
+      }
+      normalized.log.warn("THE ACCESS LEDGER IS OFF: requests are not recorded. For development and benchmarks only.");
+      break;
+    default:
+      unreachable(normalized.ledger, "ledger mode");
+  }
   if (normalized.permissions.mode !== "reject" && normalized.permissions.mode !== "filter") {
     throw new StartupError(`Permission mode must be "reject" or "filter" (got ${JSON.stringify(normalized.permissions.mode)}).`);
   }

@@ -7,13 +7,17 @@ import {
   createInternalTokenSigner,
   headerValue,
   readSupergraphFields,
+  assertRolesKeepMasks,
+  policyIndexOf,
   createGraphQLHttpServer,
+  clientRequestIdOf,
   listen,
   sendJson,
   describe,
   createObservabilityPlugin,
   refusalsTotal,
   ErrorCode,
+  httpStatusOf,
   type Logger,
   type Principal,
   type RunningServer,
@@ -23,15 +27,20 @@ import { normalizeGatewayOptions, type GatewayOptions } from "./options.ts";
 import { SubgraphDataSource } from "./datasource.ts";
 import type { GatewayContext } from "./context.ts";
 import { explorerAssetRoutes, explorerPage } from "./explorer/index.ts";
+import { consoleRoutes } from "./console/index.ts";
 import { subgraphUrlsOf } from "./supergraph.ts";
 import { createPermissionPlugin } from "./permissions/index.ts";
-import { AgreementRepository, createThirdPartyGate, createUsagePlugin } from "./third-party/index.ts";
-import { createPostgresQuotaStore, createRedisQuotaStore } from "./quota/index.ts";
+import { AgreementRepository, createThirdPartyGate, createUsagePlugin, type Admitted } from "./third-party/index.ts";
+import { QuotaStoreUnavailableError, createPostgresQuotaStore, createRedisQuotaStore, reportingUnavailability } from "./quota/index.ts";
 import { createAuditPlugin } from "./audit/index.ts";
 import { createDepthLimitRule } from "./limits.ts";
+import { createRequestErrorsPlugin } from "./request-errors.ts";
 import { createLedger, type Ledger } from "./ledger/writer.ts";
 import { createLedgerPool } from "./ledger/pool.ts";
-import type { LedgerEntryInput } from "./ledger/entry.ts";
+import { ledgerIdentityOf, type LedgerEntryInput } from "./ledger/entry.ts";
+import { sha256Hex } from "./ledger/hash.ts";
+import { createLedgerGuard, type LedgerGuard } from "./ledger/guard.ts";
+import { anchorSinksOf } from "./ledger/anchor-sinks.ts";
 import type { JWK } from "jose";
 import { createDecisionMetricsPlugin, observePlan } from "./telemetry/decisions.plugin.ts";
 
@@ -62,6 +71,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   const supergraphFields = readSupergraphFields(options.supergraphSdl);
   const policies = new Map(supergraphFields.flatMap((f) => (f.policy ? [[f.coordinate, f.policy] as const] : [])));
   const owners = new Map(supergraphFields.flatMap((f) => (f.policy ? [[f.coordinate, f.policy.owner] as const] : [])));
+  assertRolesKeepMasks(options.roles, policyIndexOf(policies.values()), "the role policy");
   // @apollo/gateway exports usage metrics to Apollo's cloud unless told not to; a government
   // platform sends nothing outside its network. Read in the constructor, so set it just before.
   process.env.APOLLO_TELEMETRY_DISABLED = "true";
@@ -77,10 +87,12 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     },
     experimental_didResolveQueryPlan: ({ requestContext }) => observePlan(requestContext.context as Partial<GatewayContext>),
   });
-  const governance = options.governance ? createGovernanceAccess(options.governance, options.signingKey, log) : undefined;
+  const governance = options.governance
+    ? await createGovernanceAccess(options.governance, options.ledger.kind === "recorded", options.signingKey, log)
+    : undefined;
   const thirdParty = governance?.thirdParty;
   const ledger = governance?.ledger;
-  const admitted = new WeakMap<IncomingMessage, Principal>();
+  const admitted = new WeakMap<IncomingMessage, Admitted>();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: createErrorFormatter({ log: (message, details) => log.error(message, details) }),
@@ -92,7 +104,13 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     stopOnTerminationSignals: false,
     validationRules: [createDepthLimitRule(options.maxDepth)],
     introspection: true,
+    // Apollo's CSRF check refuses GETs without a preflight header, which guards ambient credentials
+    // (cookies). The gateway reads credentials only from Authorization and X-API-Key, which a
+    // browser never sends cross-site without a preflight, so a forged request is an anonymous one
+    // (open data; its response unreadable cross-origin). Off, so plain GETs work (GraphQL over HTTP).
+    csrfPrevention: false,
     plugins: [
+      createRequestErrorsPlugin(),
       createObservabilityPlugin<GatewayContext>("gateway"),
       createDecisionMetricsPlugin({ ownerOf: (coordinate) => owners.get(coordinate) }),
       ...(options.permissions.enforce
@@ -104,8 +122,18 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
             }),
           ]
         : []),
-      ...(thirdParty ? [createUsagePlugin({ quota: thirdParty.quota })] : []),
-      ...(ledger ? [createAuditPlugin({ ledger, subjectsOf: (context) => context.subjects ?? [], log })] : []),
+      ...(thirdParty ? [createUsagePlugin({ quota: thirdParty.quota, log })] : []),
+      ...(ledger
+        ? [
+            createAuditPlugin({
+              ledger,
+              subjectsOf: (context) => context.subjects ?? [],
+              ownerOf: (c) => owners.get(c),
+              compromised: governance?.guard?.compromised,
+              log,
+            }),
+          ]
+        : []),
     ],
   });
   await apollo.start();
@@ -116,15 +144,27 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     service: "gateway",
     prepare: async (req, body, requestId) => {
       if (!thirdParty) return { kind: "continue", body };
-      const verdict = await thirdParty.admit(req, body);
+      let verdict: Awaited<ReturnType<typeof thirdParty.admit>>;
+      try {
+        verdict = await thirdParty.admit(req, body);
+      } catch (error) {
+        if (!(error instanceof QuotaStoreUnavailableError)) throw error;
+        return {
+          kind: "refuse",
+          status: httpStatusOf(ErrorCode.QUOTA_STORE_UNAVAILABLE),
+          code: ErrorCode.QUOTA_STORE_UNAVAILABLE,
+          message: "Usage of agreements cannot be counted right now, so third-party requests are not served. Try again shortly.",
+          headers: { "retry-after": String(error.retryAfterSeconds) },
+        };
+      }
       switch (verdict.kind) {
         case "not-third-party":
           return { kind: "continue", body };
         case "admitted":
-          admitted.set(req, verdict.principal);
+          admitted.set(req, verdict);
           return { kind: "continue", body: verdict.body };
         case "refused":
-          recordRefusal(ledger, requestId, verdict.code, log, {
+          recordRefusal(ledger, req, requestId, verdict.code, log, {
             principal: { kind: "agreement", subject: verdict.keyId ?? "unknown-key" },
             agreementId: verdict.agreementId,
             purpose: verdict.purpose,
@@ -137,22 +177,40 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
       }
     },
     context: async (req, requestId) => {
-      let principal = admitted.get(req);
+      const thirdPartyVerdict = admitted.get(req);
+      let principal: Principal | undefined = thirdPartyVerdict?.principal;
       if (!principal) {
         try {
           principal = await verifyIdentity(headerValue(req, "authorization"));
         } catch (error) {
-          recordRefusal(ledger, requestId, ErrorCode.UNAUTHENTICATED, log, {
-            principal: { kind: "anonymous", subject: "unauthenticated" },
-          });
+          recordRefusal(ledger, req, requestId, ErrorCode.UNAUTHENTICATED, log, UNAUTHENTICATED_CALLER);
           throw error;
         }
       }
-      return { requestId, principal, log: log.child({ requestId }) };
+      return {
+        requestId,
+        clientRequestId: clientRequestIdOf(req),
+        principal,
+        log: log.child({ requestId }),
+        recordsPerDay: thirdPartyVerdict?.recordsPerDay,
+      };
+    },
+    // Refused before any context: who asked is recorded as far as their credentials verify.
+    onRefused: (req, refusal, requestId) => {
+      const known = admitted.get(req)?.principal;
+      void (known ? Promise.resolve(known) : verifyIdentity(headerValue(req, "authorization")))
+        .then((principal) => ledgerIdentityOf(principal), () => UNAUTHENTICATED_CALLER)
+        .then((who) =>
+          recordRefusal(ledger, req, requestId, refusal.code, log, who, {
+            reason: refusal.reason,
+            documentHash: refusal.query !== undefined ? sha256Hex(refusal.query) : undefined,
+          }),
+        );
     },
     landingPage: options.explorer ? explorerPage : undefined,
     routes: {
       ...(options.explorer ? explorerAssetRoutes() : {}),
+      ...(options.console ? consoleRoutes(options.console, log) : {}),
       "/": (_req, res) => {
         res.writeHead(302, { location: "/graphql" });
         res.end();
@@ -168,7 +226,15 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
           }),
         );
         const ok = checks.every(([, state]) => state === "ready");
-        sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "not ready", subgraphs: Object.fromEntries(checks) });
+        // A compromised ledger keeps the gateway in service (public data still flows, personal
+        // data is withheld) but says so, for monitoring to page an operator.
+        const ledgerStatus = governance?.guard ? await governance.guard.status(governance.pool) : undefined;
+        const status = !ok ? "not ready" : ledgerStatus?.status === "compromised" ? "degraded" : "ready";
+        sendJson(res, ok ? 200 : 503, {
+          status,
+          subgraphs: Object.fromEntries(checks),
+          ledger: options.ledger.kind === "recorded" ? (ledgerStatus ?? "recorded") : "OFF: requests are not recorded (development only)",
+        });
       },
     },
   });
@@ -194,35 +260,59 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
  * read agreements, count quotas and only append to the ledger), and what is built on it: the
  * third-party gate and the ledger writer.
  */
-function createGovernanceAccess(governance: NonNullable<GatewayOptions["governance"]>, signingKey: JWK, log: Logger) {
+async function createGovernanceAccess(
+  governance: NonNullable<GatewayOptions["governance"]>,
+  recorded: boolean,
+  signingKey: JWK,
+  log: Logger,
+) {
   const pool = createLedgerPool(governance.databaseUrl);
-  const quota = governance.redisUrl ? createRedisQuotaStore(governance.redisUrl) : createPostgresQuotaStore(pool);
-  const ledger = governance.ledger === false ? undefined : createLedger({ pool, signingKey, log: log.child({ component: "ledger" }) });
+  const quota = reportingUnavailability(
+    governance.redisUrl ? createRedisQuotaStore(governance.redisUrl) : createPostgresQuotaStore(pool),
+    log.child({ component: "quota" }),
+  );
+  const ledgerLog = log.child({ component: "ledger" });
+  let guard: LedgerGuard | undefined;
+  let ledger: Ledger | undefined;
+  if (recorded) {
+    guard = await createLedgerGuard({ sinks: anchorSinksOf(governance.anchors), signingKey, log: ledgerLog });
+    ledger = createLedger({ pool, signingKey, hooks: guard.hooks, log: ledgerLog });
+  }
   return {
+    pool,
     thirdParty: { quota, admit: createThirdPartyGate({ repository: new AgreementRepository(pool), quota }) },
     ledger,
+    guard,
     close: async () => {
       await ledger?.close().catch((error: unknown) => log.error("ledger close failed", { error: String(error) }));
+      await guard?.close();
       await quota.close();
       await pool.end();
     },
   };
 }
 
+/** The ledger's caller for requests whose credentials did not verify (or were never checked). */
+const UNAUTHENTICATED_CALLER = { principal: { kind: "anonymous", subject: "unauthenticated" } } as const;
+
 /** Requests refused before execution are recorded too; their entries hold no data, so nobody waits. */
 function recordRefusal(
   ledger: Ledger | undefined,
+  req: IncomingMessage,
   requestId: string,
   code: string,
   log: Logger,
   who: Pick<LedgerEntryInput, "principal" | "agreementId" | "purpose">,
+  detail: Pick<LedgerEntryInput, "reason" | "documentHash"> = {},
 ): void {
   refusalsTotal.inc({ service: "gateway", code });
   ledger
     ?.append({
       time: new Date().toISOString(),
       requestId,
+      clientRequestId: clientRequestIdOf(req),
       ...who,
+      ...detail,
       fields: [],
       subjects: [],
       rowCount: 0,

@@ -47,7 +47,7 @@ describe("citygraph start under load", () => {
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : null))));
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`not ready in 90 s:\n${output}`)), 90_000);
+        const timer = setTimeout(() => reject(new Error(`not ready in 180 s:\n${output}`)), 180_000);
         const poll = setInterval(() => {
           const match = /Explorer \(open in a browser\):\s+(\S+)/.exec(output);
           if (match) {

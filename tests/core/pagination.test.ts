@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { GraphQLError } from "graphql";
-import { MAX_PAGE_SIZE, decodeCursor, encodeCursor, pageSize, toPage } from "@citygraph/core";
+import { MAX_PAGE_SIZE, configureCursorKey, decodeCursor, encodeCursor, pageSize, toPage } from "@citygraph/core";
 
 function argumentOf(fn: () => unknown): unknown {
   try {
@@ -28,6 +28,32 @@ describe("pagination", () => {
     assert.equal(argumentOf(() => decodeCursor(cursor, 1)), "after");
     assert.equal(argumentOf(() => decodeCursor("not a cursor", 1)), "after");
     assert.equal(argumentOf(() => decodeCursor(encodeCursor([{}] as never), 1)), "after");
+  });
+
+  it("seals cursors: a client can neither read the sort key nor edit or forge one", () => {
+    const cursor = encodeCursor([4, 1, 152]);
+    assert.doesNotMatch(Buffer.from(cursor, "base64url").toString("latin1"), /\[4,1,152\]/);
+    // What main served: readable JSON in base64url.
+    assert.equal(argumentOf(() => decodeCursor(Buffer.from("[4,1,152]").toString("base64url"), 3)), "after");
+    const raw = Buffer.from(cursor, "base64url");
+    for (const at of [0, 5, raw.length - 20, raw.length - 1]) {
+      const tampered = Buffer.from(raw);
+      tampered[at]! ^= 1;
+      assert.equal(argumentOf(() => decodeCursor(tampered.toString("base64url"), 3)), "after", `byte ${at}`);
+    }
+    assert.deepEqual(decodeCursor(cursor, 3), [4, 1, 152]);
+  });
+
+  it("refuses a cursor sealed with another deployment's key", () => {
+    const ours = encodeCursor([7]);
+    configureCursorKey("another deployment's secret, 32+ characters long");
+    try {
+      assert.equal(argumentOf(() => decodeCursor(ours, 1)), "after");
+      assert.deepEqual(decodeCursor(encodeCursor([7]), 1), [7]);
+    } finally {
+      configureCursorKey("back to a test secret of 32+ characters, any will do");
+    }
+    assert.throws(() => configureCursorKey("short"), /at least 32 characters/);
   });
 
   it("uses the extra row only to signal a next page", () => {

@@ -2,11 +2,13 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
-import { createLogger } from "@citygraph/core";
+import { createServer, type AddressInfo } from "node:net";
+import { createLogger, type Logger } from "@citygraph/core";
 import { createGateway, type GatewayApp } from "../../gateway/src/server.ts";
 import { loadSupergraph } from "../../gateway/src/supergraph.ts";
-import { postGraphQL, startStack, type TestStack } from "../support/stack.ts";
+import { createTestGateway, postGraphQL, startStack, type TestStack } from "../support/stack.ts";
 import { testSecurity } from "../support/security.ts";
+import { testRedis } from "../support/redis.ts";
 
 const OPERATION = `query ThirdPartyPersons($district: String) {
   persons(district: $district, first: 5) { nodes { id name phone district { code } } }
@@ -175,17 +177,8 @@ describe("third parties under data-operation agreements", () => {
     assert.equal(refused.body.errors?.[0]?.extensions?.code, "AGREEMENT_INACTIVE");
   });
 
-  it("answers 429 with Retry-After when the records of the day are used up", async () => {
-    const seeded = await seedAgreement({ recordsPerDay: 3 });
-    const headers = { "x-api-key": seeded.key, "x-purpose": "epidemic-prevention" };
-    assert.equal((await call(stack.gatewayUrl, headers)).status, 200, "the first request returns 5 records");
-    const refused = await call(stack.gatewayUrl, headers);
-    assert.equal(refused.status, 429);
-    assert.equal(refused.body.errors?.[0]?.extensions?.code, "QUOTA_EXCEEDED");
-    assert.ok(Number(refused.retryAfter) > 0 && Number(refused.retryAfter) <= 86_400);
-  });
-
-  it("shares the per-minute quota across two gateway instances through Redis", async () => {
+  /** Two more gateway instances over the same stack's subgraphs and governance database. */
+  async function twoInstances(redisUrl?: string): Promise<{ urls: string[]; close(): Promise<void> }> {
     const security = await testSecurity();
     const subgraphUrls = Object.fromEntries(Object.entries(stack.services.subgraphs).map(([n, s]) => [n, s.server.url]));
     const instances: GatewayApp[] = [];
@@ -197,25 +190,141 @@ describe("third parties under data-operation agreements", () => {
         identity: security.identity,
         roles: security.roles,
         signingKey: security.gatewayKeys.privateJwk,
-        governance: { databaseUrl: stack.database.url, redisUrl: process.env.REDIS_URL || "redis://127.0.0.1:6379" },
+        governance: { databaseUrl: stack.database.url, ...(redisUrl ? { redisUrl } : {}) },
         log: createLogger({ test: true }, "error"),
         explorer: false,
       });
       instances.push(gateway);
       urls.push((await gateway.listen(0)).url);
     }
+    return { urls, close: () => Promise.all(instances.map((g) => g.close())).then(() => undefined) };
+  }
+
+  /** The ledger entry of one request (entries without personal data are written just after the response). */
+  async function ledgerEntry(requestId: string): Promise<{ outcome: string; body: string }> {
+    for (let i = 0; i < 100; i++) {
+      const { rows } = await pool.query<{ outcome: string; body: string }>(
+        "SELECT outcome, body FROM governance.ledger_entry WHERE request_id = $1",
+        [requestId],
+      );
+      if (rows[0]) return rows[0];
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.fail(`no ledger entry for request ${requestId}`);
+  }
+
+  it("withholds a response that carries more records than the day has left: 429, Retry-After, no data, in the ledger", async () => {
+    const seeded = await seedAgreement({ recordsPerDay: 3 });
+    const requestId = randomUUID();
+    const refused = await call(stack.gatewayUrl, { "x-api-key": seeded.key, "x-purpose": "epidemic-prevention", "x-request-id": requestId });
+    // The operation returns 5 persons: more than the 3 records of the day, so none of them is sent.
+    assert.equal(refused.status, 429, JSON.stringify(refused.body));
+    assert.equal(refused.body.errors?.[0]?.extensions?.code, "QUOTA_EXCEEDED");
+    assert.equal(refused.body.data, undefined);
+    assert.doesNotMatch(JSON.stringify(refused.body), /\*{4}/, "no masked value leaks into the refusal");
+    assert.ok(Number(refused.retryAfter) > 0 && Number(refused.retryAfter) <= 86_400);
+    const entry = await ledgerEntry(requestId);
+    assert.equal(entry.outcome, "refused");
+    assert.equal(JSON.parse(entry.body).refusal, "QUOTA_EXCEEDED");
+    assert.equal(JSON.parse(entry.body).rowCount, 0);
+    assert.deepEqual(JSON.parse(entry.body).subjects, [], "nobody's data left the gateway");
+  });
+
+  it("refuses before executing once the day's records are used up", async () => {
+    const seeded = await seedAgreement({ recordsPerDay: 5 });
+    const headers = { "x-api-key": seeded.key, "x-purpose": "epidemic-prevention" };
+    assert.equal((await call(stack.gatewayUrl, headers)).status, 200, "the first request returns exactly the 5 records of the day");
+    const refused = await call(stack.gatewayUrl, headers);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.body.errors?.[0]?.extensions?.code, "QUOTA_EXCEEDED");
+    assert.match(refused.body.errors![0]!.message, /used up/);
+    assert.ok(Number(refused.retryAfter) > 0);
+  });
+
+  for (const store of ["PostgreSQL", "Redis"] as const) {
+    it(`gives parallel requests at two instances no more records than the day allows in total (${store})`, async (t) => {
+      let redisUrl: string | undefined;
+      if (store === "Redis") {
+        const redis = await testRedis();
+        if (redis.kind === "absent") return t.skip(redis.reason);
+        t.after(() => redis.stop());
+        redisUrl = redis.url;
+      }
+      const gateways = await twoInstances(redisUrl);
+      t.after(() => gateways.close());
+      const seeded = await seedAgreement({ recordsPerDay: 10 });
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          call(gateways.urls[i % 2]!, { "x-api-key": seeded.key, "x-purpose": "epidemic-prevention" }),
+        ),
+      );
+      const records = results.reduce((sum, r) => sum + (r.body.data?.persons.nodes.length ?? 0), 0);
+      // Each response carries 5 records: exactly two fit into 10, whichever instances served them.
+      assert.equal(records, 10, results.map((r) => r.status).join());
+      assert.equal(results.filter((r) => r.status === 200).length, 2);
+      for (const refused of results.filter((r) => r.status !== 200)) {
+        assert.equal(refused.status, 429);
+        assert.equal(refused.body.errors?.[0]?.extensions?.code, "QUOTA_EXCEEDED");
+        assert.equal(refused.body.data, undefined);
+        assert.ok(Number(refused.retryAfter) > 0);
+      }
+    });
+  }
+
+  it("admits exactly the requests per minute from a burst at two gateway instances through Redis", async (t) => {
+    const redis = await testRedis();
+    if (redis.kind === "absent") return t.skip(redis.reason);
+    t.after(() => redis.stop());
+    const gateways = await twoInstances(redis.url);
+    t.after(() => gateways.close());
+    const seeded = await seedAgreement({ requestsPerMinute: 4 });
+    const headers = { "x-api-key": seeded.key, "x-purpose": "epidemic-prevention" };
+    // A minute boundary during the burst would open a new window; retry once if so.
+    for (let attempt = 0; ; attempt++) {
+      const minute = Math.floor(Date.now() / 60_000);
+      const statuses = (await Promise.all(Array.from({ length: 12 }, (_, i) => call(gateways.urls[i % 2]!, headers)))).map((r) => r.status);
+      if (Math.floor(Date.now() / 60_000) !== minute && attempt === 0) continue;
+      assert.equal(statuses.filter((s) => s === 200).length, 4, statuses.join());
+      assert.equal(statuses.filter((s) => s === 429).length, 8);
+      break;
+    }
+  });
+
+  it("answers 503 QUOTA_STORE_UNAVAILABLE with Retry-After while Redis is unreachable, and logs it once", async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const lines: string[] = [];
+    const log: Logger = {
+      debug: () => undefined,
+      info: (message) => lines.push(message),
+      warn: (message) => lines.push(message),
+      error: (message) => lines.push(message),
+      child: () => log,
+    };
+    const gateway = await createTestGateway(stack, {
+      governance: { databaseUrl: stack.database.url, redisUrl: `redis://127.0.0.1:${closed}` },
+      log,
+    });
     try {
-      const seeded = await seedAgreement({ requestsPerMinute: 4 });
+      const url = (await gateway.listen(0)).url;
+      const seeded = await seedAgreement();
       const headers = { "x-api-key": seeded.key, "x-purpose": "epidemic-prevention" };
-      const statuses: number[] = [];
-      for (let i = 0; i < 6; i++) statuses.push((await call(urls[i % 2]!, headers)).status);
-      // Both instances count into one window: four pass in all, whichever instance served them.
-      // (A minute boundary during the test would reset the window; retry once if so.)
-      const passed = statuses.filter((s) => s === 200).length;
-      assert.ok(passed === 4 || passed === 5, statuses.join());
-      assert.equal(statuses.at(-1), 429);
+      for (let i = 0; i < 3; i++) {
+        const result = await call(url, headers);
+        assert.equal(result.status, 503);
+        assert.equal(result.body.errors?.[0]?.extensions?.code, "QUOTA_STORE_UNAVAILABLE");
+        assert.match(result.retryAfter ?? "", /^\d+$/);
+      }
+      assert.equal(lines.filter((l) => l.startsWith("quota store unavailable")).length, 1, lines.join("\n"));
+      assert.ok(!lines.includes("http handler failed"));
+      const user = await postGraphQL<{ districts: unknown[] }>(url, "{ districts { code } }");
+      assert.equal(user.status, 200, "users do not need the quota store");
     } finally {
-      await Promise.all(instances.map((g) => g.close()));
+      await gateway.close();
     }
   });
 

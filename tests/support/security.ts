@@ -65,3 +65,24 @@ export async function gatewayHeaders(
       : { kind: "user", subject: "tester", scopes, districts, grants: grantSetOf(scopes) };
   return { authorization: `Bearer ${await sign(principal, subgraph, "test-request")}` };
 }
+
+/** A gateway token for one subgraph naming a third party under an agreement with these scopes and field list. */
+export async function agreementGatewayHeaders(
+  subgraph: string,
+  scopes: readonly string[],
+  allowedFields: readonly string[],
+): Promise<Record<string, string>> {
+  const { gatewayKeys } = await testSecurity();
+  const sign = await createInternalTokenSigner(gatewayKeys.privateJwk);
+  const principal: Principal = {
+    kind: "agreement",
+    subject: "cgk_testagreement",
+    org: "org",
+    agreementId: "00000000-0000-0000-0000-000000000001",
+    purpose: "epidemic-prevention",
+    scopes,
+    allowedFields,
+    grants: grantSetOf(scopes, [], allowedFields),
+  };
+  return { authorization: `Bearer ${await sign(principal, subgraph, "test-request")}` };
+}

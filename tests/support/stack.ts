@@ -1,9 +1,20 @@
 import { print } from "graphql";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { createLogger, type SubgraphName } from "@citygraph/core";
-import { migrateAll, seedAll, startServices, subgraphNames, type RunningServices } from "@citygraph/platform";
+import {
+  migrateAll,
+  seedAll,
+  startServices,
+  subgraphNames,
+  type RunningServices,
+  type SecurityConfig,
+  type StartServicesOptions,
+} from "@citygraph/platform";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 import { gatewayHeaders, testSecurity } from "./security.ts";
+import { createGateway, type GatewayApp } from "../../gateway/src/server.ts";
+import type { GatewayOptions } from "../../gateway/src/options.ts";
+import { loadSupergraph } from "../../gateway/src/supergraph.ts";
 
 /** Everything a test file needs: its own database, every subgraph and the gateway, in-process. */
 export interface TestStack {
@@ -42,7 +53,9 @@ export interface GraphQLResponse<T> {
  * Starts the platform on a fresh copy of the run's template database (migrated and seeded at the
  * demo scale by `npm test`). Run alone (no template), it migrates and seeds the copy itself.
  */
-export async function startStack(): Promise<TestStack> {
+export async function startStack(
+  options: { security?: SecurityConfig; console?: StartServicesOptions["console"] } = {},
+): Promise<TestStack> {
   const template = process.env.CITYGRAPH_TEST_TEMPLATE;
   const database = await createTestDatabase({ template });
   const urls = Object.fromEntries(subgraphNames().map((n) => [n, database.url])) as Record<SubgraphName, string>;
@@ -52,7 +65,8 @@ export async function startStack(): Promise<TestStack> {
       await seedAll(urls, { scale: 1 });
     }
     const services = await startServices({
-      security: await testSecurity(),
+      security: options.security ?? (await testSecurity()),
+      console: options.console,
       databaseUrls: urls,
       port: 0,
       subgraphPort: () => 0,
@@ -92,4 +106,24 @@ export async function postGraphQL<T>(
   });
   const body = (await response.json()) as Omit<GraphQLResponse<T>, "status">;
   return { status: response.status, ...body };
+}
+
+/**
+ * A second gateway in front of the stack's subgraphs and governance database, with the test keys,
+ * for tests that need other gateway options (a subgraph URL, a broken dependency, a logger).
+ */
+export async function createTestGateway(stack: TestStack, overrides: Partial<GatewayOptions> = {}): Promise<GatewayApp> {
+  const security = await testSecurity();
+  return createGateway({
+    supergraphSdl: loadSupergraph(),
+    subgraphUrls: stack.services.gateway.subgraphUrls,
+    identity: security.identity,
+    roles: security.roles,
+    signingKey: security.gatewayKeys.privateJwk,
+    governance: { databaseUrl: stack.database.url },
+    permissions: security.permissions,
+    log: createLogger({ test: true }, "error"),
+    explorer: false,
+    ...overrides,
+  });
 }

@@ -1,4 +1,5 @@
-import type { Principal } from "@citygraph/core";
+import { replaceUnsafeCharacters, type Principal } from "@citygraph/core";
+import { sha256Hex } from "./hash.ts";
 
 /**
  * What one request leaves in the access ledger: who asked, under which authority and why, which
@@ -22,11 +23,14 @@ export type LedgerOutcome =
 /** Every {@link LedgerOutcome}, in a stable order. */
 export const LEDGER_OUTCOMES: readonly LedgerOutcome[] = ["allowed", "partial", "denied", "refused", "error"];
 
-/** How a field coordinate was decided for the caller. */
-export type LedgerDecision = "full" | "masked" | "denied";
+/**
+ * How a field coordinate was decided for the caller. `undelivered`: allowed, but the subgraph
+ * holding it failed (down, refusing, timed out), so no value was returned.
+ */
+export type LedgerDecision = "full" | "masked" | "undelivered" | "denied";
 
-/** Every {@link LedgerDecision}. */
-export const LEDGER_DECISIONS: readonly LedgerDecision[] = ["full", "masked", "denied"];
+/** Every {@link LedgerDecision}, from least to most restrictive. */
+export const LEDGER_DECISIONS: readonly LedgerDecision[] = ["full", "masked", "undelivered", "denied"];
 
 /** The caller, as the ledger records it. Anonymous callers have the subject "anonymous". */
 export interface LedgerPrincipal {
@@ -48,7 +52,10 @@ export interface LedgerFieldAccess {
 export interface LedgerEntryInput {
   /** When the request arrived, ISO 8601 (stored with millisecond precision). */
   time: string;
+  /** The gateway's own id of the request: unique. */
   requestId: string;
+  /** The id the client sent in `x-request-id`, for correlating its logs (not unique, bounded). */
+  clientRequestId?: string;
   principal: LedgerPrincipal;
   /** The agreement a third party called under (a UUID). */
   agreementId?: string;
@@ -66,8 +73,15 @@ export interface LedgerEntryInput {
   outcome: LedgerOutcome;
   /** The error code of a refusal or failure (e.g. "FORBIDDEN", "QUOTA_EXCEEDED"). */
   refusal?: string;
+  /** What was wrong, for refusals sharing one code (e.g. "batched" or "invalid-json" for BAD_REQUEST). */
+  reason?: string;
   /** Time spent on the request before it was logged, milliseconds. */
   latencyMs: number;
+  /**
+   * The database refused the entry as given, so its free text was replaced by hashes
+   * ({@link quarantinedEntry}); the hashes still match the original values for an investigator.
+   */
+  quarantined?: true;
 }
 
 /** An entry that cannot be recorded as given: a bug in the caller (the ledger never guesses). */
@@ -90,6 +104,19 @@ export function isCoordinate(value: string): boolean {
   return COORDINATE.test(value);
 }
 
+/**
+ * Client-chosen text (purposes, operation names, refused values, request ids) is kept whatever it
+ * is, so that no request goes unrecorded: characters PostgreSQL or a reader could choke on become
+ * U+FFFD, and text beyond {@link MAX_TEXT} is cut with a marker and the SHA-256 of the whole, so
+ * two long values stay distinguishable: `<first 176 characters>…[sha256:<first 16 hex digits>]`.
+ */
+export function boundedText(value: string): string {
+  const safe = replaceUnsafeCharacters(value);
+  if (safe.length <= MAX_TEXT) return safe;
+  // Cutting may split a surrogate pair: the half left over is replaced like any other.
+  return `${replaceUnsafeCharacters(safe.slice(0, MAX_TEXT - 80))}…[sha256:${sha256Hex(value).slice(0, 16)}]`;
+}
+
 function text(name: string, value: unknown, optional: true): string | undefined;
 function text(name: string, value: unknown, optional?: false): string;
 function text(name: string, value: unknown, optional = false): string | undefined {
@@ -97,10 +124,10 @@ function text(name: string, value: unknown, optional = false): string | undefine
     if (optional) return undefined;
     throw new LedgerEntryError(`ledger entry: ${name} is required`);
   }
-  if (typeof value !== "string" || (!optional && value.length === 0) || value.length > MAX_TEXT) {
-    throw new LedgerEntryError(`ledger entry: ${name} must be a string of 1-${MAX_TEXT} characters`);
+  if (typeof value !== "string" || (!optional && value.length === 0)) {
+    throw new LedgerEntryError(`ledger entry: ${name} must be a non-empty string`);
   }
-  return value === "" ? undefined : value;
+  return value === "" ? undefined : boundedText(value);
 }
 
 /**
@@ -149,6 +176,7 @@ export function normalizeEntry(input: LedgerEntryInput): LedgerEntryInput {
   const entry: LedgerEntryInput = {
     time: time.toISOString(),
     requestId: text("requestId", input.requestId),
+    clientRequestId: text("clientRequestId", input.clientRequestId, true),
     principal: {
       kind: principal.kind,
       subject: text("principal.subject", principal.subject),
@@ -163,9 +191,32 @@ export function normalizeEntry(input: LedgerEntryInput): LedgerEntryInput {
     rowCount: input.rowCount,
     outcome: input.outcome,
     refusal: text("refusal", input.refusal, true),
+    reason: text("reason", input.reason, true),
     latencyMs: input.latencyMs,
+    quarantined: input.quarantined === true ? true : undefined,
   };
   return entry;
+}
+
+/**
+ * The form an entry is stored in when the database refuses it as given: every free text (who, org,
+ * purpose, operation name, refusal, client request id, subjects) replaced by `sha256:<hex>` of its
+ * value, so nothing a client chose reaches the database while the entry still says who and when.
+ */
+export function quarantinedEntry(entry: LedgerEntryInput): LedgerEntryInput {
+  const hashed = (value: string | undefined) => (value === undefined ? undefined : `sha256:${sha256Hex(value)}`);
+  return {
+    ...entry,
+    clientRequestId: hashed(entry.clientRequestId),
+    principal: { kind: entry.principal.kind, subject: hashed(entry.principal.subject)!, org: hashed(entry.principal.org) },
+    purpose: hashed(entry.purpose),
+    operationName: hashed(entry.operationName),
+    documentHash: hashed(entry.documentHash),
+    refusal: hashed(entry.refusal),
+    reason: hashed(entry.reason),
+    subjects: entry.subjects.map((s) => hashed(s)!),
+    quarantined: true,
+  };
 }
 
 /** The `principal` column: `kind:subject` (`user:li.wei`, `agreement:<api key id>`), or `anonymous`. */

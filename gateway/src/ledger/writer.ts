@@ -3,7 +3,7 @@ import type { JWK } from "jose";
 import type { Logger } from "@citygraph/core";
 import { canonicalJson } from "./canonical-json.ts";
 import { GENESIS_HASH, entryHash } from "./hash.ts";
-import { ledgerColumnsOf, normalizeEntry, type LedgerEntryInput } from "./entry.ts";
+import { ledgerColumnsOf, normalizeEntry, quarantinedEntry, type LedgerEntryInput } from "./entry.ts";
 import { createCheckpointSigner } from "./checkpoint.ts";
 
 /**
@@ -14,6 +14,7 @@ export const LEDGER_LOCK_KEY = 0x6369747967726170n;
 
 /** Columns of one `ledger_entry` row, in INSERT order. */
 const COLUMNS = [
+  "seq",
   "created_at",
   "body",
   "prev_hash",
@@ -47,7 +48,20 @@ export interface LedgerOptions {
   checkpointIntervalMs?: number;
   /** Entries waiting beyond this many make `append` reject at once (backpressure, fail closed). Default 10 000. */
   maxPending?: number;
+  /** Observers of each write: the watchful writer and the anchor publisher hook in here. Default none. */
+  hooks?: LedgerHooks;
   log: Logger;
+}
+
+/**
+ * Called by the writer around each transaction; kept apart from the group commit itself so that
+ * guards on the chain (ledger/watch.ts, ledger/anchor-publisher.ts) stay out of its code.
+ */
+export interface LedgerHooks {
+  /** Under the ledger lock, with the head just read (null: empty chain), before anything is written. */
+  beforeWrite?(client: pg.PoolClient, head: { seq: string; hash: string } | null): Promise<void>;
+  /** After COMMIT, with the head this transaction left. Must not throw or wait. */
+  afterCommit?(head: { seq: string; hash: string }): void;
 }
 
 /** Counters of one ledger writer, for metrics and tests. */
@@ -62,6 +76,8 @@ export interface LedgerStats {
   failures: number;
   /** The most entries one transaction committed. */
   largestBatch: number;
+  /** Entries the database refused as given and that were stored in their quarantined form instead. */
+  quarantined: number;
   /** Entries waiting or in flight. */
   pending: number;
 }
@@ -79,6 +95,16 @@ export interface Ledger {
   /** Refuses further appends, commits what is pending, writes a last checkpoint. Leaves the pool open. */
   close(): Promise<void>;
   stats(): LedgerStats;
+}
+
+/**
+ * Whether a live server refused the statement (a SQLSTATE outside the connection, resource and
+ * shutdown classes) — then retrying entries one by one can help — rather than the database being
+ * unreachable, where it cannot.
+ */
+function refusedByServer(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && !/^(08|53|57|58|XX|28|3D)/.test(code);
 }
 
 /** The ledger could not record entries (database unreachable, timeout, lost privileges, closed ledger…). */
@@ -133,7 +159,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   // Reported on first use rather than as an unhandled rejection now.
   signer.catch(() => undefined);
 
-  const stats: LedgerStats = { transactions: 0, entries: 0, checkpoints: 0, failures: 0, largestBatch: 0, pending: 0 };
+  const stats: LedgerStats = { transactions: 0, entries: 0, checkpoints: 0, failures: 0, largestBatch: 0, quarantined: 0, pending: 0 };
   let queue: Pending[] = [];
   let writing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -183,10 +209,59 @@ export function createLedger(options: LedgerOptions): Ledger {
     });
   }
 
+  /**
+   * Commits a batch, or — when the server refused it (not when it could not be reached) — each of
+   * its entries alone, so that one entry the database will not take never sinks the others; an
+   * entry refused alone is stored in its quarantined form (free text hashed), and only if even
+   * that is refused is it rejected.
+   */
   async function write(batch: Pending[], forceCheckpoint: boolean): Promise<void> {
+    const error = await attempt(batch, forceCheckpoint);
+    if (!error) return settle(batch);
+    if (refusedByServer(error)) {
+      for (const pending of batch) {
+        if (batch.length > 1 && !(await attempt([pending], false))) {
+          settle([pending]);
+          continue;
+        }
+        const entry = quarantinedEntry(pending.entry);
+        const stored: Pending = { ...pending, entry, body: canonicalJson(normalizeEntry(entry)) };
+        const refused = await attempt([stored], false);
+        if (!refused) {
+          stats.quarantined++;
+          log.error("access ledger refused an entry; stored it quarantined (free text hashed)", { requestId: entry.requestId });
+          settle([pending]);
+        } else {
+          fail([pending], refused);
+        }
+      }
+      return;
+    }
+    fail(batch, error);
+  }
+
+  function settle(batch: Pending[]): void {
+    stats.pending -= batch.length;
+    settled += batch.length;
+    for (const pending of batch) pending.resolve();
+  }
+
+  function fail(batch: Pending[], cause: Error): void {
+    stats.failures++;
+    stats.pending -= batch.length;
+    settled += batch.length;
+    const error = new LedgerWriteError(`The access ledger could not record ${batch.length} entries: ${cause.message}`, { cause });
+    for (const pending of batch) pending.reject(error);
+  }
+
+  /** One transaction; resolves with what went wrong, or undefined once committed. */
+  async function attempt(batch: Pending[], forceCheckpoint: boolean): Promise<Error | undefined> {
     let client: pg.PoolClient | undefined;
     try {
       client = await pool.connect();
+      // A connection killed mid-transaction also emits "error" on its client: without a listener
+      // that would crash the gateway; the failed query reports it here instead.
+      if (client.listenerCount("error") === 0) client.on("error", () => undefined);
       // One round trip: the lock is taken before the head is read, and each statement of a simple
       // query gets its own snapshot, so the head read is the previous writer's committed one.
       const results = (await client.query(
@@ -197,16 +272,21 @@ export function createLedger(options: LedgerOptions): Ledger {
       )) as unknown as pg.QueryResult[];
       const row = results[2]?.rows[0] as { seq: string | null; hash: string | null; checkpoint_seq: string | null } | undefined;
       const head: Head = { seq: row?.seq ?? null, hash: row?.hash ?? GENESIS_HASH, checkpointSeq: row?.checkpoint_seq ?? null };
+      await options.hooks?.beforeWrite?.(client, head.seq === null ? null : { seq: head.seq, hash: head.hash });
 
       if (batch.length > 0) {
         const params: unknown[] = [];
         const tuples: string[] = [];
         let prev = head.hash;
+        // Sequence numbers follow the head read under the lock, not a PostgreSQL sequence: an
+        // aborted transaction leaves no gap, so every gap in the chain is a deletion.
+        let seq = BigInt(head.seq ?? "0");
         for (const pending of batch) {
           const hash = entryHash(prev, pending.body);
           const c = ledgerColumnsOf(pending.entry);
           const base = params.length;
-          params.push(c.createdAt, pending.body, prev, hash, c.requestId, c.principal, c.agreementId, c.purpose, c.outcome);
+          seq++;
+          params.push(seq.toString(), c.createdAt, pending.body, prev, hash, c.requestId, c.principal, c.agreementId, c.purpose, c.outcome);
           params.push(c.subjects, c.coordinates, c.denied);
           tuples.push(`(${COLUMNS.map((_, i) => `$${base + i + 1}`).join(",")})`);
           prev = hash;
@@ -233,6 +313,7 @@ export function createLedger(options: LedgerOptions): Ledger {
       await client.query("COMMIT");
       client.release();
       client = undefined;
+      if (head.seq !== null) options.hooks?.afterCommit?.({ seq: head.seq, hash: head.hash });
 
       stats.transactions++;
       stats.entries += batch.length;
@@ -241,13 +322,8 @@ export function createLedger(options: LedgerOptions): Ledger {
       if (checkpointed) dirty = false;
       else if (batch.length > 0) dirty = true;
       else if (sinceCheckpoint === 0n) dirty = false;
-      stats.pending -= batch.length;
-      settled += batch.length;
-      for (const pending of batch) pending.resolve();
+      return undefined;
     } catch (cause) {
-      stats.failures++;
-      stats.pending -= batch.length;
-      settled += batch.length;
       const message = cause instanceof Error ? cause.message : String(cause);
       log.error("access ledger write failed", { entries: batch.length, error: message, code: (cause as { code?: string })?.code });
       if (client) {
@@ -259,8 +335,7 @@ export function createLedger(options: LedgerOptions): Ledger {
         client.release(reusable ? undefined : true);
       }
       // The checkpoint is requested again by the timer while entries remain unchecked.
-      const error = new LedgerWriteError(`The access ledger could not record ${batch.length} entries: ${message}`, { cause });
-      for (const pending of batch) pending.reject(error);
+      return cause instanceof Error ? cause : new Error(message);
     }
   }
 

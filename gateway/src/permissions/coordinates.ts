@@ -15,6 +15,11 @@ export interface Reach {
   dataFields: number;
   /** Introspection root fields (`__schema`, `__type`). */
   introspectionRoots: number;
+  /**
+   * The arguments the document passes to each field coordinate (a variable counts, whatever its
+   * value), so arguments that compare against a field are checked like that field.
+   */
+  arguments: Map<string, Set<string>>;
 }
 
 /**
@@ -24,8 +29,9 @@ export interface Reach {
  */
 export function reachableCoordinates(schema: GraphQLSchema, document: DocumentNode): Reach {
   const typeInfo = new TypeInfo(schema);
-  const reach: Reach = { coordinates: new Set(), introspection: false, dataFields: 0, introspectionRoots: 0 };
+  const reach: Reach = { coordinates: new Set(), introspection: false, dataFields: 0, introspectionRoots: 0, arguments: new Map() };
   let depth = 0;
+  const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name].filter((n): n is string => Boolean(n)));
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
@@ -47,10 +53,21 @@ export function reachableCoordinates(schema: GraphQLSchema, document: DocumentNo
           }
           if (name.startsWith("__")) return undefined;
           const parent = typeInfo.getParentType();
-          if (!parent) return undefined;
-          if (depth === 1) reach.dataFields++;
+          // Fields of introspection types (`__Type.fields` …) appear in fragments of introspection
+          // queries (GraphiQL's has several): they are introspection, not data.
+          if (!parent || parent.name.startsWith("__")) return undefined;
+          // A root field counts wherever it is selected: in the operation or in a fragment on a root type.
+          if (roots.has(parent.name)) reach.dataFields++;
           const owners = isAbstractType(parent) ? schema.getPossibleTypes(parent) : [parent];
-          for (const type of owners) reach.coordinates.add(`${type.name}.${name}`);
+          for (const type of owners) {
+            const coordinate = `${type.name}.${name}`;
+            reach.coordinates.add(coordinate);
+            for (const argument of node.arguments ?? []) {
+              let used = reach.arguments.get(coordinate);
+              if (!used) reach.arguments.set(coordinate, (used = new Set()));
+              used.add(argument.name.value);
+            }
+          }
           // Interfaces declare the field too; their coordinate carries no policy of its own.
           if (isAbstractType(parent) && "getFields" in parent) reach.coordinates.add(`${parent.name}.${name}`);
           return undefined;

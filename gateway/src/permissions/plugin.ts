@@ -1,6 +1,6 @@
-import { execute, GraphQLError, type GraphQLSchema } from "graphql";
+import { execute, type GraphQLSchema } from "graphql";
 import type { ApolloServerPlugin, GraphQLRequestContext } from "@apollo/server";
-import { ErrorCode, decide, granteeOf, type FieldPolicy, type Principal } from "@citygraph/core";
+import { ErrorCode, argumentDenials, clientError, decide, granteeOf, policyIndexOf, type FieldPolicy, type Principal } from "@citygraph/core";
 import type { GatewayContext } from "../context.ts";
 import { reachableCoordinates } from "./coordinates.ts";
 import { visibleSchema } from "./visible-schema.ts";
@@ -61,6 +61,7 @@ export function createPermissionPlugin(options: PermissionPluginOptions): Apollo
   const verdicts = new BoundedCache<Verdict>(options.cacheSize ?? 5_000);
   const schemas = new BoundedCache<GraphQLSchema>(200);
   let apiSchema: GraphQLSchema | undefined;
+  const index = policyIndexOf(options.policies.values());
 
   const judge = (schema: GraphQLSchema, rc: GraphQLRequestContext<GatewayContext>, principal: Principal): Verdict => {
     const key = `${rc.queryHash}\u0000${principal.kind}\u0000${principal.grants.key}`;
@@ -74,10 +75,20 @@ export function createPermissionPlugin(options: PermissionPluginOptions): Apollo
     for (const coordinate of [...reach.coordinates].sort()) {
       const policy = options.policies.get(coordinate);
       // Composition rejects unclassified fields; should one appear anyway, fail closed.
-      const decision = policy ? decide(grantee, policy) : { access: "denied" as const, needs: "a classification" };
-      fields.push({ coordinate, decision: decision.access });
+      const decision = policy ? decide(grantee, policy, index) : { access: "denied" as const, needs: "a classification" };
+      const entry: RequestAccess["fields"][number] = { coordinate, decision: decision.access };
+      fields.push(entry);
       if (decision.access === "denied") denied.push({ coordinate, needs: decision.needs ?? "" });
       else if (policy && (policy.level === "PERSONAL" || policy.level === "SENSITIVE")) personal = true;
+      // An argument that filters by a field is checked like reading that field in full.
+      const used = reach.arguments.get(coordinate);
+      if (policy && used) {
+        for (const denial of argumentDenials(grantee, policy, used, options.policies, index)) {
+          // The ledger records coordinates as `Type.field`: the field counts as denied.
+          entry.decision = "denied";
+          denied.push({ coordinate: denial.coordinate, needs: denial.needs });
+        }
+      }
     }
     const verdict: Verdict = {
       denied,
@@ -108,8 +119,8 @@ export function createPermissionPlugin(options: PermissionPluginOptions): Apollo
           verdict = judge(rc.schema, rc, principal);
           recordAccess(rc.contextValue, verdict);
           if (verdict.mixed) {
-            throw new GraphQLError("Send introspection (__schema, __type) in an operation of its own.", {
-              extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
+            throw clientError(ErrorCode.BAD_USER_INPUT, "Send introspection (__schema, __type) in an operation of its own.", {
+              status: 400,
             });
           }
           if (verdict.denied.length === 0 || verdict.introspection) return;
@@ -122,9 +133,10 @@ export function createPermissionPlugin(options: PermissionPluginOptions): Apollo
                 ? "filter"
                 : options.mode;
           if (mode === "filter") return;
-          throw new GraphQLError(
+          throw clientError(
+            ErrorCode.FORBIDDEN,
             `Not authorised: this operation reads ${verdict.denied.length} field(s) you have no grant for.`,
-            { extensions: { code: ErrorCode.FORBIDDEN, denied: verdict.denied, http: { status: 403 } } },
+            { extensions: { denied: verdict.denied } },
           );
         },
         async responseForOperation(rc) {

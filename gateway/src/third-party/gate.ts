@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { ErrorCode, grantSetOf, headerValue, type Principal } from "@citygraph/core";
+import { ErrorCode, grantSetOf, headerValue, httpStatusOf, textProblem, type Principal } from "@citygraph/core";
 import type { AgreementRepository } from "./agreement.repository.ts";
-import { windowOf, type QuotaStore } from "../quota/index.ts";
+import { secondsUntilEnd, windowOf, type QuotaStore, type QuotaWindow } from "../quota/index.ts";
 
 /** A third-party request the gate let through: its principal and the body Apollo should run. */
 export interface Admitted {
@@ -11,6 +11,8 @@ export interface Admitted {
   body: { query: string; variables?: unknown; operationName?: string };
   operationName: string;
   documentHash: string;
+  /** The agreement's records per day, which its responses are held to. */
+  recordsPerDay: number;
 }
 
 /** A refusal, with the distinct code for what was wrong. */
@@ -31,10 +33,17 @@ export interface NotThirdParty {
   kind: "not-third-party";
 }
 
+/** Longest X-Purpose accepted; agreements name purposes as short tokens ("epidemic-prevention"). */
+export const MAX_PURPOSE_LENGTH = 128;
+
 const KEY_PATTERN = /^(cgk_[A-Za-z0-9]{8,32})\.([A-Za-z0-9_-]{20,128})$/;
 
-function refuse(status: number, code: string, message: string, extra: Partial<Refused> = {}): Refused {
-  return { kind: "refused", status, code, message, ...extra };
+function refuse(code: ErrorCode, message: string, extra: Partial<Refused> = {}): Refused {
+  return { kind: "refused", status: httpStatusOf(code), code, message, ...extra };
+}
+
+function quotaRefusal(window: QuotaWindow, at: number, message: string, who: Partial<Refused>): Refused {
+  return refuse(ErrorCode.QUOTA_EXCEEDED, message, { ...who, headers: { "retry-after": String(secondsUntilEnd(window, at)) } });
 }
 
 function sha256Hex(text: string): string {
@@ -55,11 +64,11 @@ export function createThirdPartyGate(options: { repository: AgreementRepository;
     const purpose = headerValue(req, "x-purpose")?.trim() || undefined;
     if (!apiKey) {
       return purpose
-        ? refuse(401, ErrorCode.API_KEY_MISSING, "X-Purpose is for third parties: send the agreement's API key in X-API-Key.")
+        ? refuse(ErrorCode.API_KEY_MISSING, "X-Purpose is for third parties: send the agreement's API key in X-API-Key.")
         : { kind: "not-third-party" };
     }
     const match = KEY_PATTERN.exec(apiKey);
-    if (!match) return refuse(401, ErrorCode.API_KEY_INVALID, "The API key is malformed.");
+    if (!match) return refuse(ErrorCode.API_KEY_INVALID, "The API key is malformed.");
     const [, keyId, secret] = match as unknown as [string, string, string];
     const row = await options.repository.findKey(keyId);
     const given = Buffer.from(sha256Hex(secret), "hex");
@@ -67,18 +76,21 @@ export function createThirdPartyGate(options: { repository: AgreementRepository;
       row !== undefined &&
       row.keyRevokedAt === null &&
       timingSafeEqual(given, Buffer.from(row.secretHash.padEnd(64, "0").slice(0, 64), "hex"));
-    if (!valid) return refuse(401, ErrorCode.API_KEY_INVALID, "The API key is unknown, revoked, or wrong.", { keyId });
+    if (!valid) return refuse(ErrorCode.API_KEY_INVALID, "The API key is unknown, revoked, or wrong.", { keyId });
     const at = now();
     const who = { keyId, agreementId: row.agreementId, purpose };
     if (row.status === "EXPIRED" || (row.status === "ACTIVE" && (at < row.validFrom.getTime() || at >= row.validUntil.getTime()))) {
-      return refuse(403, ErrorCode.AGREEMENT_EXPIRED, "The agreement is outside its validity dates.", who);
+      return refuse(ErrorCode.AGREEMENT_EXPIRED, "The agreement is outside its validity dates.", who);
     }
     if (row.status !== "ACTIVE") {
-      return refuse(403, ErrorCode.AGREEMENT_INACTIVE, `The agreement is ${row.status.toLowerCase()}.`, who);
+      return refuse(ErrorCode.AGREEMENT_INACTIVE, `The agreement is ${row.status.toLowerCase()}.`, who);
     }
-    if (!purpose) return refuse(400, ErrorCode.PURPOSE_REQUIRED, "Declare the purpose of the request in X-Purpose.", who);
+    if (!purpose) return refuse(ErrorCode.PURPOSE_REQUIRED, "Declare the purpose of the request in X-Purpose.", who);
+    // Checked before it is echoed in a message; the ledger keeps it bounded whatever it is.
+    const problem = textProblem(purpose, MAX_PURPOSE_LENGTH);
+    if (problem) return refuse(ErrorCode.PURPOSE_NOT_PERMITTED, `The X-Purpose header ${problem}.`, who);
     if (!row.purposes.includes(purpose)) {
-      return refuse(403, ErrorCode.PURPOSE_NOT_PERMITTED, `The agreement does not cover the purpose "${purpose}".`, who);
+      return refuse(ErrorCode.PURPOSE_NOT_PERMITTED, `The agreement does not cover the purpose "${purpose}".`, who);
     }
     const request = (typeof body === "object" && body !== null && !Array.isArray(body) ? body : {}) as {
       query?: unknown;
@@ -95,34 +107,29 @@ export function createThirdPartyGate(options: { repository: AgreementRepository;
     const operation = hash && /^[0-9a-f]{64}$/.test(hash) ? await options.repository.findOperation(row.agreementId, hash) : undefined;
     if (!operation || !hash) {
       return refuse(
-        403,
         ErrorCode.OPERATION_NOT_PERSISTED,
         "Third parties run only their agreement's registered operations: send extensions.persistedQuery.sha256Hash.",
         who,
       );
     }
+    // Atomic check-and-add: a refused request is not counted, and parallel requests at every
+    // gateway instance never pass the limit together.
     const minute = windowOf(row.agreementId, "requests", at);
-    const requests = await options.quota.add(minute, 1);
-    if (requests > row.requestsPerMinute) {
-      const retry = Math.max(1, Math.ceil((minute.start.getTime() + minute.lengthMs - at) / 1000));
-      return refuse(429, ErrorCode.QUOTA_EXCEEDED, `The agreement allows ${row.requestsPerMinute} requests a minute.`, {
-        ...who,
-        headers: { "retry-after": String(retry) },
-      });
+    if ((await options.quota.take(minute, 1, row.requestsPerMinute)).kind === "refused") {
+      return quotaRefusal(minute, at, `The agreement allows ${row.requestsPerMinute} requests a minute.`, who);
     }
+    // Nothing runs once the day's records are used up. A request that does run is held to what
+    // remains when its response is counted (records quota plugin), so no response overshoots.
     const day = windowOf(row.agreementId, "records", at);
     if ((await options.quota.read(day)) >= row.recordsPerDay) {
-      const retry = Math.max(1, Math.ceil((day.start.getTime() + day.lengthMs - at) / 1000));
-      return refuse(429, ErrorCode.QUOTA_EXCEEDED, `The agreement's ${row.recordsPerDay} records for today are used up.`, {
-        ...who,
-        headers: { "retry-after": String(retry) },
-      });
+      return quotaRefusal(day, at, `The agreement's ${row.recordsPerDay} records for today are used up.`, who);
     }
     const allowedFields = row.allowedFields.length ? row.allowedFields : undefined;
     return {
       kind: "admitted",
       operationName: operation.name,
       documentHash: hash,
+      recordsPerDay: row.recordsPerDay,
       // Only keys with values: Apollo rejects an `operationName` key that is present but undefined.
       body: {
         query: operation.document,

@@ -3,14 +3,17 @@ import { StartupError } from "@citygraph/core";
 
 const USAGE = `citygraph <command> [options]
 
-  start                      run every subgraph and the gateway (embedded PostgreSQL unless DATABASE_URL is set)
+  start [--gateway-workers N]
+                             run every subgraph and the gateway, each its own process (embedded PostgreSQL
+                             unless DATABASE_URL is set); N gateway processes share the port (default 1)
   migrate                    apply pending migrations of every subgraph
   migrate sql <subgraph> [--from old.prisma]
                              print the SQL for a new migration (from nothing, or from an older schema)
   seed [--scale N] [--reset] deterministic synthetic data; scale 1 = demo, 500 = 1M persons / 10M crossings
   compose [--check]          print subgraph SDLs and compose the supergraph (--check: fail when stale)
   generate [--force]         generate the Prisma clients (skipped when up to date)
-  serve <subgraph|gateway>   run one service as its own process (a department's deployment)
+  serve <subgraph|gateway> [--workers N]
+                             run one service as its own process (a department's deployment)
   token --sub S --scopes "..." [--districts 410105,410102] [--ttl 1h]
                              a development token from the local identity provider "start" trusts
   agreement <create|list|show|approve|suspend|resume|revoke|register-operation|issue-key|rotate-key|revoke-key>
@@ -40,6 +43,8 @@ async function main(argv: string[]): Promise<void> {
       ttl: { type: "string" },
       name: { type: "string" },
       org: { type: "string" },
+      workers: { type: "string" },
+      "gateway-workers": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -52,7 +57,7 @@ async function main(argv: string[]): Promise<void> {
     case "generate":
       return (await import("./commands/generate.ts")).generateCommand({ force: values.force, quiet: values.quiet });
     case "start":
-      return (await import("./commands/start.ts")).startCommand();
+      return (await import("./commands/start.ts")).startCommand({ gatewayWorkers: workersOption(values["gateway-workers"], "--gateway-workers") });
     case "migrate":
       if (rest[0] === "sql") {
         if (!rest[1]) throw new StartupError("Usage: citygraph migrate sql <subgraph> [--from old.prisma]");
@@ -68,7 +73,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case "serve": {
       const platform = await import("@citygraph/platform");
-      if (rest[0] === "gateway") return platform.serveGateway();
+      if (rest[0] === "gateway") return platform.serveGateway({ workers: workersOption(values.workers, "--workers") });
       const definition = platform.SUBGRAPH_DEFINITIONS[rest[0] as keyof typeof platform.SUBGRAPH_DEFINITIONS];
       if (!definition) {
         throw new StartupError(`Usage: citygraph serve <${[...Object.keys(platform.SUBGRAPH_DEFINITIONS), "gateway"].join("|")}>`);
@@ -97,3 +102,11 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   }
   process.exit(1);
 });
+
+/** A `--workers`-style count, or undefined when absent. */
+function workersOption(raw: string | undefined, flag: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 256) throw new StartupError(`${flag} must be a whole number from 1 to 256 (got ${raw}).`);
+  return value;
+}

@@ -48,6 +48,29 @@ export function assertPostgresUrl(key: string, url: string): void {
   }
 }
 
+/** Where the gateway publishes the ledger's signed anchors (see README § The access ledger). */
+export interface AnchorConfig {
+  /** `CITYGRAPH_ANCHOR_FILE`: the append-only anchor file (first segment). */
+  file?: string;
+  /** `CITYGRAPH_ANCHOR_FILE_MAX_BYTES`: size at which a segment is closed and the next begun. */
+  fileMaxBytes?: number;
+  /** `CITYGRAPH_ANCHOR_DATABASE_URL`: the audit office's database, as its anchor writer role. */
+  databaseUrl?: string;
+}
+
+/**
+ * Reads the anchor sinks from the environment; `defaultFile` (e.g. under .data for `npm start`)
+ * applies when `CITYGRAPH_ANCHOR_FILE` is unset. `CITYGRAPH_ANCHOR_FILE=off` turns the file off.
+ */
+export function anchorConfigFromEnv(defaultFile?: string, env: NodeJS.ProcessEnv = process.env): AnchorConfig {
+  const fileSetting = env.CITYGRAPH_ANCHOR_FILE;
+  const file = fileSetting === "off" ? undefined : fileSetting || defaultFile;
+  const databaseUrl = env.CITYGRAPH_ANCHOR_DATABASE_URL || undefined;
+  if (databaseUrl) assertPostgresUrl("CITYGRAPH_ANCHOR_DATABASE_URL", databaseUrl);
+  const fileMaxBytes = intFromEnv("CITYGRAPH_ANCHOR_FILE_MAX_BYTES", 64 * 1024 * 1024, { min: 1024, max: 2 ** 40 }, env);
+  return { file, fileMaxBytes, databaseUrl };
+}
+
 /** How a process reports on itself: traces (OpenTelemetry) and the operations port (metrics). */
 export interface ObservabilityConfig {
   /** `service.name` of this process's spans (`OTEL_SERVICE_NAME`, else the service's own name). */

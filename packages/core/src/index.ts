@@ -22,6 +22,7 @@ export * from "./policy/index.ts";
 export * from "./auth/index.ts";
 export * from "./scalars.ts";
 export * from "./subgraph/permissions.ts";
+export * from "./subgraph/order.ts";
 export * from "./row-scope.ts";
 export * from "./subgraph/subjects.ts";
 export * from "./telemetry/index.ts";

@@ -35,8 +35,8 @@ export interface ChildPageLoaderOptions<TArgs, TRow> {
    */
   fetch: (parentIds: readonly string[], args: TArgs, limit: number, after?: CursorKey) => Promise<TRow[]>;
   parentOf: (row: TRow) => string;
-  /** The row's sort key: the same parts `fetch` compares `after` with. */
-  keyOf: (row: TRow) => CursorKey;
+  /** The row's sort key: the same parts `fetch` compares `after` with (which may depend on the arguments' order). */
+  keyOf: (row: TRow, args: TArgs) => CursorKey;
 }
 
 /**
@@ -72,7 +72,7 @@ export function createChildPageLoader<TArgs, TRow>(
             if (siblings) siblings.push(row);
             else byParent.set(parent, [row]);
           }
-          for (const key of group) pages.set(key, toPage(byParent.get(key.parentId) ?? [], key.limit, options.keyOf));
+          for (const key of group) pages.set(key, toPage(byParent.get(key.parentId) ?? [], key.limit, (row) => options.keyOf(row, first.args)));
         }),
       );
       return keys.map((key) => pages.get(key)!);

@@ -1,5 +1,6 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { ArgsType, Directive, Field, Int, ObjectType } from "type-graphql";
-import { badUserInput } from "./errors.ts";
+import { StartupError, badUserInput } from "./errors.ts";
 import { Classified } from "./policy/directive.ts";
 
 /** Page size when a list field is queried without `first`. */
@@ -32,9 +33,42 @@ export function pageSize(first: number | null | undefined): number {
 /** A keyset position: the sort-key values of the last row of the previous page. */
 export type CursorKey = readonly (string | number)[];
 
-/** Encodes a keyset position as an opaque cursor. */
+/**
+ * Cursors are sealed with AES-256-GCM (node:crypto): a client can neither read the sort key (it
+ * may hold values the caller cannot read, such as a pupil's grade) nor forge or edit one. The key
+ * comes from configuration (`CITYGRAPH_CURSOR_KEY`, see `configureCursorKey`); until configured, a
+ * random key per process, which is enough for a single process (tests) and never shared.
+ */
+let cursorKey: Buffer = randomBytes(32);
+const CURSOR_VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * Sets the secret cursors are sealed with. Every instance of every subgraph of a deployment must
+ * use the same one, so a cursor from one instance pages on at another. The AES key is derived with
+ * HKDF-SHA256, so any high-entropy string works as the secret.
+ */
+export function configureCursorKey(secret: string | Uint8Array): void {
+  if (secret.length < 32) throw new StartupError("CITYGRAPH_CURSOR_KEY must hold at least 32 characters of random secret.");
+  cursorKey = Buffer.from(hkdfSync("sha256", secret, "", "citygraph cursor v1", 32));
+}
+
+/** Encodes a keyset position as an opaque cursor: version, IV, ciphertext and tag, base64url. */
 export function encodeCursor(key: CursorKey): string {
-  return Buffer.from(JSON.stringify(key)).toString("base64url");
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", cursorKey, iv);
+  const sealed = Buffer.concat([cipher.update(JSON.stringify(key), "utf8"), cipher.final()]);
+  return Buffer.concat([Buffer.of(CURSOR_VERSION), iv, sealed, cipher.getAuthTag()]).toString("base64url");
+}
+
+/** The plaintext of a cursor this deployment sealed; throws on anything else (tampered, foreign). */
+function openCursor(after: string): string {
+  const raw = Buffer.from(after, "base64url");
+  if (raw.length < 1 + IV_BYTES + TAG_BYTES + 2 || raw[0] !== CURSOR_VERSION) throw new Error("not a cursor");
+  const decipher = createDecipheriv("aes-256-gcm", cursorKey, raw.subarray(1, 1 + IV_BYTES));
+  decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
+  return Buffer.concat([decipher.update(raw.subarray(1 + IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString("utf8");
 }
 
 /**
@@ -49,16 +83,16 @@ export type CursorPart = "string" | "number" | "datetime" | "instant" | "date" |
 const INT4_MAX = 2_147_483_647;
 
 /**
- * Decodes `after`, checking its parts: a count (any string/number parts), or the type of each
- * part. A cursor from another list or a hand-edited one is a BAD_USER_INPUT, never a crash or a
- * NaN in SQL.
+ * Decodes `after`, checking its seal and then its parts: a count (any string/number parts), or the
+ * type of each part. A cursor from another deployment, another list or a hand-edited one is a
+ * BAD_USER_INPUT (argument `after`), never a crash or a NaN in SQL.
  */
 export function decodeCursor(after: string | null | undefined, shape: number | readonly CursorPart[]): CursorKey | undefined {
   if (after === null || after === undefined) return undefined;
   const parts: readonly CursorPart[] | undefined = typeof shape === "number" ? undefined : shape;
   const arity = typeof shape === "number" ? shape : shape.length;
   try {
-    const key: unknown = JSON.parse(Buffer.from(after, "base64url").toString("utf8"));
+    const key: unknown = JSON.parse(openCursor(after));
     if (
       Array.isArray(key) &&
       key.length === arity &&

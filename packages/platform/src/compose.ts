@@ -3,7 +3,7 @@ import { relative } from "node:path";
 import { parse, printSchema } from "graphql";
 import { printSubgraphSchema } from "@apollo/subgraph";
 import { composeServices } from "@apollo/composition";
-import { StartupError, defaultSubgraphPort, readSupergraphFields, type SubgraphName } from "@citygraph/core";
+import { StartupError, comparisonProblems, defaultSubgraphPort, inferenceProblems, readSupergraphFields, type SubgraphName } from "@citygraph/core";
 import { API_SCHEMA_PATH, SUPERGRAPH_PATH } from "../../../gateway/src/supergraph.ts";
 import { SUBGRAPHS } from "../../../subgraphs/index.ts";
 import { REPO_ROOT, subgraphSdlPath } from "./paths.ts";
@@ -42,6 +42,11 @@ export async function compose(): Promise<Composition> {
       `Every field needs a classification (@Classified next to its @Field):\n` +
         unclassified.map((f) => `  - ${f.coordinate} (${f.owners.join(", ")}): ${f.problem}`).join("\n"),
     );
+  }
+  const classified = readSupergraphFields(result.supergraphSdl).flatMap((f) => (f.policy ? [f.policy] : []));
+  const inference = [...inferenceProblems(classified), ...comparisonProblems(classified)];
+  if (inference.length) {
+    throw new StartupError(`Policies the subgraphs could not enforce on their own:\n${inference.map((p) => `  - ${p}`).join("\n")}`);
   }
   const apiSchema = printSchema(result.schema.toAPISchema().toGraphQLJSSchema());
   files.push({ path: SUPERGRAPH_PATH, content: result.supergraphSdl + "\n" });

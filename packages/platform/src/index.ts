@@ -6,4 +6,6 @@ export * from "./start.ts";
 export * from "./serve.ts";
 export { SUBGRAPHS as SUBGRAPH_DEFINITIONS } from "../../../subgraphs/index.ts";
 export * from "./security.ts";
+export * from "./console.ts";
 export * from "./observability.ts";
+export * from "./supervisor.ts";

@@ -11,12 +11,17 @@ export interface RunningObservability {
 }
 
 /** Starts tracing (when an OTLP endpoint is configured) and the operations port of one process. */
-export async function startObservability(config: ObservabilityConfig, log: Logger): Promise<RunningObservability> {
+export async function startObservability(
+  config: ObservabilityConfig,
+  log: Logger,
+  /** What the operations port's `/metrics` answers. Default: this process's own metrics. */
+  render?: () => Promise<string>,
+): Promise<RunningObservability> {
   const tracing = config.otlpEndpoint ? startTracing({ serviceName: config.serviceName, endpoint: config.otlpEndpoint }) : undefined;
   let ops: Awaited<ReturnType<typeof startOpsServer>> | undefined;
   if (config.ops.kind === "listen") {
     try {
-      ops = await startOpsServer(config.ops);
+      ops = await startOpsServer(config.ops, render);
     } catch (error) {
       await tracing?.shutdown();
       const code = (error as NodeJS.ErrnoException).code;

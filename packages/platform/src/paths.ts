@@ -8,6 +8,9 @@ export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** Where local state lives (embedded PostgreSQL, development keys); git-ignored. */
 export const DATA_DIR = process.env.CITYGRAPH_DATA_DIR || join(REPO_ROOT, ".data");
 
+/** The anchor file `citygraph start` publishes to unless `CITYGRAPH_ANCHOR_FILE` says otherwise. */
+export const DEFAULT_ANCHOR_FILE = join(DATA_DIR, "anchors", "ledger-anchors.jsonl");
+
 /** A subgraph's Prisma schema. */
 export function prismaSchemaPath(name: SubgraphName): string {
   return join(REPO_ROOT, "prisma", name, "schema.prisma");

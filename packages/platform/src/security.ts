@@ -22,6 +22,45 @@ export interface SecurityConfig {
   /** The local development identity provider (only when no real one is configured). */
   devIdentityProvider?: KeyPairJwk;
   permissions: NonNullable<GatewayOptions["permissions"]>;
+  /** The secret every subgraph seals list cursors with (see `configureCursorKey`); unset: one random key per process. */
+  cursorKey?: string;
+  /** The city's OpenID Connect provider the console signs users in with (`CITYGRAPH_OIDC_*`). */
+  oidc?: OidcConfig;
+}
+
+/** The console's OpenID Connect client settings. */
+export interface OidcConfig {
+  /** `CITYGRAPH_OIDC_ISSUER`. */
+  issuer: string;
+  /** `CITYGRAPH_OIDC_CLIENT_ID`: a public client (PKCE, no secret) whose redirect URI is `<gateway>/console/`. */
+  clientId: string;
+  /** `CITYGRAPH_OIDC_SCOPE`, default "openid". */
+  scope: string;
+  /** The audience of its access tokens (`CITYGRAPH_JWT_AUDIENCE`), sent as the RFC 8707 resource. */
+  audience: string;
+}
+
+/**
+ * The provider's JWKS URL from its discovery document. Start-up fails when the provider cannot be
+ * reached or names another issuer: without its keys no token could be verified.
+ */
+async function discoverJwksUri(issuer: string): Promise<string> {
+  const url = new URL(".well-known/openid-configuration", issuer.endsWith("/") ? issuer : `${issuer}/`);
+  let metadata: { issuer?: string; jwks_uri?: string };
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    metadata = (await response.json()) as typeof metadata;
+  } catch (error) {
+    throw new StartupError(
+      `CITYGRAPH_OIDC_ISSUER: could not read ${url} (${error instanceof Error ? error.message : String(error)}); ` +
+        "check the issuer URL, or set CITYGRAPH_JWKS_URL to the provider's keys.",
+    );
+  }
+  if (metadata.issuer !== issuer || typeof metadata.jwks_uri !== "string") {
+    throw new StartupError(`CITYGRAPH_OIDC_ISSUER: ${url} names issuer ${JSON.stringify(metadata.issuer)} and no usable jwks_uri.`);
+  }
+  return metadata.jwks_uri;
 }
 
 /** The policy file: `CITYGRAPH_POLICY_FILE`, default `policy/roles.json`. */
@@ -42,24 +81,32 @@ export function publicJwkOf(privateJwk: JWK): JWK {
  */
 export async function securityFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<SecurityConfig> {
   const roles = loadRolePolicy(policyFilePath(env), SUBGRAPH_NAMES);
-  const needsDevKeys = !(env.CITYGRAPH_JWKS_URL || env.CITYGRAPH_JWKS_FILE) || !env.CITYGRAPH_GATEWAY_KEY_FILE;
+  const oidcIssuer = env.CITYGRAPH_OIDC_ISSUER || undefined;
+  if (oidcIssuer && !env.CITYGRAPH_OIDC_CLIENT_ID) {
+    throw new StartupError("With CITYGRAPH_OIDC_ISSUER, also set CITYGRAPH_OIDC_CLIENT_ID (the console's client id at the provider).");
+  }
+  // The console's provider is the identity provider: its issuer is required of tokens and its JWKS
+  // trusted, unless set explicitly.
+  const jwtIssuer = env.CITYGRAPH_JWT_ISSUER || oidcIssuer;
+  const needsDevKeys = !(env.CITYGRAPH_JWKS_URL || env.CITYGRAPH_JWKS_FILE || oidcIssuer) || !env.CITYGRAPH_GATEWAY_KEY_FILE;
   const dev = needsDevKeys ? await loadOrCreateDevKeys(env.CITYGRAPH_DATA_DIR || DATA_DIR) : undefined;
 
   // A real identity provider issues tokens for many applications: accept only those issued for
   // this platform. (The local development provider signs for nothing else.)
-  if ((env.CITYGRAPH_JWKS_URL || env.CITYGRAPH_JWKS_FILE) && (!env.CITYGRAPH_JWT_ISSUER || !env.CITYGRAPH_JWT_AUDIENCE)) {
+  if ((env.CITYGRAPH_JWKS_URL || env.CITYGRAPH_JWKS_FILE || oidcIssuer) && (!jwtIssuer || !env.CITYGRAPH_JWT_AUDIENCE)) {
     throw new StartupError(
-      "With CITYGRAPH_JWKS_URL or CITYGRAPH_JWKS_FILE, also set CITYGRAPH_JWT_ISSUER and CITYGRAPH_JWT_AUDIENCE: " +
+      "With CITYGRAPH_JWKS_URL, CITYGRAPH_JWKS_FILE or CITYGRAPH_OIDC_ISSUER, also set CITYGRAPH_JWT_ISSUER and CITYGRAPH_JWT_AUDIENCE: " +
         "otherwise any token the identity provider issued for another application would be accepted.",
     );
   }
   let keys: KeySource;
-  if (env.CITYGRAPH_JWKS_URL) {
+  if (env.CITYGRAPH_JWKS_URL || (oidcIssuer && !env.CITYGRAPH_JWKS_FILE)) {
+    const jwksUrl = env.CITYGRAPH_JWKS_URL || (await discoverJwksUri(oidcIssuer!));
     let url: URL;
     try {
-      url = new URL(env.CITYGRAPH_JWKS_URL);
+      url = new URL(jwksUrl);
     } catch {
-      throw new StartupError(`CITYGRAPH_JWKS_URL is not a URL: ${JSON.stringify(env.CITYGRAPH_JWKS_URL)}.`);
+      throw new StartupError(`CITYGRAPH_JWKS_URL is not a URL: ${JSON.stringify(jwksUrl)}.`);
     }
     keys = { kind: "url", url };
   } else if (env.CITYGRAPH_JWKS_FILE) {
@@ -87,7 +134,7 @@ export async function securityFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
   return {
     identity: {
       keys,
-      issuer: env.CITYGRAPH_JWT_ISSUER || undefined,
+      issuer: jwtIssuer,
       audience: env.CITYGRAPH_JWT_AUDIENCE || undefined,
       requireAuthentication: env.CITYGRAPH_REQUIRE_AUTH === "true",
     },
@@ -95,7 +142,37 @@ export async function securityFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
     gatewayKeys,
     devIdentityProvider: keys.kind === "jwks" && !env.CITYGRAPH_JWKS_FILE ? dev?.identityProvider : undefined,
     permissions: { mode, allowPerRequestMode: env.CITYGRAPH_PER_REQUEST_MODE !== "false" },
+    cursorKey: await cursorKeyFromEnv(env, Boolean(env.CITYGRAPH_JWKS_URL || env.CITYGRAPH_JWKS_FILE)),
+    oidc: oidcIssuer
+      ? {
+          issuer: oidcIssuer,
+          clientId: env.CITYGRAPH_OIDC_CLIENT_ID!,
+          scope: env.CITYGRAPH_OIDC_SCOPE || "openid",
+          audience: env.CITYGRAPH_JWT_AUDIENCE!,
+        }
+      : undefined,
   };
+}
+
+/**
+ * The secret list cursors are sealed with: `CITYGRAPH_CURSOR_KEY` (at least 32 characters), required
+ * in production (with a real identity provider, or a subgraph given the gateway's public key file);
+ * in development derived from the development gateway key under `<data dir>/keys`, so every local
+ * process agrees.
+ */
+export async function cursorKeyFromEnv(env: NodeJS.ProcessEnv = process.env, production = false): Promise<string> {
+  const configured = env.CITYGRAPH_CURSOR_KEY;
+  if (configured !== undefined && configured !== "") {
+    if (configured.length < 32) throw new StartupError("CITYGRAPH_CURSOR_KEY must hold at least 32 characters of random secret (e.g. openssl rand -base64 32).");
+    return configured;
+  }
+  if (production) {
+    throw new StartupError(
+      "Set CITYGRAPH_CURSOR_KEY (at least 32 random characters, the same for every service): list cursors are sealed with it.",
+    );
+  }
+  const dev = await loadOrCreateDevKeys(env.CITYGRAPH_DATA_DIR || DATA_DIR);
+  return `citygraph development cursor key ${dev.gateway.privateJwk.d}`;
 }
 
 /** The gateway's public key for a subgraph run on its own: `CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE`, or the dev key. */

@@ -1,5 +1,6 @@
-import { defaultSubgraphPort, type Logger, type RunningServer, type SubgraphApp, type SubgraphName } from "@citygraph/core";
+import { defaultSubgraphPort, type AnchorConfig, type Logger, type RunningServer, type SubgraphApp, type SubgraphName } from "@citygraph/core";
 import { createGateway, type GatewayApp } from "../../../gateway/src/server.ts";
+import type { GatewayOptions } from "../../../gateway/src/options.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
 import { SUBGRAPHS } from "../../../subgraphs/index.ts";
 import { subgraphNames } from "./databases.ts";
@@ -21,8 +22,12 @@ export interface StartServicesOptions {
   security: SecurityConfig;
   /** Keep the gateway's quota counters in this Redis (`REDIS_URL`). Default: PostgreSQL. */
   redisUrl?: string;
-  /** Record every request in the access ledger. Default true; the benchmark compares with off. */
+  /** Record every request in the access ledger. Default true; `false` (development only, warned about) is for the benchmark's comparison. */
   ledger?: boolean;
+  /** Serve the governance console at /console (see `consoleFromEnv`). Default: not served. */
+  console?: GatewayOptions["console"];
+  /** Where the ledger's signed anchors go (`anchorConfigFromEnv`). Default none. */
+  anchors?: AnchorConfig;
   /** Enforce permissions in the gateway and subgraphs. Default true; the benchmark compares with off. */
   enforcePermissions?: boolean;
   log: Logger;
@@ -56,6 +61,7 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
         log: options.log,
         poolSize: options.poolSize,
         gatewayPublicKey: options.security.gatewayKeys.publicJwk,
+        cursorKey: options.security.cursorKey,
         enforcePermissions: options.enforcePermissions ?? true,
       });
       const server = await app.listen(options.subgraphPort?.(name) ?? defaultSubgraphPort(name), host);
@@ -67,8 +73,10 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
       identity: options.security.identity,
       roles: options.security.roles,
       signingKey: options.security.gatewayKeys.privateJwk,
-      governance: { databaseUrl: options.databaseUrls.governance, redisUrl: options.redisUrl, ledger: options.ledger ?? true },
+      governance: { databaseUrl: options.databaseUrls.governance, redisUrl: options.redisUrl, anchors: options.anchors },
+      ledger: options.ledger === false ? { kind: "off", acknowledged: "development only" } : { kind: "recorded" },
       permissions: { ...options.security.permissions, enforce: options.enforcePermissions ?? true },
+      console: options.console,
       log: options.log.child({ service: "gateway" }),
     });
     const server = await gateway.listen(options.port ?? 4000, host);

@@ -3,15 +3,24 @@ import assert from "node:assert/strict";
 import { MASKERS, maskerFor } from "@citygraph/core";
 
 describe("masking rules", () => {
-  it("keeps the first 6 and last 4 characters of an ID number", () => {
-    assert.equal(MASKERS.ID_NUMBER!("41010519900307123X"), "410105********123X");
+  it("keeps the region and the last 2 characters of an ID number, never the birth date", () => {
+    assert.equal(MASKERS.ID_NUMBER!("41010519900307123X"), "410105**********3X");
+    assert.equal(maskerFor("ID_NUMBER", "region")!("41010519900307123X"), "410105************");
+  });
+  it("fails closed on an unknown mask variant", () => {
+    assert.equal(maskerFor("ID_NUMBER", "no-such-variant")!("41010519900307123X"), "*".repeat(18));
   });
   it("keeps the first 3 and last 4 digits of a phone number", () => {
     assert.equal(MASKERS.PHONE!("13812345678"), "138****5678");
   });
+  it("does not reveal a name's length", () => {
+    assert.equal(MASKERS.NAME!("王博平"), MASKERS.NAME!("王博"));
+    assert.equal(MASKERS.NAME!("王"), "王**");
+    assert.equal(MASKERS.NAME!("欧阳娜娜"), MASKERS.NAME!("欧阳娜"));
+  });
   it("keeps the family name, including compound ones", () => {
     assert.equal(MASKERS.NAME!("张三丰"), "张**");
-    assert.equal(MASKERS.NAME!("王芳"), "王*");
+    assert.equal(MASKERS.NAME!("王芳"), "王**");
     assert.equal(MASKERS.NAME!("欧阳娜娜"), "欧阳**");
   });
   it("cuts an address to its community", () => {

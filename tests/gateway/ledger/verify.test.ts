@@ -54,7 +54,18 @@ describe("verifyLedger", () => {
     databases.push(db);
     const pool = createLedgerPool(db.url);
     pools.push(pool);
-    assert.deepEqual(await verifyLedger(pool, publicJwk), { ok: true, entries: 0, checkpoints: 0, checkpoint: undefined });
+    assert.deepEqual(await verifyLedger(pool, publicJwk), {
+      ok: true,
+      entries: 0,
+      head: undefined,
+      breaks: [],
+      breakCount: 0,
+      firstBroken: undefined,
+      checkpoints: 0,
+      checkpoint: undefined,
+      anchors: [],
+      warnings: [],
+    });
   });
 
   it("names an entry whose body was modified", async () => {
@@ -64,7 +75,7 @@ describe("verifyLedger", () => {
     assert.equal(verdict.ok, false);
     assert.equal(verdict.firstBroken?.seq, "17");
     assert.match(verdict.firstBroken!.reason, /hash does not match/);
-    assert.equal(verdict.entries, 16, "the entries before it are intact");
+    assert.deepEqual(verdict.breaks.map((b) => [b.kind, b.seq]), [["edited", "17"]], "one break, and the walk went on");
   });
 
   it("names an entry whose body and hash were both rewritten, by the next entry's link", async () => {
@@ -75,8 +86,8 @@ describe("verifyLedger", () => {
       `UPDATE governance.ledger_entry SET hash = encode(sha256(convert_to(prev_hash || body, 'UTF8')), 'hex') WHERE seq = 17`,
     );
     const verdict = await verifyLedger(pool, publicJwk);
-    assert.equal(verdict.firstBroken?.seq, "18");
-    assert.match(verdict.firstBroken!.reason, /prevHash does not match/);
+    assert.deepEqual(verdict.breaks.map((b) => [b.kind, b.seq]), [["edited", "17"]]);
+    assert.match(verdict.firstBroken!.reason, /entry 18 does not chain to entry 17: entry 17 was rewritten and rehashed/);
   });
 
   it("names an entry whose query column was edited (the body still agrees with the hash)", async () => {
@@ -96,8 +107,8 @@ describe("verifyLedger", () => {
     const { db, pool } = await ledgerOf40();
     await tamper(db.url, `DELETE FROM governance.ledger_entry WHERE seq = 12`);
     const verdict = await verifyLedger(pool, publicJwk);
-    assert.equal(verdict.firstBroken?.seq, "13");
-    assert.match(verdict.firstBroken!.reason, /prevHash does not match the hash of the entry before it \(seq 11\)/);
+    assert.deepEqual(verdict.breaks.map((b) => [b.kind, b.seq, b.lastSeq]), [["deleted", "12", "12"]]);
+    assert.match(verdict.firstBroken!.reason, /entry 12 is missing: entry 13 chains to an entry no longer in the ledger/);
   });
 
   it("names the first of two swapped entries", async () => {
@@ -110,8 +121,8 @@ describe("verifyLedger", () => {
     );
     assert.equal(await count(pool), ENTRIES);
     const verdict = await verifyLedger(pool, publicJwk);
-    assert.equal(verdict.firstBroken?.seq, "25");
-    assert.match(verdict.firstBroken!.reason, /prevHash does not match/);
+    assert.deepEqual(verdict.breaks.map((b) => [b.kind, b.seq]), [["reordered", "26"]], "one report for one swap");
+    assert.match(verdict.firstBroken!.reason, /entry 26 comes after entry 25, which chains from it/);
   });
 
   it("detects a truncated tail by the latest signed checkpoint", async () => {
@@ -133,7 +144,8 @@ describe("verifyLedger", () => {
     await ledger.flush();
     const verdict = await verifyLedger(pool, publicJwk);
     assert.equal(verdict.firstBroken?.seq, "40");
-    assert.match(verdict.firstBroken!.reason, /entry 40, signed in a checkpoint .* is missing/);
+    assert.equal(verdict.breaks[0]!.kind, "contradicts-anchor");
+    assert.match(verdict.firstBroken!.reason, /entry 40, signed in the checkpoint of seq 40 .* is missing/);
     await ledger.close();
   });
 

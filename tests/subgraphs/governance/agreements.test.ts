@@ -318,6 +318,21 @@ describe("data-operation agreements", () => {
     assert.equal(errorOf(cursor).argumentName, "after");
   });
 
+  it("refuses an agreement whose own grants would undo one of its masks, naming the pair", async () => {
+    // A masked ID number beside birth dates in full: the hidden digits are the birth date.
+    for (const [overrides, argumentName] of [
+      [{ scopes: ["registry:personal", "registry:sensitive:masked"], allowedFields: [] }, "input.scopes"],
+      [{ scopes: ["registry:personal", "registry:sensitive:masked"], allowedFields: ["Person.idNumber", "Person.birthDate"] }, "input.allowedFields"],
+    ] as const) {
+      const response = await createAgreement("alice", overrides);
+      assert.deepEqual([errorOf(response).code, errorOf(response).argumentName], ["BAD_USER_INPUT", argumentName], JSON.stringify(response.errors));
+      assert.match(errorOf(response).message, /Person\.idNumber would be masked, but Person\.birthDate.* reveal what the mask hides/);
+    }
+    // Without the birth date in its field list the masked ID number is safe and the agreement stands.
+    const safe = await draft({ scopes: ["registry:personal", "registry:sensitive:masked"], allowedFields: ["Person.idNumber", "Person.name"] });
+    assert.equal(safe.status, "DRAFT");
+  });
+
   it("registers persisted operations by the SHA-256 of their exact text, and refuses what is not one query", async () => {
     const agreement = await draft();
     const document = "query FeverClinicVisits($first: Int) {\n  persons(first: $first) { nodes { name } }\n}\n";

@@ -5,6 +5,7 @@ import { ANONYMOUS } from "../context.ts";
 import { expandRoles, type RolePolicy } from "../policy/roles.ts";
 import { grantSetOf, scopeProblem } from "../policy/scopes.ts";
 import { unauthenticated } from "./errors.ts";
+import { assertWellFormedClaims } from "./claims.ts";
 
 /** Where the identity provider's public keys come from. */
 export type KeySource = { kind: "jwks"; jwks: JSONWebKeySet } | { kind: "url"; url: URL };
@@ -86,6 +87,7 @@ function describeJoseError(error: unknown): string {
 }
 
 function principalOf(payload: IdentityClaims, options: IdentityVerifierOptions): Principal {
+  assertWellFormedClaims(payload);
   if (typeof payload.sub !== "string" || !payload.sub) throw unauthenticated('The bearer token has no "sub" claim.');
   const requested = typeof payload.scope === "string" ? payload.scope.split(/\s+/).filter(Boolean) : [];
   const { scopes, policies, unknownRoles } = expandRoles(requested, options.roles);

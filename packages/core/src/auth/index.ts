@@ -3,3 +3,4 @@ export * from "./keys.ts";
 export * from "./identity.ts";
 export * from "./internal-token.ts";
 export * from "./dev-token.ts";
+export * from "./claims.ts";

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import type { Logger } from "../log.ts";
+import { isRequestError } from "../errors.ts";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { contextFromHeaders, traceContext, tracer, tracingEnabled } from "../telemetry/tracing.ts";
 
@@ -27,9 +28,26 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
    * the body (e.g. resolve a persisted operation) or refuse the request outright.
    */
   prepare?: (req: IncomingMessage, body: unknown, requestId: string) => Promise<Prepared>;
+  /**
+   * Told of every request to the endpoint refused before a context was built — wrong method, body
+   * too large, invalid JSON, and what Apollo refuses itself (batched arrays, CSRF prevention) — so
+   * the gateway can record it. Not awaited. Default: none.
+   */
+  onRefused?: (req: IncomingMessage, refusal: HttpRefusal, requestId: string) => void;
   /** The service's name in spans (`citygraph.service`). Default: none. */
   service?: string;
   log: Logger;
+}
+
+/** A request refused at the HTTP layer, as {@link GraphQLHttpServerOptions.onRefused} is told. */
+export interface HttpRefusal {
+  status: number;
+  /** The error code the client got (`BAD_REQUEST` for all of these today). */
+  code: string;
+  /** What was wrong: "method-not-allowed", "body-too-large", "invalid-json", "batched", "csrf" or "refused". */
+  reason: string;
+  /** The `query` the request carried, when one could be read (to hash it, never to store it). */
+  query?: string;
 }
 
 /** What {@link GraphQLHttpServerOptions.prepare} decided. */
@@ -47,8 +65,8 @@ export interface RunningServer {
 
 /**
  * Serves an Apollo Server over Node's HTTP with no framework: the GraphQL endpoint (GET and POST,
- * GraphQL-over-HTTP status codes from Apollo), exact-path routes, and a request id taken from
- * `x-request-id` or made here.
+ * GraphQL-over-HTTP status codes from Apollo), exact-path routes, and a request id made here for
+ * every request (sent back in `x-request-id`).
  */
 export function createGraphQLHttpServer<TContext extends BaseContext>(
   options: GraphQLHttpServerOptions<TContext>,
@@ -57,10 +75,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    // A client's id is kept (to correlate logs) only when it is a plain token; anything else — empty,
-    // huge, odd characters — would end up in logs and the access ledger, so it is replaced.
-    const offered = headerValue(req, "x-request-id");
-    const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
+    // The request id is always this server's own, so it is unique (the access ledger keys entries
+    // by it); a client's `x-request-id` is only kept beside it, see clientRequestIdOf.
+    const requestId = randomUUID();
     res.setHeader("x-request-id", requestId);
     if (url.pathname !== path) {
       const route = options.routes?.[url.pathname];
@@ -68,12 +85,15 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       return sendJson(res, 404, { error: "not found" });
     }
     if (req.method === "GET" && options.landingPage && prefersHtml(req)) return options.landingPage(req, res);
+    const refused = (refusal: HttpRefusal) => options.onRefused?.(req, refusal, requestId);
     if (req.method !== "GET" && req.method !== "POST") {
+      refused({ status: 405, code: "BAD_REQUEST", reason: "method-not-allowed" });
       res.setHeader("allow", "GET, POST");
       return sendJson(res, 405, { errors: [{ message: "Use GET or POST", extensions: { code: "BAD_REQUEST" } }] });
     }
     const body = req.method === "POST" ? await readBody(req, maxBody) : undefined;
     if (body === TOO_LARGE) {
+      refused({ status: 413, code: "BAD_REQUEST", reason: "body-too-large" });
       return sendJson(res, 413, {
         errors: [{ message: `Request body exceeds ${maxBody} bytes`, extensions: { code: "BAD_REQUEST" } }],
       });
@@ -87,8 +107,15 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       try {
         parsed = body.length ? JSON.parse(body) : undefined;
       } catch {
+        refused({ status: 400, code: "BAD_REQUEST", reason: "invalid-json" });
         return sendJson(res, 400, { errors: [{ message: "Body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
       }
+    }
+    // Apollo refuses batches too (batching is off), but only after building a context and without
+    // telling any plugin; refusing here lets the refusal be recorded like the others.
+    if (Array.isArray(parsed)) {
+      refused({ status: 400, code: "BAD_REQUEST", reason: "batched" });
+      return sendJson(res, 400, { errors: [{ message: "Operation batching is not supported", extensions: { code: "BAD_REQUEST" } }] });
     }
     if (options.prepare) {
       const prepared = await options.prepare(req, parsed, requestId);
@@ -98,13 +125,20 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       }
       parsed = prepared.body;
     }
+    let contextBuilt = false;
     const result = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method, headers, search: url.search, body: parsed },
-      context: () => options.context(req, requestId),
+      context: () => {
+        contextBuilt = true;
+        return options.context(req, requestId);
+      },
     });
+    // Apollo refuses some requests before it builds a context (and so before any plugin sees them).
+    if (!contextBuilt && (result.status ?? 200) >= 400) refused(apolloRefusal(result.status!, result.body, parsed, url));
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") {
+      if (res.statusCode === 400 && acceptsOnlyJson(req) && onlyRequestErrors(result.body.string)) res.statusCode = 200;
       res.end(result.body.string);
       return;
     }
@@ -177,6 +211,57 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The client's own `x-request-id`, to correlate its logs with ours: kept only when it is a plain
+ * token of 8-128 characters (anything else would carry odd text into logs and the ledger), and
+ * never used as the request's id, since two clients (or one, twice) may send the same.
+ */
+export function clientRequestIdOf(req: IncomingMessage): string | undefined {
+  const offered = headerValue(req, "x-request-id");
+  return offered && REQUEST_ID.test(offered) ? offered : undefined;
+}
+
+/**
+ * What Apollo refused before building a context. Apollo says why only in its message, so CSRF
+ * prevention is told by its wording; anything else is "refused".
+ */
+function apolloRefusal(status: number, body: { kind: string; string?: string }, parsed: unknown, url: URL): HttpRefusal {
+  let code = "BAD_REQUEST";
+  let message = "";
+  if (body.kind === "complete" && body.string) {
+    try {
+      const error = (JSON.parse(body.string) as { errors?: { message?: string; extensions?: { code?: string } }[] }).errors?.[0];
+      code = typeof error?.extensions?.code === "string" ? error.extensions.code : code;
+      message = error?.message ?? "";
+    } catch {
+      // Not JSON: keep the defaults.
+    }
+  }
+  const reason = /CSRF/.test(message) ? "csrf" : "refused";
+  const query = typeof (parsed as { query?: unknown })?.query === "string" ? (parsed as { query: string }).query : url.searchParams.get("query");
+  return { status, code, reason, query: query ?? undefined };
+}
+
+/**
+ * The client named `application/json` and not `application/graphql-response+json`: GraphQL over
+ * HTTP then asks for 200 even on request errors (legacy clients may not read a 4xx body). A client
+ * that sends no preference or a wildcard keeps Apollo's 4xx.
+ */
+function acceptsOnlyJson(req: IncomingMessage): boolean {
+  const accept = (headerValue(req, "accept") ?? "").toLowerCase();
+  return /(^|[,\s])application\/json\b/.test(accept) && !accept.includes("application/graphql-response+json");
+}
+
+/** A response without `data` whose errors are all request errors (parse, validation, coercion …). */
+function onlyRequestErrors(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as { data?: unknown; errors?: { extensions?: { code?: unknown } }[] };
+    return parsed.data === undefined && Boolean(parsed.errors?.length) && parsed.errors!.every((e) => isRequestError(e.extensions?.code));
+  } catch {
+    return false;
+  }
 }
 
 function prefersHtml(req: IncomingMessage): boolean {

@@ -62,4 +62,8 @@ export interface FieldPolicy {
   requiresScopes?: readonly (readonly string[])[];
   /** `@policy(policies: [[...]])`: the caller must satisfy every policy of at least one inner list. */
   policies?: readonly (readonly string[])[];
+  /** `@compares`: argument name → the coordinate of the field it compares against. */
+  compares?: Readonly<Record<string, string>>;
+  /** `@orderedBy`: the coordinates a list is ordered by, for callers who may read them in full. */
+  orderedBy?: readonly string[];
 }

@@ -9,11 +9,19 @@ export const CLASSIFICATION_SPEC_URL = "https://specs.citygraph.dev/classificati
  * imported and kept in the supergraph with `@composeDirective` so the gateway can read it.
  */
 export const CLASSIFICATION_SDL = `extend schema
-  @link(url: "${CLASSIFICATION_SPEC_URL}", import: ["@classified"])
+  @link(url: "${CLASSIFICATION_SPEC_URL}", import: ["@classified", "@compares", "@orderedBy"])
   @composeDirective(name: "@classified")
+  @composeDirective(name: "@compares")
+  @composeDirective(name: "@orderedBy")
 
 """How protected a field is (PUBLIC, INTERNAL, PERSONAL, SENSITIVE) and, for personal data, its kind."""
 directive @classified(level: String!, kind: String) on FIELD_DEFINITION
+
+"""The argument filters or looks up by the value of \`field\` (\`Type.field\`): using it needs that field in full."""
+directive @compares(argument: String!, field: String!) repeatable on FIELD_DEFINITION
+
+"""The list is ordered by these fields (\`Type.field\`) for callers who may read them in full, else by id."""
+directive @orderedBy(fields: [String!]!) on FIELD_DEFINITION
 `;
 
 /**
@@ -47,4 +55,28 @@ export function Restricted(scope: string): PropertyDecorator & MethodDecorator {
   return ((target: object, key: string | symbol, descriptor?: PropertyDescriptor) => {
     for (const decorate of decorators) decorate(target, key, descriptor);
   }) as PropertyDecorator & MethodDecorator;
+}
+
+/**
+ * Declares that an argument filters or looks up by another field's value, next to the argument's
+ * field: using the argument needs that field in full (an agreement's field list included), at
+ * the gateway before planning and again in the subgraph. A lookup by a personal value
+ * (`plate:`, `idNumber:`) is itself personal.
+ *
+ * @example
+ *   @Compares("grade", "Enrolment.grade")
+ *   @FieldResolver(() => EnrolmentConnection)
+ *   enrolments(@Arg("grade", () => Int, { nullable: true }) grade: number | undefined) { … }
+ */
+export function Compares(argument: string, field: string): PropertyDecorator & MethodDecorator {
+  return Directive(`@compares(argument: "${argument}", field: "${field}")`) as PropertyDecorator & MethodDecorator;
+}
+
+/**
+ * Declares the fields a list is ordered by. Callers who may not read all of them in full get the
+ * list in id order instead (the resolver asks with `@DeclaredOrder()`), so the order does not tell
+ * them the values.
+ */
+export function OrderedBy(...fields: string[]): PropertyDecorator & MethodDecorator {
+  return Directive(`@orderedBy(fields: [${fields.map((f) => `"${f}"`).join(", ")}])`) as PropertyDecorator & MethodDecorator;
 }

@@ -116,6 +116,15 @@ function readPolicy(coordinate: string, owner: string, field: FieldDefinitionNod
   if (scopes) policy.requiresScopes = nestedStrings(scopes, "scopes");
   const policyDirective = directives.find((d) => d.name.value === "policy");
   if (policyDirective) policy.policies = nestedStrings(policyDirective, "policies");
+  const compares = directives.filter((d) => d.name.value === "compares");
+  if (compares.length) {
+    policy.compares = Object.fromEntries(compares.map((d) => [stringArg(d, "argument") ?? "", stringArg(d, "field") ?? ""]));
+  }
+  const orderedBy = directives.find((d) => d.name.value === "orderedBy");
+  if (orderedBy) {
+    const fields = argValue(orderedBy, "fields");
+    policy.orderedBy = fields?.kind === Kind.LIST ? fields.values.flatMap((v) => (v.kind === Kind.STRING ? [v.value] : [])) : [];
+  }
   return { policy };
 }
 

@@ -5,3 +5,5 @@ export * from "./decide.ts";
 export * from "./directive.ts";
 export * from "./fields.ts";
 export * from "./roles.ts";
+export * from "./inference.ts";
+export * from "./arguments.ts";

@@ -17,14 +17,18 @@ function keepEnds(value: string, keepStart: number, keepEnd: number): string {
  * masked value cannot be unmasked by asking for it through another path.
  */
 export const MASKERS: Partial<Record<PersonalKind, Masker>> = {
-  /** 410105199003071234 → 410105********1234 */
-  ID_NUMBER: (v) => keepEnds(v, 6, 4),
+  /**
+   * 410105199003071234 → 410105**********34: the region, the last sequence digit and the check
+   * digit; the birth date never shows (see `INFERENCE_RULES`, which picks a stronger variant when
+   * other grants reveal more).
+   */
+  ID_NUMBER: (v) => keepEnds(v, 6, 2),
   /** 13812345678 → 138****5678 */
   PHONE: (v) => keepEnds(v, 3, 4),
-  /** 张三丰 → 张**; 欧阳娜娜 → 欧阳** */
+  /** 张三丰 and 张三 → 张**; 欧阳娜娜 → 欧阳**: a fixed-length tail, so the mask does not tell the name's length. */
   NAME: (v) => {
     const surname = COMPOUND_SURNAMES.find((s) => v.startsWith(s)) ?? [...v][0] ?? "";
-    return surname + "*".repeat(Math.max(1, [...v].length - [...surname].length));
+    return `${surname}**`;
   },
   /**
    * Cut to the community: everything from the building (楼/栋/幢), unit (单元) or room on is
@@ -43,7 +47,24 @@ export const MASKERS: Partial<Record<PersonalKind, Masker>> = {
   PLATE: (v) => keepEnds(v, 1, 2),
 };
 
-/** The masker of a kind, if it has one. */
-export function maskerFor(kind: PersonalKind | undefined): Masker | undefined {
-  return kind ? MASKERS[kind] : undefined;
+/**
+ * The stronger masks of kinds with an inference rule, by variant name (see `INFERENCE_RULES`); the
+ * kind's entry in {@link MASKERS} is its weakest variant.
+ */
+export const MASK_VARIANTS: Partial<Record<PersonalKind, Readonly<Record<string, Masker>>>> = {
+  ID_NUMBER: {
+    "region-last2": (v) => MASKERS.ID_NUMBER!(v),
+    /** 410105199003071234 → 410105************ */
+    region: (v) => keepEnds(v, 6, 0),
+  },
+};
+
+/**
+ * The masker of a kind, if it has one: the named variant when the decision picked one (an unknown
+ * variant fails closed to a value of asterisks), else the kind's rule.
+ */
+export function maskerFor(kind: PersonalKind | undefined, variant?: string): Masker | undefined {
+  if (!kind) return undefined;
+  if (variant === undefined) return MASKERS[kind];
+  return MASK_VARIANTS[kind]?.[variant] ?? ((v: string) => "*".repeat([...v].length));
 }

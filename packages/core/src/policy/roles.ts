@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { StartupError } from "../errors.ts";
-import { scopeProblem } from "./scopes.ts";
+import { grantSetOf, scopeProblem } from "./scopes.ts";
+import { describeUndoneMasks, maskedGrantsUndone, type PolicyIndex } from "./decide.ts";
 
 /** A named bundle of scopes from the policy file. */
 export interface Role {
@@ -88,4 +89,21 @@ export function expandRoles(scopes: readonly string[], policy: RolePolicy) {
     for (const p of role.policies ?? []) policies.add(p);
   }
   return { scopes: [...expanded].sort(), policies: [...policies].sort(), unknownRoles };
+}
+
+/**
+ * Fails start-up when a role ships a masked grant that its own other grants undo (a masked ID
+ * number beside a birth date in full): such a role would be denied the field anyway, so the pair
+ * is a mistake in the policy file, reported with the role and the fields. A mask that only gets
+ * stronger because of the role's other grants is fine and applied automatically.
+ */
+export function assertRolesKeepMasks(policy: RolePolicy, index: PolicyIndex, source = "policy"): void {
+  const problems: string[] = [];
+  for (const [name, role] of policy.roles) {
+    const undone = maskedGrantsUndone({ authenticated: true, grants: grantSetOf(role.scopes, role.policies ?? []) }, index);
+    for (const line of describeUndoneMasks(undone)) {
+      problems.push(`roles.${name}: ${line}; drop the masked scope, or grant the field in full, or stop granting the revealing fields`);
+    }
+  }
+  if (problems.length) throw new StartupError(`${source} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
 }

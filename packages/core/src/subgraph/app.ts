@@ -80,8 +80,10 @@ export async function createSubgraphApp<TContext extends RequestContext>(
     service: options.name,
     // No token, a forged one, an expired one or one for another subgraph: 401 before any resolver runs.
     context: async (req, requestId) => {
-      const { principal } = await authenticate(headerValue(req, "authorization"));
-      return options.createContext({ requestId, principal, log: log.child({ requestId }) });
+      const { principal, requestId: gatewayRequestId } = await authenticate(headerValue(req, "authorization"));
+      // The gateway's id (signed in its token), so a request's log lines share one id everywhere.
+      const id = gatewayRequestId || requestId;
+      return options.createContext({ requestId: id, principal, log: log.child({ requestId: id }) });
     },
     routes: {
       "/healthz": (_req, res) => sendJson(res, 200, { status: "ok" }),

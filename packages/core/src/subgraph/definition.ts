@@ -6,6 +6,7 @@ import { connectPrisma, SqlStats } from "../database/prisma.ts";
 import type { Logger } from "../log.ts";
 import type { SeedPlan } from "../seed/writer.ts";
 import { createSubgraphApp, type SubgraphApp } from "./app.ts";
+import { configureCursorKey } from "../pagination.ts";
 
 /** Options every subgraph accepts when it is created. */
 export interface SubgraphOptions {
@@ -21,6 +22,11 @@ export interface SubgraphOptions {
    * the benchmark turns it off, to measure what it costs.
    */
   enforcePermissions?: boolean;
+  /**
+   * The secret list cursors are sealed with (`CITYGRAPH_CURSOR_KEY`); shared by every subgraph of
+   * the process. Unset: a random key per process.
+   */
+  cursorKey?: string;
 }
 
 /**
@@ -56,6 +62,7 @@ export function definePrismaSubgraph<TClient extends { $disconnect(): Promise<vo
     buildSchema: parts.buildSchema,
     seed: parts.seed,
     async create(options) {
+      if (options.cursorKey) configureCursorKey(options.cursorKey);
       const stats = new SqlStats();
       const db = connectPrisma(parts.PrismaClient as never, { url: options.databaseUrl, poolSize: options.poolSize, stats, service: parts.name });
       const prisma = db.prisma as TClient;

@@ -3,7 +3,9 @@ import { allow, deny, rule, shield } from "graphql-shield";
 import type { IMiddlewareFunction } from "graphql-middleware";
 import { ErrorCode } from "../errors.ts";
 import { granteeOf, type RequestContext } from "../context.ts";
-import { decide, type Decision } from "../policy/decide.ts";
+import { decide, policyIndexOf, type Decision } from "../policy/decide.ts";
+import { argumentDenials, declaredOrderAllowed } from "../policy/arguments.ts";
+import { allowDeclaredOrder } from "./order.ts";
 import { maskerFor } from "../policy/mask.ts";
 import { readSubgraphPolicies } from "../policy/fields.ts";
 import type { FieldPolicy } from "../policy/classification.ts";
@@ -29,6 +31,9 @@ type MiddlewareTree = Record<string, Record<string, IMiddlewareFunction>>;
  */
 export function createSubgraphPermissions(schema: GraphQLSchema, owner: string) {
   const policies = readSubgraphPolicies(schema, owner);
+  // Composition checks that every kind revealing a masked kind lives in the same subgraph
+  // (`inferenceProblems`), so this subgraph's own policies decide exactly as the gateway does.
+  const index = policyIndexOf(policies.values());
   const cache = new Map<string, Map<string, Decision>>();
   const decisionFor = (context: RequestContext, policy: FieldPolicy): Decision => {
     // Anonymous callers and tokens without scopes share a grant set but not `@authenticated`.
@@ -41,7 +46,7 @@ export function createSubgraphPermissions(schema: GraphQLSchema, owner: string) 
     }
     let decision = decisions.get(policy.coordinate);
     if (!decision) {
-      decision = decide(granteeOf(context.principal), policy);
+      decision = decide(granteeOf(context.principal), policy, index);
       decisions.set(policy.coordinate, decision);
     }
     return decision;
@@ -51,11 +56,29 @@ export function createSubgraphPermissions(schema: GraphQLSchema, owner: string) 
   // list), so fields that merely share a classification must not share a rule. With contextual
   // caching a list of 100 rows still costs one evaluation per field.
   const ruleFor = (policy: FieldPolicy): ShieldRule => {
-    if (policy.level === "PUBLIC" && !policy.authenticated && !policy.requiresScopes && !policy.policies) return allow;
-    return rule(`classified:${policy.coordinate}`, { cache: "contextual" })((_parent, _args, context: RequestContext) => {
-      const decision = decisionFor(context, policy);
-      return decision.access !== "denied" || forbidden(policy.coordinate);
-    });
+    const open = policy.level === "PUBLIC" && !policy.authenticated && !policy.requiresScopes && !policy.policies;
+    if (open && !policy.compares && !policy.orderedBy) return allow;
+    const granted = (context: RequestContext): true | GraphQLError => {
+      if (decisionFor(context, policy).access === "denied") return forbidden(policy.coordinate);
+      if (policy.orderedBy && declaredOrderAllowed(granteeOf(context.principal), policy, policies, index)) {
+        allowDeclaredOrder(context, policy.coordinate);
+      }
+      return true;
+    };
+    if (!policy.compares) return rule(`classified:${policy.coordinate}`, { cache: "contextual" })((_p, _a, context: RequestContext) => granted(context));
+    // Arguments differ per call (a grade on one school's roster, none on the next): no cache.
+    return rule(`classified:${policy.coordinate}:arguments`, { cache: "no_cache" })(
+      (_parent, args: Record<string, unknown>, context: RequestContext) => {
+        const used = Object.keys(args).filter((name) => args[name] !== undefined && args[name] !== null);
+        const [denial] = argumentDenials(granteeOf(context.principal), policy, used, policies, index);
+        if (denial) {
+          return new GraphQLError(`Not authorised to use the argument ${denial.coordinate}.`, {
+            extensions: { code: ErrorCode.FORBIDDEN, argumentName: denial.argument, denied: [{ coordinate: denial.coordinate, needs: denial.needs }] },
+          });
+        }
+        return granted(context);
+      },
+    );
   };
 
   const tree: RuleTree = {};
@@ -74,12 +97,13 @@ export function createSubgraphPermissions(schema: GraphQLSchema, owner: string) 
     const element = personal ? returnedElementType(schema, typeName, fieldName) : undefined;
     const returnedSubjectOf = element ? subjectReader(element) : undefined;
     const finish = (value: unknown, parent: unknown, context: RequestContext): unknown => {
-      const { access } = decisionFor(context, policy);
+      const decision = decisionFor(context, policy);
       // The shield stops denied fields before they resolve; should one get here anyway, fail closed.
-      if (access === "denied") return null;
+      if (decision.access === "denied") return null;
       if (subjectOf) recordSubject(context, subjectOf(parent));
       if (returnedSubjectOf) recordReturned(context, value, returnedSubjectOf);
-      return access === "masked" && mask ? applyMask(value, mask) : value;
+      if (decision.access !== "masked" || !mask) return value;
+      return applyMask(value, maskerFor(policy.kind, decision.mask) ?? mask);
     };
     (masked[typeName] ??= {})[fieldName] = async (resolve, parent, args, context: RequestContext, info) =>
       finish(await resolve(parent, args, context, info), parent, context);

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import cluster from "node:cluster";
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /**
  * The process's Prometheus metrics (prom-client). One registry per process: `citygraph start` runs
@@ -7,6 +8,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
  */
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry, prefix: "citygraph_" });
+// Gateway workers (node:cluster) answer the primary's scrape with this registry; the primary
+// serves the sum on its operations port.
+if (cluster.isWorker) AggregatorRegistry.setRegistries([metricsRegistry]);
 
 /** Latency buckets in seconds: a governed query runs from ~1 ms to seconds. */
 const LATENCY = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -125,6 +129,12 @@ export const probeLedger = probedGauge("citygraph_ledger_state", "Access-ledger 
 /** Prometheus text exposition of every metric of this process. */
 export function renderMetrics(): Promise<string> {
   return metricsRegistry.metrics();
+}
+
+/** For a cluster primary: its workers' metrics, aggregated (counters summed), in Prometheus text. */
+export function clusterMetricsRenderer(): () => Promise<string> {
+  const aggregator = new AggregatorRegistry();
+  return () => aggregator.clusterMetrics();
 }
 
 /** The content type of {@link renderMetrics}' output. */

@@ -11,13 +11,17 @@ export type OpsListen = { kind: "off" } | { kind: "listen"; host: string; port: 
  * API has no business reading. Bound to 127.0.0.1 unless configured otherwise (a scraper in the
  * same pod or host), so it needs no credential of its own.
  */
-export async function startOpsServer(where: Extract<OpsListen, { kind: "listen" }>): Promise<RunningServer> {
+export async function startOpsServer(
+  where: Extract<OpsListen, { kind: "listen" }>,
+  /** What `/metrics` answers. Default: this process's metrics ({@link renderMetrics}). */
+  render: () => Promise<string> = renderMetrics,
+): Promise<RunningServer> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { error: "use GET" });
     if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
     if (path !== "/metrics") return sendJson(res, 404, { error: "not found" });
-    renderMetrics().then(
+    render().then(
       (text) => {
         res.setHeader("content-type", METRICS_CONTENT_TYPE);
         res.end(text);

@@ -13,7 +13,7 @@ export function createEnrolmentLoaders(repository: EnrolmentRepository) {
       fetch: (schoolIds, filter: RosterFilter, limit, after) =>
         repository.listBySchools(schoolIds.map(Number), filter, limit, after),
       parentOf: (e) => String(e.schoolId),
-      keyOf: (e) => [e.grade, e.classNumber, e.id],
+      keyOf: (e, filter) => (filter.order === "roster" ? [e.grade, e.classNumber, e.id] : [e.id]),
     }),
   };
 }

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
-import { Classified } from "@citygraph/core";
+import { Classified, Compares } from "@citygraph/core";
 import { GraphQLDate } from "graphql-scalars";
 import { SchoolHealthCheck } from "./school-health-check.type.ts";
 import { School } from "../school/school.type.ts";
@@ -9,6 +9,8 @@ import type { EducationContext } from "../context.ts";
 @Resolver(() => SchoolHealthCheck)
 export class SchoolHealthCheckResolver {
   @Classified("INTERNAL")
+  @Compares("from", "SchoolHealthCheck.date")
+  @Compares("to", "SchoolHealthCheck.date")
   @Query(() => [SchoolHealthCheck], {
     description:
       "A school's daily health-check reports in [from, to), newest first; the window may span at most 92 days.",

@@ -1,9 +1,10 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
 import { GraphQLDate } from "graphql-scalars";
-import { Classified, PageArgs, assertDistrictCode, pageSize, toPage } from "@citygraph/core";
+import { Classified, Compares, DeclaredOrder, OrderedBy, PageArgs, assertDistrictCode, pageSize, toPage } from "@citygraph/core";
 import { School, SchoolConnection, SchoolStage } from "./school.type.ts";
 import { District } from "../district/district.type.ts";
 import { EnrolmentConnection } from "../enrolment/enrolment.type.ts";
+import { ROSTER_CURSOR_ARITY } from "../enrolment/enrolment.repository.ts";
 import { SchoolReopening } from "../school-reopening/school-reopening.type.ts";
 import { SchoolHealthCheck } from "../school-health-check/school-health-check.type.ts";
 import { decodeIntegerCursor, parseGrade, parseIntegerId, parseReportWindow } from "../validation.ts";
@@ -42,20 +43,25 @@ export class SchoolResolver {
   }
 
   @Classified("SENSITIVE", "MINOR")
+  @Compares("grade", "Enrolment.grade")
+  @OrderedBy("Enrolment.grade", "Enrolment.classNumber")
   @FieldResolver(() => EnrolmentConnection, {
-    description: "Enrolled pupils by grade, class and id; filter by grade.",
+    description:
+      "Enrolled pupils by grade, class and id (by id for callers who may not read grades and classes); filter by grade.",
   })
   enrolments(
     @Root() school: School,
     @Args(() => PageArgs) page: PageArgs,
     @Arg("grade", () => Int, { nullable: true }) grade: number | undefined,
+    @DeclaredOrder() declaredOrder: boolean,
     @Ctx() context: EducationContext,
   ) {
+    const order = declaredOrder ? "roster" : "id";
     return context.loaders.enrolment.bySchool.load({
       parentId: String(school.id),
-      args: { grade: parseGrade("grade", grade) },
+      args: { grade: parseGrade("grade", grade), order },
       limit: pageSize(page.first),
-      after: decodeIntegerCursor(page.after, 3),
+      after: decodeIntegerCursor(page.after, ROSTER_CURSOR_ARITY[order]),
     });
   }
 

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
-import { Classified, PageArgs, assertDateRange, assertDistrictCode, badUserInput, pageSize, toPage } from "@citygraph/core";
+import { Classified, Compares, PageArgs, assertDateRange, assertDistrictCode, badUserInput, pageSize, toPage } from "@citygraph/core";
 import { ResumptionStatus, WorkResumptionApplication, WorkResumptionApplicationConnection } from "./resumption.type.ts";
 import { applicationCursorKey, decodeApplicationCursor } from "./resumption.cursor.ts";
 import { Enterprise } from "../enterprise/enterprise.type.ts";
@@ -20,6 +20,9 @@ export class WorkResumptionApplicationResolver {
   }
 
   @Classified("INTERNAL")
+  @Compares("from", "WorkResumptionApplication.submittedAt")
+  @Compares("to", "WorkResumptionApplication.submittedAt")
+  @Compares("status", "WorkResumptionApplication.status")
   @Query(() => WorkResumptionApplicationConnection, {
     description: "Work-resumption applications, newest first; filter by district, status and submission time.",
   })

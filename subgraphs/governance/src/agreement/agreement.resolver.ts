@@ -3,7 +3,14 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { Restricted, PageArgs, badUserInput, decodeCursor, pageSize, toPage } from "@citygraph/core";
 import { Agreement, AgreementConnection, AgreementOperation, AgreementStatus, CreateAgreementInput } from "./agreement.type.ts";
 import type { AgreementRow, StoredStatus, TransitionData, TransitionGuard } from "./agreement.repository.ts";
-import { AGREEMENT_LIMITS, requiredText, validateAgreementInput, validateOperation } from "./agreement.validation.ts";
+import {
+  AGREEMENT_LIMITS,
+  assertAgreementKeepsMasks,
+  requiredText,
+  validateAgreementInput,
+  validateOperation,
+} from "./agreement.validation.ts";
+import { policyOf } from "../data-asset/data-asset.catalog.ts";
 import { GOVERNANCE_ADMIN, adminSubject, agreementStateConflict, assertUuid, fourEyes } from "./agreement.access.ts";
 import { Organization } from "../organization/organization.type.ts";
 import { ApiKey } from "../api-key/api-key.type.ts";
@@ -128,6 +135,8 @@ export class AgreementResolver {
         throw badUserInput("input.allowedFields", `not fields of the supergraph: ${unknown.slice(0, 10).join(", ")}`);
       }
     }
+    const catalog = await context.repositories.dataAsset.list({}, undefined);
+    assertAgreementKeepsMasks(valid, catalog.map(policyOf));
     return context.repositories.agreement.create({ ...valid, organizationId, createdBy: subject });
   }
 

@@ -5,7 +5,12 @@ import {
   assertDateRange,
   assertDistrictCode,
   badUserInput,
+  describeUndoneMasks,
+  grantSetOf,
+  maskedGrantsUndone,
+  policyIndexOf,
   scopeProblem,
+  type FieldPolicy,
 } from "@citygraph/core";
 import type { CreateAgreementInput } from "./agreement.type.ts";
 import type { NewAgreement } from "./agreement.repository.ts";
@@ -133,4 +138,25 @@ export function validateOperation(name: string, document: string): DocumentNode 
   }
   if (operations[0]!.operation !== "query") throw badUserInput("document", "must be a query: agreements grant reads only");
   return parsed;
+}
+
+/**
+ * Refuses an agreement whose scopes (narrowed by its field list) grant a masked field together with
+ * fields that undo the mask — a masked ID number beside birth dates in full — naming the pair, so
+ * an administrator cannot ship one unnoticed. Masks that only get stronger are accepted (applied
+ * automatically).
+ * @param policies every field's policy, from the data-asset catalog
+ */
+export function assertAgreementKeepsMasks(
+  agreement: Pick<NewAgreement, "scopes" | "allowedFields">,
+  policies: Iterable<FieldPolicy>,
+): void {
+  const grants = grantSetOf(agreement.scopes, [], agreement.allowedFields.length ? agreement.allowedFields : undefined);
+  const undone = maskedGrantsUndone({ authenticated: true, grants }, policyIndexOf(policies));
+  if (undone.length) {
+    throw badUserInput(
+      agreement.allowedFields.length ? "input.allowedFields" : "input.scopes",
+      `${describeUndoneMasks(undone).join("; ")}: drop the masked scope or the revealing fields`,
+    );
+  }
 }

@@ -112,3 +112,36 @@ export function maskingScopes(owner: string, level: Level, kind: string | null |
   if (level === "PUBLIC" || !kind || !isPersonalKind(kind) || !maskerFor(kind)) return [];
   return LEVELS.filter((l) => levelRank(l) >= levelRank(level)).map((l) => scopeFor(owner, l, true));
 }
+
+/** What {@link visibleCoordinates} needs of a catalog row. */
+export type SchemaPlace = Pick<DataAssetRecord, "coordinate" | "typeName" | "returnType">;
+
+/**
+ * The coordinates the caller's introspection shows (the gateway's visible schema): fields it may
+ * read, in full or masked, on types it can reach from `Query` and `Mutation` through such fields; a
+ * type left without a readable field is gone, and so is every field returning it. The same pruning
+ * as the gateway's `pruneSchema`, done on the catalog's rows (the supergraph has no interfaces or
+ * unions, so object types and their return types are all there is to follow).
+ */
+export function visibleCoordinates<R extends SchemaPlace>(rows: readonly R[], readable: (row: R) => boolean): Set<string> {
+  const objectTypes = new Set(rows.map((r) => r.typeName));
+  const named = (returnType: string) => returnType.replace(/[[\]!\s]/g, "");
+  let fields = rows.filter(readable);
+  for (;;) {
+    const byType = new Map<string, R[]>();
+    for (const field of fields) byType.set(field.typeName, [...(byType.get(field.typeName) ?? []), field]);
+    const reached = new Set<string>();
+    const queue = ["Query", "Mutation"].filter((t) => byType.has(t));
+    for (let type = queue.pop(); type !== undefined; type = queue.pop()) {
+      if (reached.has(type)) continue;
+      reached.add(type);
+      for (const field of byType.get(type) ?? []) {
+        const target = named(field.returnType);
+        if (byType.has(target)) queue.push(target);
+      }
+    }
+    const kept = fields.filter((f) => reached.has(f.typeName) && (!objectTypes.has(named(f.returnType)) || reached.has(named(f.returnType))));
+    if (kept.length === fields.length) return new Set(kept.map((f) => f.coordinate));
+    fields = kept;
+  }
+}

@@ -9,10 +9,12 @@ import {
   granteeOf,
   pageSize,
   toPage,
+  policyIndexOf,
   type Grantee,
+  type PolicyIndex,
 } from "@citygraph/core";
 import { DataAccess, DataAsset, DataAssetConnection } from "./data-asset.type.ts";
-import { grantingScopes, maskingScopes, policyOf } from "./data-asset.catalog.ts";
+import { grantingScopes, maskingScopes, policyOf, visibleCoordinates } from "./data-asset.catalog.ts";
 import type { DataAssetRepository } from "./data-asset.repository.ts";
 import type { GovernanceContext } from "../context.ts";
 
@@ -21,7 +23,7 @@ type AssetRow = Awaited<ReturnType<DataAssetRepository["list"]>>[number];
 const ACCESS = { full: DataAccess.FULL, masked: DataAccess.MASKED, denied: DataAccess.DENIED } as const;
 
 /** A catalog row as the caller sees it: its policy, the scopes that grant it, and the caller's access. */
-function toDataAsset(row: AssetRow, grantee: Grantee): DataAsset {
+function toDataAsset(row: AssetRow, grantee: Grantee, index: PolicyIndex): DataAsset {
   const policy = policyOf(row);
   return {
     coordinate: row.coordinate,
@@ -43,21 +45,22 @@ function toDataAsset(row: AssetRow, grantee: Grantee): DataAsset {
             policies: (policy.policies ?? []).map((all) => [...all]),
           }
         : null,
-    access: ACCESS[decide(grantee, policy).access],
+    access: ACCESS[decide(grantee, policy, index).access],
   };
 }
 
 @Resolver(() => DataAsset)
 export class DataAssetResolver {
   /**
-   * The access filter (and a third party's narrowing) is applied after `decide`, in memory: the
-   * catalog is a few hundred rows, so such a page reads every row after the cursor (one statement)
-   * instead of paging in SQL. Unfiltered pages still fetch `first + 1` rows.
+   * Catalog entries follow the caller's visible schema: a field its introspection hides (denied,
+   * or on a type it cannot reach) is not listed at all, so the catalog never names or describes
+   * what the caller may not see. That needs the whole catalog (a few hundred rows, one statement)
+   * for every page; owner, type and cursor filters apply after it, in memory.
    */
   @Classified("PUBLIC")
   @Query(() => DataAssetConnection, {
     description:
-      "The data-asset catalog: every field coordinate of the supergraph, its owner and classification, and how the caller may read it. A third party (a data-operation agreement) sees only the fields it may read.",
+      "The data-asset catalog: every field coordinate the caller may read (in full or masked), its owner and classification, and how the caller may read it. Fields the caller cannot see are not listed.",
   })
   async dataAssets(
     @Args(() => PageArgs) page: PageArgs,
@@ -74,18 +77,23 @@ export class DataAssetResolver {
       throw badUserInput("type", "must be a GraphQL type name");
     }
     const limit = pageSize(page.first);
-    const thirdParty = context.principal.kind === "agreement";
-    const filtered = thirdParty || (access !== undefined && access !== null);
-    const rows = await context.repositories.dataAsset.list(
-      { owner: owner ?? undefined, typeName: type ?? undefined },
-      filtered ? undefined : limit,
-      decodeCursor(page.after, ["string"]),
-    );
+    const after = decodeCursor(page.after, ["string"]);
     const grantee = granteeOf(context.principal);
-    let assets = rows.map((row) => toDataAsset(row, grantee));
-    // A third party's catalog is its agreement's part: what it may read, in full or masked.
-    if (thirdParty) assets = assets.filter((a) => a.access !== DataAccess.DENIED);
-    if (access) assets = assets.filter((a) => a.access === access);
-    return toPage(assets.slice(0, limit + 1), limit, (a) => [a.coordinate]);
+    // Every row: what the caller sees follows its visible schema, and a masked kind's access
+    // depends on what else the caller reads (inference rules), decided against the whole catalog
+    // as the gateway decides against the whole supergraph.
+    const rows = await context.repositories.dataAsset.list({}, undefined);
+    const index = policyIndexOf(rows.map(policyOf));
+    const assets = rows.map((row) => toDataAsset(row, grantee, index));
+    const visible = visibleCoordinates(assets, (a) => a.access !== DataAccess.DENIED);
+    const selected = assets.filter(
+      (a) =>
+        visible.has(a.coordinate) &&
+        (!owner || a.owner === owner) &&
+        (!type || a.typeName === type) &&
+        (!access || a.access === access) &&
+        (!after || a.coordinate > String(after[0])),
+    );
+    return toPage(selected.slice(0, limit + 1), limit, (a) => [a.coordinate]);
   }
 }

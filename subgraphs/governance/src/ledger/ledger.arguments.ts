@@ -10,6 +10,11 @@ export const MAX_USAGE_WINDOW_DAYS = 366;
 /** `agreementUsage`'s window when none is given: the last 30 days. */
 export const DEFAULT_USAGE_WINDOW_DAYS = 30;
 
+/** Longest window `accessOverview` reports on. */
+export const MAX_OVERVIEW_WINDOW_DAYS = 92;
+/** `accessOverview`'s window when none is given: the last day. */
+export const DEFAULT_OVERVIEW_WINDOW_HOURS = 24;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PERSON_ID = /^[0-9a-f]{16}$/;
 const COORDINATE = /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/;

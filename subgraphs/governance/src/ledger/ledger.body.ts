@@ -78,7 +78,7 @@ export function toSubjectAccess(row: LedgerRow): SubjectAccess {
     principal: entry.principal,
     purpose: entry.purpose,
     authority: entry.authority,
-    fields: entry.fields.filter((f) => f.decision !== AccessDecision.DENIED),
+    fields: entry.fields.filter((f) => f.decision !== AccessDecision.DENIED && f.decision !== AccessDecision.UNDELIVERED),
     operationName: entry.operationName,
     outcome: entry.outcome,
   };

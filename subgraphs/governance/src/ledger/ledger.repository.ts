@@ -122,4 +122,53 @@ export class LedgerRepository {
       GROUP BY 1, 2, 3
       ORDER BY 1, 2, 3`;
   }
+
+  /**
+   * The auditor's overview of [from, to): every statement is bounded by the window on
+   * `created_at` (its btree index); denials go through the (outcome, created_at) index, and
+   * personal-data reads join the catalog (a few hundred rows) to know each coordinate's level.
+   */
+  async overview(window: Required<LedgerWindow>, bucket: "hour" | "day"): Promise<OverviewRows> {
+    const inWindow = Prisma.sql`e.created_at >= ${window.from} AND e.created_at < ${window.to}`;
+    const [timeline, byDepartment, byAgreement, denied] = await Promise.all([
+      this.prisma.$queryRaw<OverviewRows["timeline"]>`
+        SELECT to_char(date_trunc(${bucket}, e.created_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD"T"HH24:00+08:00') AS start,
+               e.outcome, count(*)::int AS requests
+        FROM governance.ledger_entry e
+        WHERE ${inWindow}
+        GROUP BY 1, 2
+        ORDER BY 1, 2`,
+      this.prisma.$queryRaw<OverviewRows["byDepartment"]>`
+        SELECT a.owner AS key, count(DISTINCT e.seq)::int AS requests
+        FROM governance.ledger_entry e
+        CROSS JOIN LATERAL unnest(e.coordinates) AS c(coordinate)
+        JOIN governance.data_asset a ON a.coordinate = c.coordinate AND a.level IN ('PERSONAL', 'SENSITIVE')
+        WHERE ${inWindow} AND cardinality(e.subjects) > 0 AND NOT (c.coordinate = ANY(e.denied))
+        GROUP BY a.owner
+        ORDER BY 2 DESC, 1`,
+      this.prisma.$queryRaw<OverviewRows["byAgreement"]>`
+        SELECT e.agreement_id::text AS key, count(*)::int AS requests
+        FROM governance.ledger_entry e
+        WHERE ${inWindow} AND cardinality(e.subjects) > 0
+        GROUP BY 1
+        ORDER BY 2 DESC, 1 NULLS FIRST`,
+      this.prisma.$queryRaw<OverviewRows["denied"]>`
+        SELECT d.coordinate, count(*)::int AS attempts
+        FROM governance.ledger_entry e
+        CROSS JOIN LATERAL unnest(e.denied) AS d(coordinate)
+        WHERE e.outcome IN ('denied', 'partial') AND ${inWindow}
+        GROUP BY 1
+        ORDER BY 2 DESC, 1
+        LIMIT 10`,
+    ]);
+    return { timeline, byDepartment, byAgreement, denied };
+  }
+}
+
+/** The rows of {@link LedgerRepository.overview}. */
+export interface OverviewRows {
+  timeline: { start: string; outcome: string; requests: number }[];
+  byDepartment: { key: string; requests: number }[];
+  byAgreement: { key: string | null; requests: number }[];
+  denied: { coordinate: string; attempts: number }[];
 }

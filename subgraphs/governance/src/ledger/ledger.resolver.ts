@@ -5,13 +5,17 @@ import {
   AccessLogConnection,
   AccessLogEntry,
   AccessOutcome,
+  AccessOverview,
   AgreementUsage,
+  OverviewBucket,
   SubjectAccessConnection,
 } from "./ledger.type.ts";
 import { toAccessLogEntry, toSubjectAccess } from "./ledger.body.ts";
 import { seqKey } from "./ledger.loaders.ts";
 import {
+  DEFAULT_OVERVIEW_WINDOW_HOURS,
   DEFAULT_USAGE_WINDOW_DAYS,
+  MAX_OVERVIEW_WINDOW_DAYS,
   MAX_USAGE_WINDOW_DAYS,
   assertCoordinate,
   assertPersonId,
@@ -120,6 +124,36 @@ export class LedgerResolver {
       recordsReturned: rows.filter((r) => returning.has(r.outcome)).reduce((sum, r) => sum + r.records, 0),
       deniedAttempts: rows.filter((r) => r.outcome === AccessOutcome.DENIED).reduce((sum, r) => sum + r.requests, 0),
       byDay: rows.map((r) => ({ date: r.date, outcome: r.outcome as AccessOutcome, requests: r.requests, records: r.records })),
+    };
+  }
+
+  @Restricted(AUDIT_READ)
+  @Query(() => AccessOverview, {
+    description:
+      `What happened in a window, for the auditor's overview: requests by hour or day (UTC+8) and outcome, ` +
+      `personal-data reads by department and agreement, the most denied coordinates. Default window: the last ` +
+      `${DEFAULT_OVERVIEW_WINDOW_HOURS} hours; at most ${MAX_OVERVIEW_WINDOW_DAYS} days. Requires audit:read.`,
+  })
+  async accessOverview(
+    @Arg("from", () => GraphQLDateTime, { nullable: true }) from: Date | undefined,
+    @Arg("to", () => GraphQLDateTime, { nullable: true, description: "Default: now." }) to: Date | undefined,
+    @Arg("bucket", () => OverviewBucket, { nullable: true, description: "Default: HOUR for windows up to two days, DAY beyond." })
+    bucket: OverviewBucket | undefined,
+    @Ctx() context: GovernanceContext,
+  ): Promise<AccessOverview> {
+    const end = to ?? new Date();
+    const start = from ?? new Date(end.getTime() - DEFAULT_OVERVIEW_WINDOW_HOURS * 3_600_000);
+    const window = validateLedgerWindow(start, end, MAX_OVERVIEW_WINDOW_DAYS) as Required<ReturnType<typeof validateLedgerWindow>>;
+    const width = bucket ?? (window.to.getTime() - window.from.getTime() <= 2 * 86_400_000 ? OverviewBucket.HOUR : OverviewBucket.DAY);
+    const rows = await context.repositories.ledger.overview(window, width);
+    return {
+      from: window.from,
+      to: window.to,
+      bucket: width,
+      timeline: rows.timeline.map((r) => ({ start: r.start, outcome: r.outcome as AccessOutcome, requests: r.requests })),
+      personalReadsByDepartment: rows.byDepartment,
+      personalReadsByAgreement: rows.byAgreement,
+      topDeniedCoordinates: rows.denied,
     };
   }
 }

@@ -32,9 +32,16 @@ registerEnumType(AccessOutcome, {
 export enum AccessDecision {
   FULL = "full",
   MASKED = "masked",
+  UNDELIVERED = "undelivered",
   DENIED = "denied",
 }
-registerEnumType(AccessDecision, { name: "AccessDecision", description: "How a field was decided for the caller of a request." });
+registerEnumType(AccessDecision, {
+  name: "AccessDecision",
+  description: "How a field was decided for the caller of a request.",
+  valuesConfig: {
+    UNDELIVERED: { description: "Allowed, but the subgraph holding it failed, so no value was returned." },
+  },
+});
 
 /** What a principal's access rested on. */
 export enum AccessBasis {
@@ -279,4 +286,87 @@ export class AgreementUsage {
   @Classified("PUBLIC")
   @Field(() => [AgreementUsageDay], { description: "Counts by day and outcome, oldest first." })
   byDay!: AgreementUsageDay[];
+}
+
+/** The width of an overview's time buckets. */
+export enum OverviewBucket {
+  HOUR = "hour",
+  DAY = "day",
+}
+registerEnumType(OverviewBucket, {
+  name: "OverviewBucket",
+  description: "The width of the access overview's time buckets, in China Standard Time (UTC+8).",
+});
+
+@ObjectType({ description: "Requests of one outcome in one time bucket." })
+export class OverviewTimelinePoint {
+  @Classified("PUBLIC")
+  @Field(() => String, { description: "Start of the bucket in China Standard Time, `YYYY-MM-DDTHH:00+08:00`." })
+  start!: string;
+
+  @Classified("PUBLIC")
+  @Field(() => AccessOutcome)
+  outcome!: AccessOutcome;
+
+  @Classified("PUBLIC")
+  @Field(() => Int)
+  requests!: number;
+}
+
+@ObjectType({ description: "Requests that returned personal data, by one key (a department, an agreement)." })
+export class OverviewPersonalReads {
+  @Classified("PUBLIC")
+  @Field(() => String, {
+    nullable: true,
+    description: "The department (subgraph) or agreement id; null for an agreement: requests of officials, under no agreement.",
+  })
+  key!: string | null;
+
+  @Classified("PUBLIC")
+  @Field(() => Int)
+  requests!: number;
+}
+
+@ObjectType({ description: "A field coordinate the permission check denied, and how often." })
+export class OverviewDeniedCoordinate {
+  @Classified("PUBLIC")
+  @Field(() => String)
+  coordinate!: string;
+
+  @Classified("PUBLIC")
+  @Field(() => Int, { description: "Requests (denied or partial) in which it was denied." })
+  attempts!: number;
+}
+
+@ObjectType({ description: "What happened in a time window, from the access ledger: the auditor's overview." })
+export class AccessOverview {
+  @Classified("PUBLIC")
+  @Field(() => GraphQLDateTime)
+  from!: Date;
+
+  @Classified("PUBLIC")
+  @Field(() => GraphQLDateTime)
+  to!: Date;
+
+  @Classified("PUBLIC")
+  @Field(() => OverviewBucket)
+  bucket!: OverviewBucket;
+
+  @Classified("PUBLIC")
+  @Field(() => [OverviewTimelinePoint], { description: "Requests by bucket and outcome, oldest first; empty buckets are left out." })
+  timeline!: OverviewTimelinePoint[];
+
+  @Classified("PUBLIC")
+  @Field(() => [OverviewPersonalReads], {
+    description: "Requests that returned PERSONAL or SENSITIVE fields, by the department owning those fields, most first.",
+  })
+  personalReadsByDepartment!: OverviewPersonalReads[];
+
+  @Classified("PUBLIC")
+  @Field(() => [OverviewPersonalReads], { description: "Requests that returned personal data, by agreement (null: none), most first." })
+  personalReadsByAgreement!: OverviewPersonalReads[];
+
+  @Classified("PUBLIC")
+  @Field(() => [OverviewDeniedCoordinate], { description: "The ten coordinates denied most often, most first." })
+  topDeniedCoordinates!: OverviewDeniedCoordinate[];
 }

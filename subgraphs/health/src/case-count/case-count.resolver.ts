@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import { GraphQLDate } from "graphql-scalars";
-import { Classified, assertDateRange, assertDistrictCode } from "@citygraph/core";
+import { Classified, Compares, assertDateRange, assertDistrictCode } from "@citygraph/core";
 import { CaseCount } from "./case-count.type.ts";
 import { District } from "../district/district.type.ts";
 import type { HealthContext } from "../context.ts";
@@ -11,6 +11,8 @@ export const MAX_CASE_COUNT_DAYS = 366;
 @Resolver(() => CaseCount)
 export class CaseCountResolver {
   @Classified("INTERNAL")
+  @Compares("from", "CaseCount.date")
+  @Compares("to", "CaseCount.date")
   @Query(() => [CaseCount], {
     description: `Daily case counts per district for the days in [from, to), by day then district; at most ${MAX_CASE_COUNT_DAYS} days.`,
   })

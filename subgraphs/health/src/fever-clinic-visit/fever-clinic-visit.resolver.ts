@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
-import { Classified, PageArgs, assertDateRange, assertDistrictCode, pageSize, toPage } from "@citygraph/core";
+import { Classified, Compares, PageArgs, assertDateRange, assertDistrictCode, pageSize, toPage } from "@citygraph/core";
 import { FeverClinicVisit, FeverClinicVisitConnection } from "./fever-clinic-visit.type.ts";
 import { visitKey } from "./fever-clinic-visit.repository.ts";
 import { FeverClinic } from "../fever-clinic/fever-clinic.type.ts";
@@ -12,6 +12,8 @@ import type { HealthContext } from "../context.ts";
 @Resolver(() => FeverClinicVisit)
 export class FeverClinicVisitResolver {
   @Classified("INTERNAL")
+  @Compares("from", "FeverClinicVisit.visitedAt")
+  @Compares("to", "FeverClinicVisit.visitedAt")
   @Query(() => FeverClinicVisitConnection, {
     description: "Fever-clinic visits, newest first; filter by the clinic's district and a time window.",
   })

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import { GraphQLDate } from "graphql-scalars";
-import { Classified, PageArgs, assertDateRange, assertDistrictCode, pageSize, toPage } from "@citygraph/core";
+import { Classified, Compares, PageArgs, assertDateRange, assertDistrictCode, pageSize, toPage } from "@citygraph/core";
 import { HealthDeclaration, HealthDeclarationConnection } from "./health-declaration.type.ts";
 import { declarationKey } from "./health-declaration.repository.ts";
 import { District } from "../district/district.type.ts";
@@ -11,6 +11,8 @@ import type { HealthContext } from "../context.ts";
 @Resolver(() => HealthDeclaration)
 export class HealthDeclarationResolver {
   @Classified("INTERNAL")
+  @Compares("from", "HealthDeclaration.declaredOn")
+  @Compares("to", "HealthDeclaration.declaredOn")
   @Query(() => HealthDeclarationConnection, {
     description:
       "Daily health declarations, newest day first; filter by the declarant's district and a window of days.",

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import { GraphQLDate, GraphQLDateTime } from "graphql-scalars";
-import { Classified, PageArgs, assertDateRange, pageSize } from "@citygraph/core";
+import { Classified, Compares, PageArgs, assertDateRange, pageSize } from "@citygraph/core";
 import { Person } from "./person.type.ts";
 import { HealthCode } from "../health-code/health-code.type.ts";
 import { FeverClinicVisitConnection } from "../fever-clinic-visit/fever-clinic-visit.type.ts";
@@ -21,6 +21,8 @@ export class PersonResolver {
   }
 
   @Classified("SENSITIVE", "HEALTH")
+  @Compares("from", "FeverClinicVisit.visitedAt")
+  @Compares("to", "FeverClinicVisit.visitedAt")
   @FieldResolver(() => FeverClinicVisitConnection, {
     description: "The person's fever-clinic visits, newest first.",
   })
@@ -43,6 +45,8 @@ export class PersonResolver {
   }
 
   @Classified("SENSITIVE", "HEALTH")
+  @Compares("from", "HealthDeclaration.declaredOn")
+  @Compares("to", "HealthDeclaration.declaredOn")
   @FieldResolver(() => HealthDeclarationConnection, {
     description: "The person's daily health declarations, newest day first.",
   })

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
-import { Classified, PageArgs, assertDistrictCode, assertIdNumber, badUserInput, decodeCursor, pageSize, toPage } from "@citygraph/core";
+import { Classified, Compares, PageArgs, assertDistrictCode, assertIdNumber, badUserInput, decodeCursor, pageSize, toPage } from "@citygraph/core";
 import { Person, PersonConnection } from "./person.type.ts";
 import { District } from "../district/district.type.ts";
 import { Community } from "../community/community.type.ts";
@@ -16,6 +16,7 @@ export class PersonResolver {
 
   // Looking a person up by ID number confirms who holds it: only full sensitive grants may.
   @Classified("SENSITIVE", "OTHER")
+  @Compares("idNumber", "Person.idNumber")
   @Query(() => Person, { nullable: true, description: "A person by resident ID number." })
   personByIdNumber(@Arg("idNumber", () => String) idNumber: string, @Ctx() context: RegistryContext) {
     assertIdNumber("idNumber", idNumber);
@@ -23,6 +24,8 @@ export class PersonResolver {
   }
 
   @Classified("INTERNAL")
+  @Compares("district", "Person.district")
+  @Compares("community", "Person.community")
   @Query(() => PersonConnection, { description: "Persons by pseudonymous id; filter by district or community." })
   async persons(
     @Args(() => PageArgs) page: PageArgs,

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
-import { Classified, assertDistrictCode, badUserInput, pageSize, toPage, recordSubject } from "@citygraph/core";
+import { Classified, Compares, assertDistrictCode, badUserInput, pageSize, toPage, recordSubject } from "@citygraph/core";
 import {
   CheckpointCrossing,
   CheckpointCrossingConnection,
@@ -17,12 +17,15 @@ import {
   decodeTimeCursor,
   validateWindow,
 } from "../arguments.ts";
-import { assertMayLookUpPlates } from "../access.ts";
 import type { TransportContext } from "../context.ts";
 
 @Resolver(() => CheckpointCrossing)
 export class CheckpointCrossingResolver {
   @Classified("INTERNAL")
+  @Compares("from", "CheckpointCrossing.time")
+  @Compares("to", "CheckpointCrossing.time")
+  // Looking crossings up by plate confirms where a given vehicle went: it needs plates in full.
+  @Compares("plate", "CheckpointCrossing.plate")
   @Query(() => CheckpointCrossingConnection, {
     description:
       "Checkpoint crossings, newest first. Give a checkpoint, district or plate, or else both `from` and `to` " +
@@ -42,10 +45,8 @@ export class CheckpointCrossingResolver {
     const after = decodeTimeCursor(page.after);
     if (checkpoint != null) assertCheckpointCode("checkpoint", checkpoint);
     if (district != null) assertDistrictCode("district", district);
-    if (plate != null) {
-      assertPlate("plate", plate);
-      assertMayLookUpPlates(context);
-    }
+    // Looking up by plate needs plates in full (`@Compares`), checked before this runs.
+    if (plate != null) assertPlate("plate", plate);
     const window = validateWindow(page.from, page.to, MAX_CROSSING_WINDOW_DAYS);
     if (!checkpoint && !district && !plate) assertCityWideWindow(window);
     let districtCode = district || undefined;

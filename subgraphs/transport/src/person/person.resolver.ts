@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { Classified, PageArgs, pageSize } from "@citygraph/core";
+import { Classified, Compares, PageArgs, pageSize } from "@citygraph/core";
 import { Person } from "./person.type.ts";
 import {
   CheckpointCrossingConnection,
@@ -14,6 +14,8 @@ export class PersonResolver {
   // A person's crossings are their movements (行踪轨迹): sensitive personal information. Nullable,
   // so that a caller without the grant still gets the rest of the person.
   @Classified("SENSITIVE", "LOCATION")
+  @Compares("from", "CheckpointCrossing.time")
+  @Compares("to", "CheckpointCrossing.time")
   @FieldResolver(() => CheckpointCrossingConnection, {
     nullable: true,
     description: "Checkpoint crossings of this person, newest first.",

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import { GraphQLDate } from "graphql-scalars";
-import { Classified, PageArgs, assertDistrictCode, pageSize, toPage } from "@citygraph/core";
+import { Classified, Compares, PageArgs, assertDistrictCode, pageSize, toPage } from "@citygraph/core";
 import { TravellerRegistration, TravellerRegistrationConnection } from "./traveller-registration.type.ts";
 import { registrationKey } from "./traveller-registration.loaders.ts";
 import { District } from "../district/district.type.ts";
@@ -11,6 +11,8 @@ import type { TransportContext } from "../context.ts";
 @Resolver(() => TravellerRegistration)
 export class TravellerRegistrationResolver {
   @Classified("INTERNAL")
+  @Compares("from", "TravellerRegistration.arrivalDate")
+  @Compares("to", "TravellerRegistration.arrivalDate")
   @Query(() => TravellerRegistrationConnection, {
     description:
       "Incoming-traveller registrations, latest arrival first; filter by destination district and arrival dates.",

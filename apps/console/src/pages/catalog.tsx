@@ -1,0 +1,106 @@
+import { useEffect, useMemo, useState } from "react";
+import { ConsoleDataAssetsDocument, type ConsoleDataAssetsQuery } from "../generated/graphql.ts";
+import { execute } from "../api.ts";
+import { useI18n } from "../i18n/index.tsx";
+import { Failure } from "./failure.tsx";
+
+type Asset = ConsoleDataAssetsQuery["dataAssets"]["nodes"][number];
+
+/** Every coordinate with its owner, classification, masking and the caller's own access (FULL/MASKED/DENIED). */
+export function CatalogPage() {
+  const { t, number } = useI18n();
+  const [assets, setAssets] = useState<Asset[]>();
+  const [error, setError] = useState<unknown>();
+  const [filter, setFilter] = useState("");
+  const [owner, setOwner] = useState("");
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      // A few hundred rows: read every page, then filter in the browser.
+      const all: Asset[] = [];
+      let after: string | null | undefined;
+      do {
+        const page = await execute(ConsoleDataAssetsDocument, { after });
+        all.push(...page.dataAssets.nodes);
+        after = page.dataAssets.pageInfo.hasNextPage ? page.dataAssets.pageInfo.endCursor : undefined;
+      } while (after);
+      if (!cancelled) setAssets(all);
+    })().catch((e: unknown) => !cancelled && setError(e));
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  const owners = useMemo(() => [...new Set(assets?.map((a) => a.owner))].sort(), [assets]);
+  const shown = useMemo(() => {
+    const needle = filter.trim().toLowerCase();
+    return (assets ?? []).filter(
+      (a) =>
+        (!owner || a.owner === owner) &&
+        (!needle || a.coordinate.toLowerCase().includes(needle) || (a.description ?? "").toLowerCase().includes(needle)),
+    );
+  }, [assets, filter, owner]);
+  if (error) return <Failure error={error} />;
+  if (!assets) return <p role="status">{t("common.loading")}</p>;
+  return (
+    <section aria-labelledby="catalog-heading">
+      <h1 id="catalog-heading">{t("catalog.heading")}</h1>
+      <p>{t("catalog.intro")}</p>
+      <div className="toolbar">
+        <label>
+          {t("catalog.filter")}
+          <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        </label>
+        <label>
+          {t("catalog.owner")}
+          <select value={owner} onChange={(e) => setOwner(e.target.value)}>
+            <option value="">{t("common.all")}</option>
+            {owners.map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span role="status">{t("catalog.count", { count: number(shown.length) })}</span>
+      </div>
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={t("catalog.heading")}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t("catalog.coordinate")}</th>
+              <th scope="col">{t("catalog.owner")}</th>
+              <th scope="col">{t("catalog.level")}</th>
+              <th scope="col">{t("catalog.masking")}</th>
+              <th scope="col">{t("catalog.access")}</th>
+              <th scope="col">{t("catalog.grantedBy")}</th>
+              <th scope="col">{t("catalog.description")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((a) => (
+              <tr key={a.coordinate} data-coordinate={a.coordinate}>
+                <th scope="row">
+                  <code>{a.coordinate}</code>
+                </th>
+                <td>{a.owner}</td>
+                <td>{t(`level.${a.level}`)}</td>
+                <td>{a.kind ? (a.maskedBy.length ? a.kind : `${a.kind} · ${t("catalog.maskingNone")}`) : t("common.none")}</td>
+                <td>
+                  <span className={`badge access-${a.access}`} data-access={a.access}>
+                    {t(`access.${a.access}`)}
+                  </span>
+                </td>
+                <td className="scopes">
+                  {a.access === "FULL"
+                    ? ""
+                    : (a.access === "MASKED" ? a.grantedBy.slice(0, 1) : [...a.grantedBy.slice(0, 1), ...a.maskedBy.slice(0, 1)]).join(" · ")}
+                </td>
+                <td>{a.description}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

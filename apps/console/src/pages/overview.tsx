@@ -1,0 +1,110 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { ConsoleOverviewDocument, type AccessOutcome, type ConsoleOverviewQuery } from "../generated/graphql.ts";
+import { execute } from "../api.ts";
+import { useI18n, type I18n } from "../i18n/index.tsx";
+import { Chart } from "../chart.tsx";
+import { Failure } from "./failure.tsx";
+
+type Overview = ConsoleOverviewQuery["accessOverview"];
+
+const OUTCOMES: readonly AccessOutcome[] = ["ALLOWED", "PARTIAL", "DENIED", "REFUSED", "ERROR"];
+const OUTCOME_COLORS: Record<AccessOutcome, string> = {
+  ALLOWED: "#2e7d32",
+  PARTIAL: "#f9a825",
+  DENIED: "#c62828",
+  REFUSED: "#6a1b9a",
+  ERROR: "#455a64",
+};
+
+/** The auditor's overview of the last day: charts drawn from `accessOverview` (ledger aggregates). */
+export function OverviewPage() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [overview, setOverview] = useState<Overview>();
+  const [error, setError] = useState<unknown>();
+  const load = useCallback(() => {
+    execute(ConsoleOverviewDocument, {})
+      .then((data) => setOverview(data.accessOverview))
+      .catch(setError);
+  }, []);
+  useEffect(load, [load]);
+  const options = useMemo(() => overview && chartOptions(overview, i18n), [overview, i18n]);
+  if (error) return <Failure error={error} />;
+  if (!overview || !options) return <p role="status">{t("common.loading")}</p>;
+  return (
+    <section aria-labelledby="overview-heading">
+      <h1 id="overview-heading">{t("overview.heading")}</h1>
+      <div className="toolbar">
+        <span>{t("overview.window")}</span>
+        <button type="button" onClick={load}>
+          {t("overview.refresh")}
+        </button>
+      </div>
+      <div className="charts">
+        <figure>
+          <figcaption>{t("overview.timeline")}</figcaption>
+          <Chart name="timeline" label={t("overview.timeline")} option={options.timeline} />
+        </figure>
+        <figure>
+          <figcaption>{t("overview.topDenied")}</figcaption>
+          <Chart name="topDenied" label={t("overview.topDenied")} option={options.topDenied} />
+        </figure>
+        <figure>
+          <figcaption>{t("overview.byDepartment")}</figcaption>
+          <Chart name="byDepartment" label={t("overview.byDepartment")} option={options.byDepartment} />
+        </figure>
+        <figure>
+          <figcaption>{t("overview.byAgreement")}</figcaption>
+          <Chart name="byAgreement" label={t("overview.byAgreement")} option={options.byAgreement} />
+        </figure>
+      </div>
+    </section>
+  );
+}
+
+function horizontalBars(categories: string[], values: number[], color: string) {
+  return {
+    tooltip: { trigger: "axis" },
+    grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "category", data: categories, inverse: true },
+    series: [{ type: "bar", data: values, itemStyle: { color } }],
+  };
+}
+
+function chartOptions(overview: Overview, { t, dateTime }: I18n) {
+  const starts = [...new Set(overview.timeline.map((p) => p.start))].sort();
+  const count = new Map(overview.timeline.map((p) => [`${p.start}|${p.outcome}`, p.requests]));
+  return {
+    timeline: {
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: starts.map((s) => dateTime(s).slice(0, -3)) },
+      yAxis: { type: "value", minInterval: 1 },
+      series: OUTCOMES.map((outcome) => ({
+        id: outcome,
+        name: t(`outcome.${outcome}`),
+        type: "bar",
+        stack: "requests",
+        itemStyle: { color: OUTCOME_COLORS[outcome] },
+        data: starts.map((s) => count.get(`${s}|${outcome}`) ?? 0),
+      })),
+    },
+    topDenied: horizontalBars(
+      overview.topDeniedCoordinates.map((d) => d.coordinate),
+      overview.topDeniedCoordinates.map((d) => d.attempts),
+      OUTCOME_COLORS.DENIED,
+    ),
+    byDepartment: horizontalBars(
+      overview.personalReadsByDepartment.map((d) => d.key ?? "?"),
+      overview.personalReadsByDepartment.map((d) => d.requests),
+      "#1565c0",
+    ),
+    byAgreement: horizontalBars(
+      overview.personalReadsByAgreement.map((d) => d.key ?? t("overview.officials")),
+      overview.personalReadsByAgreement.map((d) => d.requests),
+      "#00838f",
+    ),
+  };
+}
