@@ -67,7 +67,7 @@ describe("third parties under data-operation agreements", () => {
 
   async function call(url: string, headers: Record<string, string>, body: Record<string, unknown> = persisted()) {
     const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-    return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as {
+    return { status: response.status, retryAfter: response.headers.get("retry-after"), requestId: response.headers.get("x-request-id")!, body: (await response.json()) as {
       data?: { persons: { nodes: Record<string, string | { code: string } | null>[] } };
       errors?: { message: string; extensions?: { code?: string } }[];
     } };
@@ -215,15 +215,14 @@ describe("third parties under data-operation agreements", () => {
 
   it("withholds a response that carries more records than the day has left: 429, Retry-After, no data, in the ledger", async () => {
     const seeded = await seedAgreement({ recordsPerDay: 3 });
-    const requestId = randomUUID();
-    const refused = await call(stack.gatewayUrl, { "x-api-key": seeded.key, "x-purpose": "epidemic-prevention", "x-request-id": requestId });
+    const refused = await call(stack.gatewayUrl, { "x-api-key": seeded.key, "x-purpose": "epidemic-prevention" });
     // The operation returns 5 persons: more than the 3 records of the day, so none of them is sent.
     assert.equal(refused.status, 429, JSON.stringify(refused.body));
     assert.equal(refused.body.errors?.[0]?.extensions?.code, "QUOTA_EXCEEDED");
     assert.equal(refused.body.data, undefined);
     assert.doesNotMatch(JSON.stringify(refused.body), /\*{4}/, "no masked value leaks into the refusal");
     assert.ok(Number(refused.retryAfter) > 0 && Number(refused.retryAfter) <= 86_400);
-    const entry = await ledgerEntry(requestId);
+    const entry = await ledgerEntry(refused.requestId);
     assert.equal(entry.outcome, "refused");
     assert.equal(JSON.parse(entry.body).refusal, "QUOTA_EXCEEDED");
     assert.equal(JSON.parse(entry.body).rowCount, 0);

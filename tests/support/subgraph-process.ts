@@ -31,6 +31,8 @@ export async function spawnSubgraph(name: SubgraphName, databaseUrl: string): Pr
       DATABASE_URL: databaseUrl,
       [`${name.toUpperCase()}_PORT`]: "0",
       CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE: keyFile,
+      // Given the gateway's key file, a subgraph counts as production and needs its cursor key.
+      CITYGRAPH_CURSOR_KEY: `test cursor key for ${name}, at least thirty-two characters`,
       LOG_LEVEL: "info",
     },
     stdio: ["ignore", "ignore", "pipe"],

@@ -81,6 +81,9 @@ describe("access ledger resilience", () => {
     const doomed = ledger.append(sampleEntry(3)).then(() => "committed", (error: unknown) => error);
     let pid: number | undefined;
     for (let i = 0; i < 1_500 && pid === undefined; i++) {
+      // The blocker is inside a transaction, where pg_stat_activity is a snapshot taken at first
+      // read: clear it, or the poll sees the moment before the commit arrived, forever.
+      await blocker.query("SELECT pg_stat_clear_snapshot()");
       const { rows } = await blocker.query<{ pid: number }>(
         "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO governance.ledger_checkpoint%'",
       );

@@ -137,15 +137,20 @@ describe("verifyLedger", () => {
 
   it("detects entries deleted before a checkpoint even when the chain was re-linked after them", async () => {
     const { db, pool } = await ledgerOf40();
-    // Remove 31-40, then let a gateway append again: the new entries link to entry 30.
+    // Remove 31-40, then let a gateway append again: sequence numbers are gapless, so the new
+    // entries take 31-40 again and link to entry 30 -- a chain that is whole, but not the signed one.
     await tamper(db.url, `DELETE FROM governance.ledger_entry WHERE seq > 30`);
     const ledger = await ledgerOver(pool, { checkpointEvery: 1_000 });
     await ledger.append(sampleEntry(100));
     await ledger.flush();
-    const verdict = await verifyLedger(pool, publicJwk);
-    assert.equal(verdict.firstBroken?.seq, "40");
-    assert.equal(verdict.breaks[0]!.kind, "contradicts-anchor");
-    assert.match(verdict.firstBroken!.reason, /entry 40, signed in the checkpoint of seq 40 .* is missing/);
+    let verdict = await verifyLedger(pool, publicJwk);
+    assert.deepEqual(verdict.breaks.map((b) => [b.kind, b.seq]), [["truncated", "40"]], "one entry back: shorter than signed");
+    for (let i = 1; i < 10; i++) await ledger.append(sampleEntry(100 + i));
+    await ledger.flush();
+    verdict = await verifyLedger(pool, publicJwk);
+    assert.equal(verdict.entries, 40, "the refilled chain links");
+    assert.deepEqual(verdict.breaks.map((b) => [b.kind, b.seq]), [["contradicts-anchor", "40"]]);
+    assert.match(verdict.firstBroken!.reason, /another hash at seq 40 than the checkpoint of seq 40/);
     await ledger.close();
   });
 
