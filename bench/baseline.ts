@@ -11,7 +11,7 @@ import {
   type GraphQLDataSourceProcessOptions,
 } from "@apollo/gateway";
 import type { JWK } from "jose";
-import { createInternalTokenSigner, INTERNAL_TOKEN_TTL_SECONDS, type Principal } from "@citygraph/core";
+import { createInternalTokenSigner, type Principal, type SubgraphOperation } from "@citygraph/core";
 
 /** Options of {@link startBaselineGateway}. */
 export interface BaselineGatewayOptions {
@@ -33,59 +33,35 @@ export interface BaselineGateway {
 
 /**
  * Starts the baseline with `startStandaloneServer` on a free port. Its subgraph requests go through
- * Apollo's default fetcher and carry a token signed ahead of time and renewed in the background,
- * so signing (which citygraph's gateway does per request) costs the baseline nothing on the request
- * path: the comparison charges citygraph for it.
+ * Apollo's default fetcher and carry a token signed per request (subgraphs accept each token once,
+ * for the one operation it names), as citygraph's gateway does: signing costs both the same.
  */
 export async function startBaselineGateway(options: BaselineGatewayOptions): Promise<BaselineGateway> {
-  const sign = await createInternalTokenSigner(options.signingKey);
-  const tokens = new Map<string, string>();
-  const renew = async () => {
-    for (const name of Object.keys(options.subgraphUrls))
-      tokens.set(name, await sign(options.principal, name, "bench-baseline"));
-  };
-  await renew();
-  // Renew at half the lifetime, so a token in flight never expires.
-  const renewal = setInterval(
-    () => void renew().catch(() => undefined),
-    (INTERNAL_TOKEN_TTL_SECONDS * 1000) / 2,
-  );
-  renewal.unref();
+  const sign = createInternalTokenSigner({ gatewayKey: options.signingKey });
 
   const server = new ApolloServer({
     gateway: new ApolloGateway({
       // Plain Apollo refuses SECURITY features it cannot enforce; citygraph's gateway does the same
       // transformation before planning, so both plan over the same supergraph.
       supergraphSdl: withoutSecurityFeatures(options.supergraphSdl),
-      buildService: ({ name }) => new TokenDataSource(options.subgraphUrls[name]!, () => tokens.get(name)),
+      buildService: ({ name }) =>
+        new TokenDataSource(options.subgraphUrls[name]!, (operation) => sign(options.principal, name, "bench-baseline", operation)),
     }),
   });
-  try {
-    const { url } = await startStandaloneServer(server, { listen: { port: 0, host: "127.0.0.1" } });
-    return {
-      url,
-      stop: async () => {
-        clearInterval(renewal);
-        await server.stop();
-      },
-    };
-  } catch (error) {
-    clearInterval(renewal);
-    throw error;
-  }
+  const { url } = await startStandaloneServer(server, { listen: { port: 0, host: "127.0.0.1" } });
+  return { url, stop: () => server.stop() };
 }
 
-/** Apollo's `RemoteGraphQLDataSource` (default fetcher) adding a ready-made bearer token. */
+/** Apollo's `RemoteGraphQLDataSource` (default fetcher) adding a token for each request. */
 class TokenDataSource extends RemoteGraphQLDataSource {
   constructor(
     url: string,
-    private readonly token: () => string | undefined,
+    private readonly token: (operation: SubgraphOperation) => Promise<string>,
   ) {
     super({ url });
   }
 
-  override willSendRequest({ request }: GraphQLDataSourceProcessOptions): void {
-    const token = this.token();
-    if (token) request.http?.headers.set("authorization", `Bearer ${token}`);
+  override async willSendRequest({ request }: GraphQLDataSourceProcessOptions): Promise<void> {
+    request.http?.headers.set("authorization", `Bearer ${await this.token(request)}`);
   }
 }

@@ -10,6 +10,7 @@
  *
  * It creates and drops a database of its own on that server.
  */
+import { INTERNAL_TOKEN_TTL_SECONDS } from "@citygraph/core";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import {
@@ -75,6 +76,7 @@ try {
       identity: { keys: { kind: "jwks", jwks: { keys: [identityProvider.publicJwk] } } },
       roles: loadRolePolicy(policyFilePath(), SUBGRAPH_NAMES),
       gatewayKeys,
+      subgraphTokenTtlSeconds: INTERNAL_TOKEN_TTL_SECONDS,
       permissions: { mode: "reject", allowPerRequestMode: true },
     },
   });

@@ -1,20 +1,18 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { GraphQLError, Kind, parse, type OperationDefinitionNode } from "graphql";
-import { ErrorCode, clientError, injectTraceContext, subgraphFetchDuration, takeSubjects } from "@citygraph/core";
+import { ErrorCode, clientError, injectTraceContext, subgraphFetchDuration, takeSubjects, type InternalTokenSigner } from "@citygraph/core";
 import type { GatewayContext } from "./context.ts";
 
 type SubgraphResponseOptions = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["didReceiveResponse"]>>[0];
 type SubgraphResponse = SubgraphResponseOptions["response"];
 type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>["process"]>[0];
 
-/** Signs the token a subgraph needs for one request of one principal. */
-export type SubgraphTokenSigner = (principal: GatewayContext["principal"], audience: string, requestId: string) => Promise<string>;
-
 /**
  * How the gateway talks to a subgraph: Node's built-in fetch (pooled keep-alive connections,
  * measurably faster than Apollo's default fetcher), a per-request timeout, the request id
  * forwarded so one id follows a request through every service's logs, and a short-lived token
- * for this subgraph alone that carries the caller's grants. Each response's data subjects
+ * for this subgraph and this one operation alone (used once, within seconds) that carries the
+ * caller's grants. Each response's data subjects
  * (`extensions.citygraph.subjects`: whose personal data the subgraph returned) are added to the
  * request's `context.subjects` and removed from the response. A subgraph that cannot be reached,
  * refuses, or does not answer in time becomes a SUBGRAPH_UNAVAILABLE / SUBGRAPH_TIMEOUT error naming
@@ -25,7 +23,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly subgraphName: string,
     url: string,
     timeoutMs: number,
-    private readonly sign: SubgraphTokenSigner,
+    private readonly sign: InternalTokenSigner,
   ) {
     super({
       url,
@@ -52,7 +50,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     request.http?.headers.set("x-request-id", context.requestId);
     // Called inside @apollo/gateway's fetch span: the subgraph's spans become its children.
     injectTraceContext((name, value) => request.http?.headers.set(name, value));
-    request.http?.headers.set("authorization", `Bearer ${await this.sign(context.principal, this.subgraphName, context.requestId)}`);
+    // Signed over the request as it will be serialised (document, operation name, variables,
+    // extensions): the subgraph recomputes the hash from the body it receives.
+    const token = await this.sign(context.principal, this.subgraphName, context.requestId, request);
+    request.http?.headers.set("authorization", `Bearer ${token}`);
   }
 
   override async process(options: ProcessOptions): ReturnType<RemoteGraphQLDataSource<GatewayContext>["process"]> {

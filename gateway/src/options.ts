@@ -1,5 +1,5 @@
 import type { JWK } from "jose";
-import { StartupError, unreachable, type AnchorConfig, type KeySource, type Logger, type RolePolicy } from "@citygraph/core";
+import { INTERNAL_TOKEN_TTL_SECONDS, StartupError, assertInternalTokenTtl, unreachable, type AnchorConfig, type KeySource, type Logger, type RolePolicy } from "@citygraph/core";
 import type { DeniedFieldMode } from "./permissions/index.ts";
 import type { ConsoleOptions } from "./console/index.ts";
 
@@ -29,11 +29,21 @@ export interface GatewayOptions {
     audience?: string;
     /** Refuse callers without a token (otherwise anonymous: PUBLIC fields only). Default false. */
     requireAuthentication?: boolean;
+    /** Longest lifetime (`exp - iat`) and age (since `iat`) of a token, seconds. Default 12 h. */
+    maxTokenAgeSeconds?: number;
   };
   /** Roles that bundle scopes (the validated policy file). */
   roles: RolePolicy;
-  /** The gateway's private key (ES256 JWK with `kid`) for the tokens it sends subgraphs. */
+  /**
+   * The gateway's private key (ES256 JWK with `kid`): signs ledger checkpoints, and each subgraph's
+   * HS256 token key is derived from it (`deriveSubgraphTokenKey`).
+   */
   signingKey: JWK;
+  /**
+   * Lifetime of the single-use token sent with each subgraph request, seconds (1–60;
+   * `CITYGRAPH_GATEWAY_TOKEN_TTL`). Default 10.
+   */
+  subgraphTokenTtlSeconds?: number;
   /**
    * The governance database: agreements and API keys of third parties, quota counters (unless
    * Redis holds them). Without it the gateway admits no third parties.
@@ -100,6 +110,7 @@ export function normalizeGatewayOptions(options: GatewayOptions): NormalizedGate
     identity: options.identity,
     roles: options.roles,
     signingKey: options.signingKey,
+    subgraphTokenTtlSeconds: options.subgraphTokenTtlSeconds ?? INTERNAL_TOKEN_TTL_SECONDS,
     governance: options.governance,
     ledger: options.ledger ?? { kind: "recorded" },
     console: options.console,
@@ -134,6 +145,7 @@ export function normalizeGatewayOptions(options: GatewayOptions): NormalizedGate
   if (!normalized.signingKey.d || !normalized.signingKey.kid) {
     throw new StartupError("The gateway signing key must be a private JWK with a kid (CITYGRAPH_GATEWAY_KEY_FILE).");
   }
+  assertInternalTokenTtl(normalized.subgraphTokenTtlSeconds, "CITYGRAPH_GATEWAY_TOKEN_TTL (the subgraph token lifetime)");
   for (const [name, url] of Object.entries(normalized.subgraphUrls)) {
     try {
       new URL(url);

@@ -62,7 +62,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   const options = normalizeGatewayOptions(input);
   const { log } = options;
   const subgraphUrls = { ...subgraphUrlsOf(options.supergraphSdl), ...options.subgraphUrls };
-  const sign = await createInternalTokenSigner(options.signingKey);
+  const sign = createInternalTokenSigner({ gatewayKey: options.signingKey, ttlSeconds: options.subgraphTokenTtlSeconds });
   const verifyIdentity = createIdentityVerifier({
     ...options.identity,
     roles: options.roles,

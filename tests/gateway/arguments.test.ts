@@ -136,13 +136,17 @@ describe("arguments, ordering and cursors under an agreement's field list", () =
   });
 
   it("enforces the argument and the order again in the subgraph, for a gateway token naming the same agreement", async () => {
-    const authorization = await agreementGatewayHeaders("education", ["education:sensitive"], ["Query.school", "School.enrolments", "Enrolment.id"]);
+    const fields = ["Query.school", "School.enrolments", "Enrolment.id"];
+    // Each token answers the one operation it was signed for, once.
+    const as = async (query: string) => agreementGatewayHeaders("education", { query }, ["education:sensitive"], fields);
     const url = stack.services.subgraphs.education.server.url;
-    const filtered = await postGraphQL<Roster>(url, `{ school(id: "${school}") { enrolments(grade: 3) { nodes { id } } } }`, undefined, authorization);
+    const filterQuery = `{ school(id: "${school}") { enrolments(grade: 3) { nodes { id } } } }`;
+    const filtered = await postGraphQL<Roster>(url, filterQuery, undefined, await as(filterQuery));
     assert.equal(filtered.errors?.[0]?.extensions?.code, "FORBIDDEN", JSON.stringify(filtered));
     assert.equal(filtered.errors?.[0]?.extensions?.argumentName, "grade");
     assert.equal(filtered.data?.school.enrolments ?? null, null);
-    const ordered = await postGraphQL<Roster>(url, `{ school(id: "${school}") { enrolments(first: 30) { nodes { id } } } }`, undefined, authorization);
+    const orderQuery = `{ school(id: "${school}") { enrolments(first: 30) { nodes { id } } } }`;
+    const ordered = await postGraphQL<Roster>(url, orderQuery, undefined, await as(orderQuery));
     const ids = ordered.data!.school.enrolments.nodes.map((n) => Number(n.id));
     assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
   });

@@ -1,9 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { SignJWT, importJWK } from "jose";
-import { maskerFor, generateEs256, signDevToken } from "@citygraph/core";
+import { maskerFor, generateEs256, operationHash, signDevToken } from "@citygraph/core";
 import { postGraphQL, startStack, type TestStack } from "../support/stack.ts";
-import { ALL_SCOPES, agreementGatewayHeaders, bearer, gatewayHeaders, testSecurity, tokenFor } from "../support/security.ts";
+import { ALL_SCOPES, agreementGatewayHeaders, bearer, gatewayHeaders, testSecurity, testSubgraphTokenKey, tokenFor } from "../support/security.ts";
 
 type Person = { id: string; name?: string | null; idNumber?: string | null; phone?: string | null; birthDate?: string | null };
 
@@ -211,28 +211,36 @@ describe("field-level permissions", () => {
     it("refuses subgraph calls without a gateway token, with a forged one, one for another subgraph, or an expired one", async () => {
       const url = stack.services.subgraphs.registry.server.url;
       const query = `{ persons(first: 1) { nodes { idNumber } } }`;
-      const forger = await generateEs256();
+      const op = operationHash({ query });
       const { gatewayKeys } = await testSecurity();
-      const key = await importJWK(gatewayKeys.privateJwk, "ES256");
-      const expired = await new SignJWT({ kind: "user", scp: ALL_SCOPES, pol: [], rid: "x" })
+      const claims = { kind: "user", scp: ALL_SCOPES, pol: [], rid: "x", op };
+      const token = (key: Uint8Array, iat: number, exp: number) =>
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: "HS256" })
+          .setIssuer("citygraph-gateway")
+          .setAudience("registry")
+          .setSubject("mallory")
+          .setJti(crypto.randomUUID())
+          .setIssuedAt(iat)
+          .setExpirationTime(exp)
+          .sign(key);
+      const now = Math.floor(Date.now() / 1000);
+      const expired = await token(await testSubgraphTokenKey("registry"), now - 600, now - 300);
+      const forged = await token(crypto.getRandomValues(new Uint8Array(32)), now, now + 10);
+      // The gateway's own ES256 key signs ledger checkpoints, not subgraph tokens.
+      const es256 = await new SignJWT(claims)
         .setProtectedHeader({ alg: "ES256", kid: gatewayKeys.privateJwk.kid })
         .setIssuer("citygraph-gateway")
         .setAudience("registry")
-        .setSubject("mallory")
-        .setIssuedAt(Math.floor(Date.now() / 1000) - 600)
-        .setExpirationTime(Math.floor(Date.now() / 1000) - 300)
-        .sign(key);
-      const forged = await new SignJWT({ kind: "user", scp: ALL_SCOPES, pol: [], rid: "x" })
-        .setProtectedHeader({ alg: "ES256", kid: gatewayKeys.privateJwk.kid })
-        .setIssuer("citygraph-gateway")
-        .setAudience("registry")
-        .setSubject("mallory")
-        .setExpirationTime("1m")
-        .sign(await importJWK(forger.privateJwk, "ES256"));
+        .setJti(crypto.randomUUID())
+        .setIssuedAt()
+        .setExpirationTime("10s")
+        .sign(await importJWK(gatewayKeys.privateJwk, "ES256"));
       const cases: [string, Record<string, string>][] = [
         ["none", {}],
         ["forged", { authorization: `Bearer ${forged}` }],
-        ["other audience", await gatewayHeaders("health")],
+        ["signed with the gateway's ES256 key", { authorization: `Bearer ${es256}` }],
+        ["other audience", await gatewayHeaders("health", { query })],
         ["expired", { authorization: `Bearer ${expired}` }],
         ["identity token instead of a gateway token", await bearer(ALL_SCOPES)],
       ];
@@ -248,10 +256,11 @@ describe("field-level permissions", () => {
       // Query.persons and Person.district share a classification (registry INTERNAL): one is listed,
       // the other not, so they must not share a decision.
       const fields = ["Query.persons", "PersonConnection.nodes", "Person.name"];
-      const headers = await agreementGatewayHeaders("registry", ["registry:sensitive"], fields);
+      const query = `{ persons(first: 2) { nodes { name phone address district { code } } } }`;
+      const headers = await agreementGatewayHeaders("registry", { query }, ["registry:sensitive"], fields);
       const result = await postGraphQL<{ persons: { nodes: Person[] } }>(
         stack.services.subgraphs.registry.server.url,
-        `{ persons(first: 2) { nodes { name phone address district { code } } } }`,
+        query,
         undefined,
         headers,
       );
@@ -262,11 +271,12 @@ describe("field-level permissions", () => {
     });
 
     it("enforces again in the subgraph: a valid gateway token with too few grants gets nulls, not data", async () => {
+      const query = `{ persons(first: 2) { nodes { id idNumber name } } }`;
       const result = await postGraphQL<{ persons: { nodes: Person[] } }>(
         stack.services.subgraphs.registry.server.url,
-        `{ persons(first: 2) { nodes { id idNumber name } } }`,
+        query,
         undefined,
-        await gatewayHeaders("registry", ["registry:internal", "registry:personal:masked"]),
+        await gatewayHeaders("registry", { query }, ["registry:internal", "registry:personal:masked"]),
       );
       const nodes = result.data!.persons.nodes;
       assert.ok(nodes.every((p) => p.idNumber === null));
@@ -343,6 +353,7 @@ describe("field-level permissions", () => {
       const eternal = await new SignJWT({ scope: "registry:sensitive" })
         .setProtectedHeader({ alg: "ES256", kid: devIdentityProvider.privateJwk.kid })
         .setSubject("mallory")
+        .setIssuedAt()
         .sign(key);
       const result = await stack.query(query, undefined, { authorization: `Bearer ${eternal}` });
       assert.equal(result.status, 401);

@@ -2,13 +2,13 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloGateway } from "@apollo/gateway";
-import { createInternalTokenSigner, createLogger, grantSetOf, type Principal } from "@citygraph/core";
+import { createLogger, grantSetOf, type Principal } from "@citygraph/core";
 import { SubgraphDataSource } from "../../gateway/src/datasource.ts";
 import type { GatewayContext } from "../../gateway/src/context.ts";
 import { loadSupergraph } from "../../gateway/src/supergraph.ts";
 import { withoutSecurityFeatures } from "../../gateway/src/server.ts";
 import { startStack, type TestStack } from "../support/stack.ts";
-import { ALL_SCOPES, bearer, gatewayHeaders, testSecurity } from "../support/security.ts";
+import { ALL_SCOPES, bearer, gatewayHeaders, testTokenSigner } from "../support/security.ts";
 
 type Persons = { persons: { nodes: { id: string; name?: string | null; healthCode?: { color: string } | null }[] } };
 
@@ -19,8 +19,7 @@ const PERSONS_QUERY = `{ persons(district: "410105", first: 25) { nodes { id nam
  * the test can read the request context the data sources filled (the real gateway never shows it).
  */
 async function startCollectingGateway(stack: TestStack) {
-  const { gatewayKeys } = await testSecurity();
-  const sign = await createInternalTokenSigner(gatewayKeys.privateJwk);
+  const sign = await testTokenSigner();
   process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({
     // As createGateway does: @apollo/gateway refuses `for: SECURITY` links it cannot enforce.
@@ -99,7 +98,7 @@ describe("gateway: data subjects", () => {
     const post = async (scopes: readonly string[], query: string) => {
       const response = await fetch(stack.services.subgraphs.registry.server.url, {
         method: "POST",
-        headers: { "content-type": "application/json", ...(await gatewayHeaders("registry", scopes)) },
+        headers: { "content-type": "application/json", ...(await gatewayHeaders("registry", { query }, scopes)) },
         body: JSON.stringify({ query }),
       });
       return (await response.json()) as {

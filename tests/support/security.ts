@@ -4,11 +4,14 @@ import {
   loadRolePolicy,
   signDevToken,
   createInternalTokenSigner,
+  deriveSubgraphTokenKey,
   ANONYMOUS,
   grantSetOf,
   type DevTokenClaims,
   type KeyPairJwk,
+  type InternalTokenSigner,
   type Principal,
+  type SubgraphOperation,
 } from "@citygraph/core";
 import { policyFilePath, type SecurityConfig } from "@citygraph/platform";
 
@@ -29,6 +32,7 @@ export function testSecurity(): Promise<TestSecurity> {
       gatewayKeys: gateway,
       devIdentityProvider: identityProvider,
       permissions: { mode: "reject", allowPerRequestMode: true },
+      subgraphTokenTtlSeconds: 10,
     } satisfies TestSecurity;
   })();
   return security;
@@ -48,32 +52,71 @@ export async function bearer(scopes: readonly string[], districts?: readonly str
   return { authorization: `Bearer ${await tokenFor({ scopes, districts })}` };
 }
 
+/** The signer the test gateway key gives, as the gateway builds it. */
+export async function testTokenSigner(ttlSeconds?: number): Promise<InternalTokenSigner> {
+  return createInternalTokenSigner({ gatewayKey: (await testSecurity()).gatewayKeys.privateJwk, ttlSeconds });
+}
+
+/** The HS256 key `subgraph` verifies the test gateway's tokens with. */
+export async function testSubgraphTokenKey(subgraph: string): Promise<Uint8Array> {
+  return deriveSubgraphTokenKey((await testSecurity()).gatewayKeys.privateJwk, subgraph);
+}
+
+/** The principal the test helpers speak for: a user with `scopes`, or anonymous for `null`. */
+export function testPrincipal(scopes: readonly string[] | null = ALL_SCOPES, districts?: readonly string[]): Principal {
+  return scopes === null ? ANONYMOUS : { kind: "user", subject: "tester", scopes, districts, grants: grantSetOf(scopes) };
+}
+
 /**
- * Headers a subgraph accepts: a gateway token for `subgraph`, as the gateway would sign it, for a
- * user with `scopes` (default: every scope) or for an anonymous caller with `scopes: null`.
+ * A caller of a subgraph as the gateway presents it: every request it sends gets a fresh token,
+ * bound to that request's body and used once (a token cannot be reused across requests).
  */
-export async function gatewayHeaders(
+export class GatewayCaller {
+  constructor(
+    readonly subgraph: string,
+    readonly principal: Principal,
+  ) {}
+
+  /** `{ authorization: "Bearer …" }` for exactly this operation. */
+  async headersFor(operation: SubgraphOperation): Promise<Record<string, string>> {
+    const sign = await testTokenSigner();
+    return { authorization: `Bearer ${await sign(this.principal, this.subgraph, "test-request", operation)}` };
+  }
+}
+
+/** A {@link GatewayCaller} for a user with `scopes` (default: every scope), or anonymous with `scopes: null`. */
+export function gatewayCaller(
   subgraph: string,
   scopes: readonly string[] | null = ALL_SCOPES,
   districts?: readonly string[],
-): Promise<Record<string, string>> {
-  const { gatewayKeys } = await testSecurity();
-  const sign = await createInternalTokenSigner(gatewayKeys.privateJwk);
-  const principal: Principal =
-    scopes === null
-      ? ANONYMOUS
-      : { kind: "user", subject: "tester", scopes, districts, grants: grantSetOf(scopes) };
-  return { authorization: `Bearer ${await sign(principal, subgraph, "test-request")}` };
+): GatewayCaller {
+  return new GatewayCaller(subgraph, testPrincipal(scopes, districts));
 }
 
-/** A gateway token for one subgraph naming a third party under an agreement with these scopes and field list. */
+/**
+ * Headers a subgraph accepts for one request: a gateway token for `subgraph` and exactly the
+ * `operation` the request body carries, as the gateway would sign it, for a user with `scopes`
+ * (default: every scope) or for an anonymous caller with `scopes: null`.
+ */
+export async function gatewayHeaders(
+  subgraph: string,
+  operation: SubgraphOperation,
+  scopes: readonly string[] | null = ALL_SCOPES,
+  districts?: readonly string[],
+): Promise<Record<string, string>> {
+  return gatewayCaller(subgraph, scopes, districts).headersFor(operation);
+}
+
+/**
+ * A gateway token for one subgraph and one `operation` naming a third party under an agreement
+ * with these scopes and field list.
+ */
 export async function agreementGatewayHeaders(
   subgraph: string,
+  operation: SubgraphOperation,
   scopes: readonly string[],
   allowedFields: readonly string[],
 ): Promise<Record<string, string>> {
-  const { gatewayKeys } = await testSecurity();
-  const sign = await createInternalTokenSigner(gatewayKeys.privateJwk);
   const principal: Principal = {
     kind: "agreement",
     subject: "cgk_testagreement",
@@ -84,5 +127,5 @@ export async function agreementGatewayHeaders(
     allowedFields,
     grants: grantSetOf(scopes, [], allowedFields),
   };
-  return { authorization: `Bearer ${await sign(principal, subgraph, "test-request")}` };
+  return new GatewayCaller(subgraph, principal).headersFor(operation);
 }

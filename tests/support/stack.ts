@@ -80,7 +80,7 @@ export async function startStack(
       query: (query, variables, headers) => postGraphQL(services.gatewayUrl, query, variables, headers),
       execute: (document, variables, headers) => postGraphQL(services.gatewayUrl, print(document), variables, headers),
       querySubgraph: async (name, query, variables) =>
-        postGraphQL(services.subgraphs[name].server.url, query, variables, await gatewayHeaders(name)),
+        postGraphQL(services.subgraphs[name].server.url, query, variables, await gatewayHeaders(name, { query, variables })),
       stop: async () => {
         await services.stop();
         await database.drop();

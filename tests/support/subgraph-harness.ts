@@ -11,7 +11,13 @@ import {
 } from "@citygraph/core";
 import { migrationsDir, prismaSchemaPath } from "@citygraph/platform";
 import { createTestDatabase } from "./database.ts";
-import { gatewayHeaders, testSecurity } from "./security.ts";
+import { GatewayCaller, gatewayCaller, testSubgraphTokenKey } from "./security.ts";
+
+/**
+ * Who a test request comes from: a {@link GatewayCaller} (a fresh token bound to each request), or
+ * exactly these headers (`{}` for no token at all, or a forged or captured token).
+ */
+export type Caller = GatewayCaller | Record<string, string>;
 
 /** A GraphQL response as a subgraph sends it. */
 export interface GraphQLResponse<T> {
@@ -46,20 +52,20 @@ export interface SubgraphHarness {
   /** The test database, for repositories built outside the subgraph. */
   databaseUrl: string;
   /**
-   * POSTs a query as the gateway would: with a gateway token for a principal with every scope and
-   * no row scope, or with `headers` in its place (e.g. `gatewayHeaders(name, ALL_SCOPES, ["410105"])`,
+   * POSTs a query as the gateway would: with a gateway token for this request and a principal with
+   * every scope and no row scope, or as `caller` (e.g. `gatewayCaller(name, ALL_SCOPES, ["410105"])`,
    * or `{}` for no token at all).
    */
   query<T = unknown>(
     query: string,
     variables?: Record<string, unknown>,
-    headers?: Record<string, string>,
+    caller?: Caller,
   ): Promise<GraphQLResponse<T>>;
   /** Runs {@link SubgraphHarness.query} and returns how many SQL statements it cost. */
   counted<T = unknown>(
     query: string,
     variables?: Record<string, unknown>,
-    headers?: Record<string, string>,
+    caller?: Caller,
   ): Promise<{ response: GraphQLResponse<T>; statements: number }>;
   /** Closes the subgraph and the pool, then drops the database. */
   stop(): Promise<void>;
@@ -93,7 +99,7 @@ export async function startSubgraphHarness(
     await migrateSubgraph(name, database.url);
     const seed = await runSeed(pool, definition.seed, { scale: 1 });
     const started = await definition.create({
-      gatewayPublicKey: (await testSecurity()).gatewayKeys.publicJwk,
+      gatewayTokenKey: await testSubgraphTokenKey(name),
       databaseUrl: database.url,
       log: createLogger({ test: true }, "error"),
       poolSize: 4,
@@ -103,12 +109,12 @@ export async function startSubgraphHarness(
     const query = async <T>(
       text: string,
       variables?: Record<string, unknown>,
-      headers?: Record<string, string>,
+      caller: Caller = gatewayCaller(name),
     ): Promise<GraphQLResponse<T>> => {
+      const headers = caller instanceof GatewayCaller ? await caller.headersFor({ query: text, variables }) : caller;
       const response = await fetch(url, {
         method: "POST",
-        // `??`, not `||`: an empty object is a caller asking for no token, not for the default one.
-        headers: { "content-type": "application/json", ...(headers ?? (await gatewayHeaders(name))) },
+        headers: { "content-type": "application/json", ...headers },
         body: JSON.stringify({ query: text, variables }),
       });
       return (await response.json()) as GraphQLResponse<T>;
@@ -123,10 +129,10 @@ export async function startSubgraphHarness(
       counted: async <T>(
         text: string,
         variables?: Record<string, unknown>,
-        headers?: Record<string, string>,
+        caller?: Caller,
       ) => {
         const before = started.stats.statements;
-        const response = await query<T>(text, variables, headers);
+        const response = await query<T>(text, variables, caller);
         return { response, statements: started.stats.statements - before };
       },
       stop: async () => {

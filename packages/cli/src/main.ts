@@ -16,6 +16,8 @@ const USAGE = `citygraph <command> [options]
                              run one service as its own process (a department's deployment)
   token --sub S --scopes "..." [--districts 410105,410102] [--ttl 1h]
                              a development token from the local identity provider "start" trusts
+  token-key <subgraph>       print the subgraph's own key for the gateway's tokens (a JWK for CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE),
+                             derived from the gateway key (CITYGRAPH_GATEWAY_KEY_FILE or the development key)
   agreement <create|list|show|approve|suspend|resume|revoke|register-operation|issue-key|rotate-key|revoke-key>
                              administer data-operation agreements through the gateway ("agreement --help")
   audit verify | audit export --from ISO --to ISO [--format jsonl|csv] [--out file]
@@ -82,6 +84,8 @@ async function main(argv: string[]): Promise<void> {
     }
     case "token":
       return (await import("./commands/token.ts")).tokenCommand(values);
+    case "token-key":
+      return (await import("./commands/token.ts")).tokenKeyCommand(rest[0]);
     case "compose":
       return (await import("./commands/compose.ts")).composeCommand({ check: values.check });
     default:

@@ -1,9 +1,16 @@
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { JWK } from "jose";
 import {
   SUBGRAPH_NAMES,
+  INTERNAL_TOKEN_MAX_TTL_SECONDS,
+  INTERNAL_TOKEN_TTL_SECONDS,
   StartupError,
+  deriveSubgraphTokenKey,
+  intFromEnv,
   loadOrCreateDevKeys,
+  subgraphTokenKeyFromJwk,
+  subgraphTokenKeyJwk,
   loadRolePolicy,
   readJwkFile,
   type KeyPairJwk,
@@ -22,6 +29,8 @@ export interface SecurityConfig {
   /** The local development identity provider (only when no real one is configured). */
   devIdentityProvider?: KeyPairJwk;
   permissions: NonNullable<GatewayOptions["permissions"]>;
+  /** Lifetime of the gateway's single-use subgraph tokens, seconds (`CITYGRAPH_GATEWAY_TOKEN_TTL`). */
+  subgraphTokenTtlSeconds: number;
   /** The secret every subgraph seals list cursors with (see `configureCursorKey`); unset: one random key per process. */
   cursorKey?: string;
   /** The city's OpenID Connect provider the console signs users in with (`CITYGRAPH_OIDC_*`). */
@@ -137,11 +146,18 @@ export async function securityFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
       issuer: jwtIssuer,
       audience: env.CITYGRAPH_JWT_AUDIENCE || undefined,
       requireAuthentication: env.CITYGRAPH_REQUIRE_AUTH === "true",
+      maxTokenAgeSeconds: durationFromEnv("CITYGRAPH_MAX_TOKEN_AGE", 12 * 3600, env),
     },
     roles,
     gatewayKeys,
     devIdentityProvider: keys.kind === "jwks" && !env.CITYGRAPH_JWKS_FILE ? dev?.identityProvider : undefined,
     permissions: { mode, allowPerRequestMode: env.CITYGRAPH_PER_REQUEST_MODE !== "false" },
+    subgraphTokenTtlSeconds: intFromEnv(
+      "CITYGRAPH_GATEWAY_TOKEN_TTL",
+      INTERNAL_TOKEN_TTL_SECONDS,
+      { min: 1, max: INTERNAL_TOKEN_MAX_TTL_SECONDS },
+      env,
+    ),
     cursorKey: await cursorKeyFromEnv(env, Boolean(env.CITYGRAPH_JWKS_URL || env.CITYGRAPH_JWKS_FILE)),
     oidc: oidcIssuer
       ? {
@@ -152,6 +168,67 @@ export async function securityFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
         }
       : undefined,
   };
+}
+
+/**
+ * A duration from the environment: seconds, or a number with `s`, `m`, `h` or `d` ("12h").
+ * Fails start-up on anything else, or on zero.
+ */
+export function durationFromEnv(key: string, fallbackSeconds: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[key];
+  if (raw === undefined || raw === "") return fallbackSeconds;
+  const match = /^(\d+)\s*(s|m|h|d)?$/.exec(raw.trim());
+  const seconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[(match[2] ?? "s") as "s"] : NaN;
+  if (!Number.isSafeInteger(seconds) || seconds < 1) {
+    throw new StartupError(`${key}=${JSON.stringify(raw)} is invalid: use a duration like "12h", "30m" or "3600" (seconds).`);
+  }
+  return seconds;
+}
+
+/**
+ * The key a subgraph run on its own verifies the gateway's tokens with:
+ * `CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE` (its own HS256 JWK, as `citygraph token-key <subgraph>`
+ * prints it), or one derived from the development gateway key. A subgraph must never hold the
+ * gateway's key (with it, it could mint tokens for every other subgraph), so a deployment that
+ * configures `CITYGRAPH_GATEWAY_KEY_FILE` must give the subgraph its own key file.
+ */
+export async function subgraphTokenKeyFromEnv(subgraph: string, env: NodeJS.ProcessEnv = process.env): Promise<Uint8Array> {
+  if (env.CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE) {
+    return subgraphTokenKeyFromJwk(readJwkFile(env.CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE), "CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE");
+  }
+  if (env.CITYGRAPH_GATEWAY_KEY_FILE) {
+    throw new StartupError(
+      `Set CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE for the ${subgraph} subgraph (its own key: "citygraph token-key ${subgraph}" ` +
+        "prints it from the gateway key); a subgraph never uses the gateway key itself.",
+    );
+  }
+  return deriveSubgraphTokenKey((await loadOrCreateDevKeys(env.CITYGRAPH_DATA_DIR || DATA_DIR)).gateway.privateJwk, subgraph);
+}
+
+/**
+ * Writes each subgraph's own token key (derived from the gateway key) to `<data dir>/keys/subgraphs/
+ * <name>.jwk`, readable by this user only, and returns the paths: how `citygraph start` gives every
+ * subgraph process its key without handing it the gateway's.
+ */
+export function writeSubgraphTokenKeyFiles(
+  gatewayPrivateJwk: JWK,
+  subgraphs: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const dir = join(env.CITYGRAPH_DATA_DIR || DATA_DIR, "keys", "subgraphs");
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return Object.fromEntries(
+    subgraphs.map((name) => {
+      const path = join(dir, `${name}.jwk`);
+      writeFileSync(path, `${JSON.stringify(subgraphTokenKeyJwk(deriveSubgraphTokenKey(gatewayPrivateJwk, name), name))}\n`, { mode: 0o600 });
+      return [name, path];
+    }),
+  );
+}
+
+/** The gateway's private key as `securityFromEnv` reads it (`CITYGRAPH_GATEWAY_KEY_FILE` or the dev key). */
+export async function gatewayPrivateKeyFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<JWK> {
+  return (await securityFromEnv(env)).gatewayKeys.privateJwk;
 }
 
 /**

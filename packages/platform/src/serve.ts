@@ -18,7 +18,7 @@ import { startObservability } from "./observability.ts";
 import { consoleOptionsOf } from "./console.ts";
 import { createGateway } from "../../../gateway/src/server.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
-import { cursorKeyFromEnv, gatewayPublicKeyFromEnv, securityFromEnv } from "./security.ts";
+import { cursorKeyFromEnv, securityFromEnv, subgraphTokenKeyFromEnv } from "./security.ts";
 
 /** The operations port of `citygraph start` and of the gateway; a subgraph's is 9401.. (like 4001..). */
 export const OPS_PORT = 9400;
@@ -58,7 +58,7 @@ function stopOnSignals(log: Logger): (close: () => Promise<void>) => void {
 
 /**
  * Runs one subgraph as its own process (one department's deployment): `DATABASE_URL_<NAME>` or
- * `DATABASE_URL`, `<NAME>_PORT` (default 4001..), `HOST`.
+ * `DATABASE_URL`, `<NAME>_PORT` (default 4001..), `HOST`, `CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE`, `REDIS_URL`.
  */
 export async function serveSubgraph(definition: SubgraphDefinition): Promise<void> {
   const upper = definition.name.toUpperCase();
@@ -73,8 +73,13 @@ export async function serveSubgraph(definition: SubgraphDefinition): Promise<voi
   const app = await definition.create({
     databaseUrl,
     log,
-    gatewayPublicKey: await gatewayPublicKeyFromEnv(),
-    cursorKey: await cursorKeyFromEnv(process.env, Boolean(process.env.CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE)),
+    gatewayTokenKey: await subgraphTokenKeyFromEnv(definition.name),
+    redisUrl: process.env.REDIS_URL || undefined,
+    // A subgraph given its own token key file is a production deployment: it needs the shared cursor key.
+    cursorKey: await cursorKeyFromEnv(
+      process.env,
+      Boolean(process.env.CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE || process.env.CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE),
+    ),
   });
   const server = await app.listen(port, process.env.HOST || "127.0.0.1");
   log.info("listening", { url: server.url, metrics: observability.metricsUrl, traces: observability.tracesTo ?? "off" });
@@ -118,6 +123,7 @@ export async function serveGateway(options: ServeGatewayOptions = {}): Promise<v
     identity: security.identity,
     roles: security.roles,
     signingKey: security.gatewayKeys.privateJwk,
+    subgraphTokenTtlSeconds: security.subgraphTokenTtlSeconds,
     permissions: security.permissions,
     console: consoleOptionsOf(security),
     governance: process.env.DATABASE_URL_GOVERNANCE || process.env.DATABASE_URL

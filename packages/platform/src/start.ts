@@ -1,4 +1,4 @@
-import { defaultSubgraphPort, type AnchorConfig, type Logger, type RunningServer, type SubgraphApp, type SubgraphName } from "@citygraph/core";
+import { defaultSubgraphPort, deriveSubgraphTokenKey, type AnchorConfig, type Logger, type RunningServer, type SubgraphApp, type SubgraphName } from "@citygraph/core";
 import { createGateway, type GatewayApp } from "../../../gateway/src/server.ts";
 import type { GatewayOptions } from "../../../gateway/src/options.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
@@ -20,7 +20,7 @@ export interface StartServicesOptions {
   poolSize?: number;
   /** Keys, roles and permission settings (see `securityFromEnv`). */
   security: SecurityConfig;
-  /** Keep the gateway's quota counters in this Redis (`REDIS_URL`). Default: PostgreSQL. */
+  /** Keep the gateway's quota counters and the subgraphs' used token ids in this Redis (`REDIS_URL`). Default: PostgreSQL. */
   redisUrl?: string;
   /** Record every request in the access ledger. Default true; `false` (development only, warned about) is for the benchmark's comparison. */
   ledger?: boolean;
@@ -60,7 +60,8 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
         databaseUrl: options.databaseUrls[name],
         log: options.log,
         poolSize: options.poolSize,
-        gatewayPublicKey: options.security.gatewayKeys.publicJwk,
+        gatewayTokenKey: deriveSubgraphTokenKey(options.security.gatewayKeys.privateJwk, name),
+        redisUrl: options.redisUrl,
         cursorKey: options.security.cursorKey,
         enforcePermissions: options.enforcePermissions ?? true,
       });
@@ -73,6 +74,7 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
       identity: options.security.identity,
       roles: options.security.roles,
       signingKey: options.security.gatewayKeys.privateJwk,
+      subgraphTokenTtlSeconds: options.security.subgraphTokenTtlSeconds,
       governance: { databaseUrl: options.databaseUrls.governance, redisUrl: options.redisUrl, anchors: options.anchors },
       ledger: options.ledger === false ? { kind: "off", acknowledged: "development only" } : { kind: "recorded" },
       permissions: { ...options.security.permissions, enforce: options.enforcePermissions ?? true },

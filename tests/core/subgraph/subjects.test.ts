@@ -1,17 +1,19 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { Arg, Directive, Field, Float, ID, ObjectType, Query, Resolver } from "type-graphql";
 import {
   Classified,
   SqlStats,
   buildFederatedSchema,
   createLogger,
+  createRedisReplayCache,
   createSubgraphApp,
   takeSubjects,
   type RequestContext,
   type SubgraphApp,
 } from "@citygraph/core";
-import { gatewayHeaders, testSecurity } from "../../support/security.ts";
+import { gatewayHeaders, testSubgraphTokenKey } from "../../support/security.ts";
 
 // A subgraph with no database: persons, records that point at a person by `personId`, and a
 // lookup that returns a person from a sensitive argument.
@@ -117,7 +119,7 @@ describe("subgraph data subjects", () => {
   const post = async (query: string, scopes: readonly string[] | null): Promise<Body> => {
     const response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", ...(await gatewayHeaders("registry", scopes)) },
+      headers: { "content-type": "application/json", ...(await gatewayHeaders("registry", { query }, scopes)) },
       body: JSON.stringify({ query }),
     });
     return (await response.json()) as Body;
@@ -133,7 +135,9 @@ describe("subgraph data subjects", () => {
       schema: await buildFederatedSchema<RequestContext>({ resolvers: [TestResolver] }),
       log: createLogger({ test: true }, "error"),
       stats: new SqlStats(),
-      gatewayPublicKey: (await testSecurity()).gatewayKeys.publicJwk,
+      gatewayTokenKey: await testSubgraphTokenKey("registry"),
+      // The real shared store (no database in this test): each request's token is claimed in Redis.
+      replay: createRedisReplayCache(process.env.REDIS_URL || "redis://127.0.0.1:6379", `test-${randomUUID()}`),
       createContext: (base) => base,
       ready: async () => true,
       dispose: async () => undefined,

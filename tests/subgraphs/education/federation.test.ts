@@ -1,5 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { printSubgraphSchema } from "@apollo/subgraph";
 import { personIdAt } from "@citygraph/core";
 import { startEducation, type Connection, type EducationHarness } from "./harness.ts";
 
@@ -24,8 +25,8 @@ describe("education subgraph: federation", () => {
   after(async () => h?.stop());
 
   it("declares School as an entity, extends Person with enrolment, and points at District without resolving it", async () => {
-    const { data } = await h.query<{ _service: { sdl: string } }>(`{ _service { sdl } }`);
-    const sdl = data!._service.sdl;
+    // Composition prints the SDL in-process (`_service` is not served over HTTP).
+    const sdl = printSubgraphSchema(h.app.schema);
     assert.match(sdl, /type School\s+@key\(fields: "id"\)/);
     assert.match(
       sdl,

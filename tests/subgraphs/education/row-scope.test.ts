@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ALL_SCOPES, gatewayHeaders } from "../../support/security.ts";
+import { ALL_SCOPES, gatewayCaller, type GatewayCaller } from "../../support/security.ts";
 import { startEducation, type Connection, type EducationHarness, type Response } from "./harness.ts";
 
 /** The district the scoped principal may see: 金水区, which has the most schools. */
@@ -43,16 +43,16 @@ const ENTITIES = `query($representations: [_Any!]!) {
 
 describe("education subgraph: row scope", () => {
   let h: EducationHarness;
-  let scoped: Record<string, string>;
-  let unscoped: Record<string, string>;
+  let scoped: GatewayCaller;
+  let unscoped: GatewayCaller;
   /** School ids by district, from SQL. */
   let inScope: number[];
   let outOfScope: number[];
 
   before(async () => {
     h = await startEducation();
-    scoped = await gatewayHeaders("education", ALL_SCOPES, [SCOPE]);
-    unscoped = await gatewayHeaders("education", ALL_SCOPES);
+    scoped = gatewayCaller("education", ALL_SCOPES, [SCOPE]);
+    unscoped = gatewayCaller("education", ALL_SCOPES);
     const { rows } = await h.pool.query<{ id: number; district_code: string }>(
       "SELECT id, district_code FROM education.school ORDER BY id",
     );
@@ -63,7 +63,7 @@ describe("education subgraph: row scope", () => {
   });
   after(async () => h?.stop());
 
-  async function schoolIds(headers: Record<string, string>, variables: Record<string, unknown> = {}) {
+  async function schoolIds(headers: GatewayCaller, variables: Record<string, unknown> = {}) {
     const ids: number[] = [];
     let after: string | null = null;
     for (let page = 0; page < 50; page++) {
@@ -231,14 +231,14 @@ describe("education subgraph: row scope", () => {
   });
 
   it("sees no rows at all with an empty district list", async () => {
-    const none = await gatewayHeaders("education", ALL_SCOPES, []);
+    const none = gatewayCaller("education", ALL_SCOPES, []);
     assert.deepEqual(await schoolIds(none), []);
     const { data } = await h.query<{ schoolReopenings: Connection<ReopeningNode> }>(REOPENINGS, {}, none);
     assert.deepEqual(data!.schoolReopenings.nodes, []);
   });
 
   it("sees the rows of every scoped district when the scope lists several", async () => {
-    const both = await gatewayHeaders("education", ALL_SCOPES, [SCOPE, OTHER]);
+    const both = gatewayCaller("education", ALL_SCOPES, [SCOPE, OTHER]);
     const { rows } = await h.pool.query(
       "SELECT id FROM education.school WHERE district_code = ANY($1) ORDER BY id",
       [[SCOPE, OTHER]],

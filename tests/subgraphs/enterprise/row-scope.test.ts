@@ -4,7 +4,7 @@ import { connectPrisma, type PrismaConnection } from "@citygraph/core";
 import { PrismaClient } from "../../../prisma/generated/enterprise/client.ts";
 import { EmploymentRepository } from "../../../subgraphs/enterprise/src/employment/employment.repository.ts";
 import { ApplicationRepository } from "../../../subgraphs/enterprise/src/resumption/resumption.repository.ts";
-import { ALL_SCOPES, gatewayHeaders } from "../../support/security.ts";
+import { ALL_SCOPES, gatewayCaller, type GatewayCaller } from "../../support/security.ts";
 import { startEnterprise, type EnterpriseHarness, type Response } from "./harness.ts";
 
 const IN_SCOPE = "410105";
@@ -28,8 +28,8 @@ const APPLICATIONS = `query($after: String, $d: String) {
 /** Row scope: a principal limited to some districts sees only their rows, in every list, lookup and reference. */
 describe("row scope of enterprise data", () => {
   let h: EnterpriseHarness;
-  let scoped: Record<string, string>;
-  let unscoped: Record<string, string>;
+  let scoped: GatewayCaller;
+  let unscoped: GatewayCaller;
   /** One enterprise inside the scope and one outside, each with applications and staff. */
   let inside: { creditCode: string; applicationId: number; personId: string };
   let outside: { creditCode: string; applicationId: number; personId: string };
@@ -48,7 +48,7 @@ describe("row scope of enterprise data", () => {
   }
 
   /** Every node of a list, paging with the caller's headers. */
-  async function all<T>(query: string, field: string, headers: Record<string, string>, district?: string): Promise<T[]> {
+  async function all<T>(query: string, field: string, headers: GatewayCaller, district?: string): Promise<T[]> {
     const nodes: T[] = [];
     let cursor: string | null = null;
     for (let pages = 0; pages < 200; pages++) {
@@ -69,8 +69,8 @@ describe("row scope of enterprise data", () => {
 
   before(async () => {
     h = await startEnterprise();
-    scoped = await gatewayHeaders("enterprise", ALL_SCOPES, [IN_SCOPE]);
-    unscoped = await gatewayHeaders("enterprise", ALL_SCOPES);
+    scoped = gatewayCaller("enterprise", ALL_SCOPES, [IN_SCOPE]);
+    unscoped = gatewayCaller("enterprise", ALL_SCOPES);
     inside = await sample(IN_SCOPE);
     outside = await sample(OTHER);
   });
@@ -92,7 +92,7 @@ describe("row scope of enterprise data", () => {
   });
 
   it("lists the rows of every district of a scope with several", async () => {
-    const two = await gatewayHeaders("enterprise", ALL_SCOPES, [IN_SCOPE, OTHER]);
+    const two = gatewayCaller("enterprise", ALL_SCOPES, [IN_SCOPE, OTHER]);
     const nodes = await all<{ creditCode: string; district: { code: string } }>(ENTERPRISES, "enterprises", two);
     assert.deepEqual(new Set(nodes.map((n) => n.district.code)), new Set([IN_SCOPE, OTHER]));
     const expected = await count("SELECT count(*)::int AS n FROM enterprise.enterprise WHERE district_code = ANY($1)", [[IN_SCOPE, OTHER]]);
@@ -107,7 +107,7 @@ describe("row scope of enterprise data", () => {
   });
 
   it("sees no rows at all when scoped to no district", async () => {
-    const none = await gatewayHeaders("enterprise", ALL_SCOPES, []);
+    const none = gatewayCaller("enterprise", ALL_SCOPES, []);
     assert.deepEqual(await all(ENTERPRISES, "enterprises", none), []);
     assert.deepEqual(await all(APPLICATIONS, "workResumptionApplications", none), []);
     const lookup = await h.query(`query($c: ID!) { enterprise(creditCode: $c) { name } }`, { c: inside.creditCode }, none);

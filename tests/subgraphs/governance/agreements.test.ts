@@ -4,9 +4,9 @@ import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { createInternalTokenSigner, grantSetOf, makeCreditCode, type Principal } from "@citygraph/core";
+import { grantSetOf, makeCreditCode, type Principal } from "@citygraph/core";
 import { postGraphQL, startStack, type GraphQLResponse, type TestStack } from "../../support/stack.ts";
-import { ALL_SCOPES, bearer, testSecurity, tokenFor } from "../../support/security.ts";
+import { ALL_SCOPES, bearer, GatewayCaller, tokenFor } from "../../support/security.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const ADMIN = ["governance:admin"];
@@ -411,7 +411,6 @@ describe("data-operation agreements", () => {
 
   it("refuses agreement principals even when a token claims governance:admin (subgraph check)", async () => {
     const agreement = await draft();
-    const sign = await createInternalTokenSigner((await testSecurity()).gatewayKeys.privateJwk);
     const principal: Principal = {
       kind: "agreement",
       subject: "cgk_aaaaaaaaaaaa",
@@ -421,9 +420,11 @@ describe("data-operation agreements", () => {
       scopes: ADMIN,
       grants: grantSetOf(ADMIN),
     };
-    const headers = { authorization: `Bearer ${await sign(principal, "governance", "test-request")}` };
+    const query = `mutation($id: ID!) { approveAgreement(id: $id) { id } }`;
+    const variables = { id: agreement.id };
+    const headers = await new GatewayCaller("governance", principal).headersFor({ query, variables });
     const url = stack.services.subgraphs.governance.server.url;
-    const response = await postGraphQL(url, `mutation($id: ID!) { approveAgreement(id: $id) { id } }`, { id: agreement.id }, headers);
+    const response = await postGraphQL(url, query, variables, headers);
     assert.equal(errorOf(response).code, "FORBIDDEN");
     assert.equal((await show(agreement.id))!.status, "DRAFT");
   });

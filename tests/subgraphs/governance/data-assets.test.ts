@@ -1,11 +1,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import pg from "pg";
-import { SUBGRAPH_NAMES, createInternalTokenSigner, decide, grantSetOf, readSupergraphFields, type Principal } from "@citygraph/core";
+import { SUBGRAPH_NAMES, decide, grantSetOf, readSupergraphFields, type Principal } from "@citygraph/core";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
 import { policyOf } from "../../../subgraphs/governance/src/data-asset/data-asset.catalog.ts";
 import { postGraphQL, startStack, type TestStack } from "../../support/stack.ts";
-import { bearer, testSecurity } from "../../support/security.ts";
+import { GatewayCaller, bearer } from "../../support/security.ts";
 
 type Asset = {
   coordinate: string;
@@ -30,9 +30,8 @@ const MASKED_SENSITIVE = ["registry:sensitive:masked", "registry:internal"];
 /** Every owner's every level: a caller that sees the whole catalog. */
 const EVERYTHING = [...SUBGRAPH_NAMES.map((owner) => `${owner}:sensitive`), "audit:read", "governance:admin"];
 
-/** Headers for the governance subgraph, as the gateway would sign them for a third party's API key. */
-async function agreementHeaders(scopes: readonly string[], allowedFields: readonly string[]) {
-  const sign = await createInternalTokenSigner((await testSecurity()).gatewayKeys.privateJwk);
+/** A third party's API key calling the governance subgraph, as the gateway would sign for it. */
+function agreementCaller(scopes: readonly string[], allowedFields: readonly string[]) {
   const principal: Principal = {
     kind: "agreement",
     subject: "key-1",
@@ -43,7 +42,7 @@ async function agreementHeaders(scopes: readonly string[], allowedFields: readon
     allowedFields,
     grants: grantSetOf(scopes, [], allowedFields),
   };
-  return { authorization: `Bearer ${await sign(principal, "governance", "test-request")}` };
+  return new GatewayCaller("governance", principal);
 }
 
 describe("governance: the data-asset catalog per caller", () => {
@@ -191,9 +190,11 @@ describe("governance: the data-asset catalog per caller", () => {
   });
 
   it("shows a third party only its agreement's part", async () => {
-    const headers = await agreementHeaders(MASKED_SENSITIVE, ["Query.persons", "Person.idNumber", "Person.name", "Person.id"]);
+    const caller = agreementCaller(MASKED_SENSITIVE, ["Query.persons", "Person.idNumber", "Person.name", "Person.id"]);
     const url = stack.services.subgraphs.governance.server.url;
-    const assets = await all((variables) => postGraphQL<Page>(url, PAGE, variables, headers));
+    const post = async (variables: Record<string, unknown>) =>
+      postGraphQL<Page>(url, PAGE, variables, await caller.headersFor({ query: PAGE, variables }));
+    const assets = await all(post);
     assert.ok(assets.every((a) => a.access === "FULL" || a.access === "MASKED"));
     const nonPublic = assets.filter((a) => a.level !== "PUBLIC").map((a) => [a.coordinate, a.access]);
     assert.deepEqual(nonPublic, [
@@ -202,7 +203,7 @@ describe("governance: the data-asset catalog per caller", () => {
       ["Query.persons", "FULL"],
     ]);
     assert.ok(assets.some((a) => a.coordinate === "District.name"), "open data stays open");
-    const denied = await postGraphQL<Page>(url, PAGE, { access: "DENIED" }, headers);
+    const denied = await post({ access: "DENIED" });
     assert.deepEqual(denied.data?.dataAssets.nodes, []);
   });
 

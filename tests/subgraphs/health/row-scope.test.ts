@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { personRepresentations, startHealth, type HealthHarness } from "./harness.ts";
-import { ALL_SCOPES, gatewayHeaders } from "../../support/security.ts";
+import { ALL_SCOPES, gatewayCaller, type GatewayCaller } from "../../support/security.ts";
 
 const JINSHUI = "410105";
 const ZHONGYUAN = "410102";
@@ -40,14 +40,14 @@ type ListNode = { district: { code: string } } & Record<string, unknown>;
 
 describe("health subgraph: row scope", () => {
   let h: HealthHarness;
-  let jinshui: Record<string, string>;
-  let jinshuiAndZhongyuan: Record<string, string>;
-  let unscoped: Record<string, string>;
+  let jinshui: GatewayCaller;
+  let jinshuiAndZhongyuan: GatewayCaller;
+  let unscoped: GatewayCaller;
 
   /** The nodes of one root list, as `headers`' principal sees it. */
   async function list(
     name: ListName,
-    headers: Record<string, string>,
+    headers: GatewayCaller,
     district?: string,
   ): Promise<ListNode[]> {
     const response = await h.query<Record<string, ListNode[] | { nodes: ListNode[] }>>(
@@ -63,9 +63,9 @@ describe("health subgraph: row scope", () => {
   before(async () => {
     h = await startHealth();
     [jinshui, jinshuiAndZhongyuan, unscoped] = await Promise.all([
-      gatewayHeaders("health", ALL_SCOPES, [JINSHUI]),
-      gatewayHeaders("health", ALL_SCOPES, [JINSHUI, ZHONGYUAN]),
-      gatewayHeaders("health", ALL_SCOPES),
+      gatewayCaller("health", ALL_SCOPES, [JINSHUI]),
+      gatewayCaller("health", ALL_SCOPES, [JINSHUI, ZHONGYUAN]),
+      gatewayCaller("health", ALL_SCOPES),
     ]);
   });
   after(async () => {
@@ -102,7 +102,7 @@ describe("health subgraph: row scope", () => {
     });
 
     test(`${name}: a principal scoped to no district sees no rows`, async () => {
-      assert.deepEqual(await list(name, await gatewayHeaders("health", ALL_SCOPES, [])), []);
+      assert.deepEqual(await list(name, gatewayCaller("health", ALL_SCOPES, [])), []);
     });
   }
 

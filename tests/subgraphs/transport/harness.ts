@@ -1,9 +1,10 @@
 import { transportSubgraph } from "../../../subgraphs/transport/src/server.ts";
-import { ALL_SCOPES, gatewayHeaders } from "../../support/security.ts";
+import { ALL_SCOPES, gatewayCaller } from "../../support/security.ts";
 import {
   firstError as sharedFirstError,
   startSubgraphHarness,
   type GraphQLResponse,
+  type Caller,
   type SubgraphHarness,
 } from "../../support/subgraph-harness.ts";
 
@@ -21,13 +22,13 @@ export interface TransportHarness extends Omit<SubgraphHarness, "query"> {
     scopes?: readonly string[] | null,
   ): Promise<GraphQLResponse<T>>;
   /**
-   * POSTs with exactly these headers in place of the default token, e.g.
-   * `gatewayHeaders("transport", ALL_SCOPES, ["410105"])` for a row-scoped caller.
+   * POSTs as `caller` in place of the default one, e.g.
+   * `gatewayCaller("transport", ALL_SCOPES, ["410105"])` for a row-scoped caller, or raw headers.
    */
   send<T>(
     query: string,
     variables: Record<string, unknown> | undefined,
-    headers: Record<string, string>,
+    caller: Caller,
   ): Promise<GraphQLResponse<T>>;
 }
 
@@ -40,12 +41,12 @@ export async function startTransport(): Promise<TransportHarness> {
       query: string,
       variables?: Record<string, unknown>,
       scopes: readonly string[] | null = ALL_SCOPES,
-    ) => harness.query<T>(query, variables, await gatewayHeaders("transport", scopes)),
+    ) => harness.query<T>(query, variables, gatewayCaller("transport", scopes)),
     send: <T>(
       query: string,
       variables: Record<string, unknown> | undefined,
-      headers: Record<string, string>,
-    ) => harness.query<T>(query, variables, headers),
+      caller: Caller,
+    ) => harness.query<T>(query, variables, caller),
   };
 }
 

@@ -5,7 +5,7 @@ import { PrismaClient } from "../../../prisma/generated/transport/client.ts";
 import { CheckpointRepository } from "../../../subgraphs/transport/src/checkpoint/checkpoint.repository.ts";
 import { CheckpointCrossingRepository } from "../../../subgraphs/transport/src/checkpoint-crossing/checkpoint-crossing.repository.ts";
 import { TravellerRegistrationRepository } from "../../../subgraphs/transport/src/traveller-registration/traveller-registration.repository.ts";
-import { ALL_SCOPES, gatewayHeaders } from "../../support/security.ts";
+import { ALL_SCOPES, gatewayCaller, type GatewayCaller } from "../../support/security.ts";
 import { startTransport, type Connection, type Response, type TransportHarness } from "./harness.ts";
 
 const IN_SCOPE = "410105";
@@ -45,8 +45,8 @@ interface PersonNode {
 /** Row scope: a principal limited to some districts sees only their rows, in every list, lookup and reference. */
 describe("row scope of transport data", () => {
   let h: TransportHarness;
-  let scoped: Record<string, string>;
-  let unscoped: Record<string, string>;
+  let scoped: GatewayCaller;
+  let unscoped: GatewayCaller;
   /** A person who crossed both in and out of the scope; one who crossed only outside it. */
   let mixedTraveller: string;
   let outsideTraveller: string;
@@ -66,7 +66,7 @@ describe("row scope of transport data", () => {
   }
 
   /** Every node of a list, following `endCursor` with the caller's headers. */
-  async function all<T>(query: string, field: string, headers: Record<string, string>, variables: Record<string, unknown> = {}) {
+  async function all<T>(query: string, field: string, headers: GatewayCaller, variables: Record<string, unknown> = {}) {
     const nodes: T[] = [];
     let cursor: string | null = null;
     for (let pages = 0; pages < 200; pages++) {
@@ -80,7 +80,7 @@ describe("row scope of transport data", () => {
     assert.fail("too many pages");
   }
 
-  async function personExtensions(personIds: string[], headers: Record<string, string>) {
+  async function personExtensions(personIds: string[], headers: GatewayCaller) {
     const response = await h.send<{ _entities: PersonNode[] }>(
       PERSON_EXTENSIONS,
       { r: personIds.map((id) => ({ __typename: "Person", id })) },
@@ -92,8 +92,8 @@ describe("row scope of transport data", () => {
 
   before(async () => {
     h = await startTransport();
-    scoped = await gatewayHeaders("transport", ALL_SCOPES, [IN_SCOPE]);
-    unscoped = await gatewayHeaders("transport", ALL_SCOPES);
+    scoped = gatewayCaller("transport", ALL_SCOPES, [IN_SCOPE]);
+    unscoped = gatewayCaller("transport", ALL_SCOPES);
     mixedTraveller = await onePerson(
       `SELECT person_id FROM transport.checkpoint_crossing GROUP BY person_id
        HAVING bool_or(district_code = $1) AND bool_or(district_code <> $1) ORDER BY person_id LIMIT 1`,
@@ -299,7 +299,7 @@ describe("row scope of transport data", () => {
   });
 
   it("lists the rows of every district of a scope with several", async () => {
-    const two = await gatewayHeaders("transport", ALL_SCOPES, [IN_SCOPE, OTHER]);
+    const two = gatewayCaller("transport", ALL_SCOPES, [IN_SCOPE, OTHER]);
     const checkpoints = await h.send<{ checkpoints: { district: { code: string } }[] }>(CHECKPOINTS, {}, two);
     assert.deepEqual(new Set(checkpoints.data!.checkpoints.map((c) => c.district.code)), new Set([IN_SCOPE, OTHER]));
     const nodes = await all<{ id: string }>(CROSSINGS, "crossings", two, DAY);
@@ -314,7 +314,7 @@ describe("row scope of transport data", () => {
   });
 
   it("sees no rows at all when scoped to no district", async () => {
-    const none = await gatewayHeaders("transport", ALL_SCOPES, []);
+    const none = gatewayCaller("transport", ALL_SCOPES, []);
     assert.deepEqual(await h.send(CHECKPOINTS, {}, none), { data: { checkpoints: [] } });
     assert.deepEqual(await all(CROSSINGS, "crossings", none, { district: IN_SCOPE }), []);
     assert.deepEqual(await all(REGISTRATIONS, "travellerRegistrations", none), []);

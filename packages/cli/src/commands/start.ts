@@ -14,6 +14,7 @@ import {
   consoleOptionsOf,
   securityFromEnv,
   seedAll,
+  writeSubgraphTokenKeyFiles,
   OPS_PORT,
   type SecurityConfig,
 } from "@citygraph/platform";
@@ -84,6 +85,9 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
     consoleOptions = consoleOptionsOf(security);
     // The gateway process redeems the one-time console sign-in link this process prints.
     signIn = consoleOptions.signIn.kind === "dev" ? issueForAnotherProcess() : undefined;
+    // Each subgraph gets its own token key and the shared cursor key, never the gateway's key.
+    const tokenKeyFiles = writeSubgraphTokenKeyFiles(security.gatewayKeys.privateJwk, subgraphs);
+    const cursorKey = security.cursorKey!;
     const services: ServiceSpec[] = [];
     const urls: Record<string, string> = {};
     for (const name of subgraphs) {
@@ -98,6 +102,9 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
           [`${upper}_PORT`]: String(subgraphPort),
           HOST: host,
           CITYGRAPH_OPS_PORT: await opsPortOf(defaultOpsPort(name)),
+          CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE: tokenKeyFiles[name]!,
+          CITYGRAPH_GATEWAY_KEY_FILE: "",
+          CITYGRAPH_CURSOR_KEY: cursorKey,
         },
         readyUrl: `http://${reachable}:${subgraphPort}/readyz`,
       });

@@ -8,8 +8,10 @@ import {
   loadRolePolicy,
   scopeProblem,
   signDevToken,
+  deriveSubgraphTokenKey,
+  subgraphTokenKeyJwk,
 } from "@citygraph/core";
-import { DATA_DIR, policyFilePath } from "@citygraph/platform";
+import { DATA_DIR, gatewayPrivateKeyFromEnv, policyFilePath } from "@citygraph/platform";
 
 /** Arguments of `citygraph token`. */
 export interface TokenArgs {
@@ -59,4 +61,17 @@ export async function tokenCommand(args: TokenArgs): Promise<void> {
       org: args.org,
     })) + "\n",
   );
+}
+
+/**
+ * `citygraph token-key <subgraph>`: the HS256 key that subgraph verifies the gateway's tokens with,
+ * as a JWK to store in its `CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE`. Derived from the gateway key, so the
+ * gateway needs no configuration of its own for it; each subgraph gets only its own.
+ */
+export async function tokenKeyCommand(subgraph: string | undefined): Promise<void> {
+  if (!subgraph || !(SUBGRAPH_NAMES as readonly string[]).includes(subgraph)) {
+    throw new StartupError(`Usage: citygraph token-key <${SUBGRAPH_NAMES.join("|")}>`);
+  }
+  const key = deriveSubgraphTokenKey(await gatewayPrivateKeyFromEnv(), subgraph);
+  process.stdout.write(JSON.stringify(subgraphTokenKeyJwk(key, subgraph)) + "\n");
 }

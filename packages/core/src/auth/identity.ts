@@ -6,6 +6,7 @@ import { expandRoles, type RolePolicy } from "../policy/roles.ts";
 import { grantSetOf, scopeProblem } from "../policy/scopes.ts";
 import { unauthenticated } from "./errors.ts";
 import { assertWellFormedClaims } from "./claims.ts";
+import { StartupError } from "../errors.ts";
 
 /** Where the identity provider's public keys come from. */
 export type KeySource = { kind: "jwks"; jwks: JSONWebKeySet } | { kind: "url"; url: URL };
@@ -24,6 +25,11 @@ export interface IdentityVerifierOptions {
   requireAuthentication?: boolean;
   /** Leeway for `exp`/`nbf`, seconds. Default 30. */
   clockToleranceSeconds?: number;
+  /**
+   * Longest a token may live (`exp - iat`) and longest since its `iat`, seconds
+   * (`CITYGRAPH_MAX_TOKEN_AGE`). Default 12 h. Tokens without `iat` are refused.
+   */
+  maxTokenAgeSeconds?: number;
 }
 
 /** The claims citygraph reads from an identity token. */
@@ -42,6 +48,10 @@ export interface IdentityClaims extends JWTPayload {
  * message that says what was wrong with the token, never a guess at a fix that would weaken it.
  */
 export function createIdentityVerifier(options: IdentityVerifierOptions) {
+  const maxAge = options.maxTokenAgeSeconds ?? 12 * 3600;
+  if (!Number.isSafeInteger(maxAge) || maxAge < 1) {
+    throw new StartupError(`The maximum token age must be a whole number of seconds above 0 (CITYGRAPH_MAX_TOKEN_AGE; got ${maxAge}).`);
+  }
   const keySet =
     options.keys.kind === "jwks"
       ? createLocalJWKSet(options.keys.jwks)
@@ -61,10 +71,19 @@ export function createIdentityVerifier(options: IdentityVerifierOptions) {
         audience: options.audience,
         clockTolerance: options.clockToleranceSeconds ?? 30,
         // A token that never expires cannot be withdrawn: refuse it.
-        requiredClaims: ["exp"],
+        requiredClaims: ["exp", "iat"],
+        // Also refuses a token without `iat`, or one issued longer ago than that.
+        maxTokenAge: maxAge,
       }));
     } catch (error) {
+      if (error instanceof errors.JWTExpired && error.claim === "iat") {
+        throw unauthenticated(`The bearer token was issued more than ${maxAge} s ago, longer than this platform accepts.`);
+      }
       throw unauthenticated(describeJoseError(error));
+    }
+    // A token valid for years is a standing credential nobody can withdraw: refuse it however new.
+    if (payload.exp! - payload.iat! > maxAge) {
+      throw unauthenticated(`The bearer token lives longer (exp - iat) than the ${maxAge} s this platform accepts.`);
     }
     return principalOf(payload, options);
   };

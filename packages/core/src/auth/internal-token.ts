@@ -1,13 +1,71 @@
-import { SignJWT, importJWK, jwtVerify, errors, type JWK } from "jose";
+import { createHash, hkdfSync, randomUUID } from "node:crypto";
+import { SignJWT, base64url, jwtVerify, errors, type JWK } from "jose";
 import type { Principal } from "../context.ts";
 import { ANONYMOUS } from "../context.ts";
 import { grantSetOf } from "../policy/scopes.ts";
-import { unauthenticated } from "./errors.ts";
+import { StartupError } from "../errors.ts";
+import type { ReplayCache } from "./replay-cache.ts";
 
 /** The issuer of the tokens the gateway sends subgraphs. */
 export const GATEWAY_ISSUER = "citygraph-gateway";
-/** How long a gateway-to-subgraph token lives, seconds: one request, plus clock skew. */
-export const INTERNAL_TOKEN_TTL_SECONDS = 60;
+/** Default lifetime of a gateway-to-subgraph token, seconds: one subgraph fetch, plus transit. */
+export const INTERNAL_TOKEN_TTL_SECONDS = 10;
+/** Longest lifetime a gateway may give its tokens (and a subgraph accept), seconds. */
+export const INTERNAL_TOKEN_MAX_TTL_SECONDS = 60;
+/**
+ * Clock skew a subgraph tolerates between its clock and the gateway's, seconds: a token is accepted
+ * up to this long after its `exp` (and with an `iat` this far in the future).
+ */
+export const INTERNAL_TOKEN_CLOCK_TOLERANCE_SECONDS = 5;
+
+/**
+ * The subgraph operation a token is good for: exactly what the gateway POSTs (and the subgraph
+ * reads back from the body it received).
+ */
+export interface SubgraphOperation {
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+  extensions?: unknown;
+}
+
+/**
+ * The `op` claim: SHA-256 (base64url) of the operation's document, operation name, variables and
+ * extensions. Both sides hash JSON.stringify of the same values — the gateway of the objects it
+ * serialises into the body, the subgraph of what JSON.parse made of that body — and that round trip
+ * is exact (key order included), so no canonical-JSON library is needed; a body altered in
+ * transit, even by key order, no longer matches and is refused (fail closed).
+ */
+export function operationHash(operation: SubgraphOperation): string {
+  const tuple = [operation.query ?? null, operation.operationName ?? null, operation.variables ?? null, operation.extensions ?? null];
+  return createHash("sha256").update(JSON.stringify(tuple)).digest("base64url");
+}
+
+/**
+ * The HS256 key of one subgraph's tokens: HKDF-SHA256 of the gateway's private key (`d` of its
+ * ES256 JWK) with the subgraph's name as info. The gateway derives every subgraph's key; a subgraph
+ * holds only its own, so it can verify tokens for itself but mint none for another subgraph.
+ * (HMAC rather than ES256 per fetch: a signature plus a verification cost ~0.3-0.4 ms here against
+ * ~0.1 ms; README § Enforcement.)
+ */
+export function deriveSubgraphTokenKey(gatewayPrivateJwk: JWK, subgraph: string): Uint8Array {
+  if (!gatewayPrivateJwk.d) throw new StartupError("The gateway key must be a private JWK (with d) to derive subgraph token keys.");
+  return new Uint8Array(hkdfSync("sha256", base64url.decode(gatewayPrivateJwk.d), "citygraph/subgraph-token/v1", subgraph, 32));
+}
+
+/** A subgraph token key as a JWK (`kty: "oct"`), the form `CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE` holds. */
+export function subgraphTokenKeyJwk(key: Uint8Array, subgraph: string): JWK {
+  return { kty: "oct", k: base64url.encode(key), alg: "HS256", kid: `subgraph-token:${subgraph}` };
+}
+
+/** Reads a subgraph token key back from its JWK, failing start-up when it is not one. */
+export function subgraphTokenKeyFromJwk(jwk: JWK, source: string): Uint8Array {
+  const key = jwk.kty === "oct" && typeof jwk.k === "string" ? base64url.decode(jwk.k) : undefined;
+  if (!key || key.length < 32) {
+    throw new StartupError(`${source} must hold an HS256 JWK ({"kty":"oct","k":…} of at least 32 bytes), as "citygraph token-key <subgraph>" prints.`);
+  }
+  return key;
+}
 
 interface InternalClaims {
   kind: Principal["kind"];
@@ -16,24 +74,46 @@ interface InternalClaims {
   pol: string[];
   dst?: string[];
   rid: string;
+  /** {@link operationHash} of the one operation this token may run. */
+  op: string;
   /** Agreement principals: the agreement, declared purpose and field list. */
   agr?: string;
   pur?: string;
   fld?: string[];
 }
 
+/** Options of {@link createInternalTokenSigner}. */
+export interface InternalTokenSignerOptions {
+  /** The gateway's private ES256 JWK; each subgraph's HS256 key is derived from it. */
+  gatewayKey: JWK;
+  /** Lifetime of a token, seconds (1 to {@link INTERNAL_TOKEN_MAX_TTL_SECONDS}). Default {@link INTERNAL_TOKEN_TTL_SECONDS}. */
+  ttlSeconds?: number;
+}
+
+/** Signs one token for one subgraph operation. */
+export type InternalTokenSigner = (principal: Principal, audience: string, requestId: string, operation: SubgraphOperation) => Promise<string>;
+
 /**
  * Signs the gateway's tokens for subgraphs: the principal's effective grants and row scope, the
- * request id, bound to one subgraph as audience, valid for a minute. A subgraph trusts nothing else.
+ * request id, bound to one subgraph (audience and key), one operation (`op`) and one use (`jti`),
+ * valid for seconds. A subgraph trusts nothing else.
  */
-export async function createInternalTokenSigner(privateJwk: JWK) {
-  const key = (await importJWK(privateJwk, "ES256"));
-  return (principal: Principal, audience: string, requestId: string): Promise<string> => {
+export function createInternalTokenSigner(options: InternalTokenSignerOptions): InternalTokenSigner {
+  const ttl = options.ttlSeconds ?? INTERNAL_TOKEN_TTL_SECONDS;
+  assertInternalTokenTtl(ttl, "The gateway token lifetime");
+  const keys = new Map<string, Uint8Array>();
+  const keyOf = (audience: string) => {
+    let key = keys.get(audience);
+    if (!key) keys.set(audience, (key = deriveSubgraphTokenKey(options.gatewayKey, audience)));
+    return key;
+  };
+  return (principal, audience, requestId, operation) => {
     const claims: InternalClaims = {
       kind: principal.kind,
       scp: principal.kind === "anonymous" ? [] : [...principal.scopes],
       pol: [...principal.grants.policies],
       rid: requestId,
+      op: operationHash(operation),
     };
     if (principal.kind !== "anonymous") {
       claims.org = principal.org;
@@ -45,59 +125,126 @@ export async function createInternalTokenSigner(privateJwk: JWK) {
       if (principal.allowedFields) claims.fld = [...principal.allowedFields];
     }
     return new SignJWT({ ...claims })
-      .setProtectedHeader({ alg: "ES256", kid: privateJwk.kid })
+      .setProtectedHeader({ alg: "HS256", typ: "citygraph-subgraph+jwt" })
       .setIssuer(GATEWAY_ISSUER)
       .setAudience(audience)
       .setSubject(principal.kind === "anonymous" ? "anonymous" : principal.subject)
+      .setJti(randomUUID())
       .setIssuedAt()
-      .setExpirationTime(`${INTERNAL_TOKEN_TTL_SECONDS}s`)
-      .sign(key);
+      .setExpirationTime(`${ttl}s`)
+      .sign(keyOf(audience));
   };
 }
 
+/** Options of {@link createInternalTokenVerifier}. */
+export interface InternalTokenVerifierOptions {
+  /** This subgraph's HS256 key ({@link deriveSubgraphTokenKey}). */
+  key: Uint8Array;
+  /** This subgraph's name: the audience its tokens must name. */
+  audience: string;
+  /** Where used token ids are remembered, shared by every instance of this subgraph. */
+  replay: ReplayCache;
+}
+
+/** Why a subgraph refused a request; logged (never a value) and named in the 401's message. */
+export type InternalTokenRefusal =
+  | "missing"
+  | "invalid"
+  | "expired"
+  | "other-audience"
+  | "lifetime"
+  | "operation-mismatch"
+  | "replayed"
+  | "method";
+
+/** A subgraph's verdict on one request's token. */
+export type InternalTokenVerdict =
+  | { kind: "accepted"; principal: Principal; requestId: string; tokenId: string }
+  | { kind: "refused"; reason: InternalTokenRefusal; message: string; requestId?: string; tokenId?: string };
+
+const MESSAGES: Record<InternalTokenRefusal, string> = {
+  missing: "Subgraphs answer only the gateway: a gateway token is required.",
+  invalid: "The gateway token does not verify.",
+  expired: "The gateway token has expired.",
+  "other-audience": "The gateway token was issued for another subgraph.",
+  lifetime: `The gateway token lives longer than ${INTERNAL_TOKEN_MAX_TTL_SECONDS} s.`,
+  "operation-mismatch": "The gateway token was issued for another operation.",
+  replayed: "The gateway token has already been used.",
+  method: "Subgraphs answer only the gateway's POST requests.",
+};
+
 /**
- * Verifies gateway tokens in a subgraph. Missing, forged, expired or other-audience tokens are 401:
- * a subgraph called directly, bypassing the gateway, serves nothing.
+ * Verifies gateway tokens in a subgraph, against the request body it received. Missing, forged,
+ * expired, other-audience, other-operation and already-used tokens are refused: a subgraph called
+ * directly, or with a token captured in transit, serves nothing. The token id is claimed in the
+ * replay cache only after everything else checked out, so a tampered copy racing the gateway
+ * cannot burn the genuine request's token.
  */
-export async function createInternalTokenVerifier(publicJwk: JWK, audience: string) {
-  const key = (await importJWK(publicJwk, "ES256"));
-  return async (authorization: string | undefined): Promise<{ principal: Principal; requestId: string }> => {
+export function createInternalTokenVerifier(options: InternalTokenVerifierOptions) {
+  const refuse = (reason: InternalTokenRefusal, extra: { requestId?: string; tokenId?: string } = {}): InternalTokenVerdict => ({
+    kind: "refused",
+    reason,
+    message: MESSAGES[reason],
+    ...extra,
+  });
+  return async (authorization: string | undefined, method: string | undefined, body: unknown): Promise<InternalTokenVerdict> => {
     const match = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
-    if (!match) throw unauthenticated("Subgraphs answer only the gateway: a gateway token is required.");
+    if (!match) return refuse("missing");
+    if (method !== "POST") return refuse("method");
+    let payload: InternalClaims & { jti?: unknown; iat?: number; exp?: number; sub?: string };
     try {
-      const { payload } = await jwtVerify<InternalClaims>(match[1]!, key, {
-        algorithms: ["ES256"],
+      ({ payload } = await jwtVerify<InternalClaims>(match[1]!, options.key, {
+        algorithms: ["HS256"],
         issuer: GATEWAY_ISSUER,
-        audience,
-        clockTolerance: 5,
-      });
-      const scopes = Array.isArray(payload.scp) ? payload.scp : [];
-      const policies = Array.isArray(payload.pol) ? payload.pol : [];
-      const fields = Array.isArray(payload.fld) ? payload.fld : undefined;
-      const grants = grantSetOf(scopes, policies, fields);
-      let principal: Principal = ANONYMOUS;
-      if (payload.kind === "user") {
-        principal = { kind: "user", subject: String(payload.sub), org: payload.org, scopes, districts: payload.dst, grants };
-      } else if (payload.kind === "agreement") {
-        principal = {
-          kind: "agreement",
-          subject: String(payload.sub),
-          org: String(payload.org ?? ""),
-          agreementId: String(payload.agr ?? ""),
-          purpose: String(payload.pur ?? ""),
-          scopes,
-          districts: payload.dst,
-          allowedFields: fields,
-          grants,
-        };
-      }
-      return { principal, requestId: String(payload.rid ?? "") };
+        audience: options.audience,
+        clockTolerance: INTERNAL_TOKEN_CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ["iat", "exp", "jti", "op"],
+        maxTokenAge: INTERNAL_TOKEN_MAX_TTL_SECONDS,
+      }));
     } catch (error) {
-      if (error instanceof errors.JWTExpired) throw unauthenticated("The gateway token has expired.");
-      if (error instanceof errors.JWTClaimValidationFailed && error.claim === "aud") {
-        throw unauthenticated("The gateway token was issued for another subgraph.");
-      }
-      throw unauthenticated("The gateway token does not verify.");
+      if (error instanceof errors.JWTExpired) return refuse("expired");
+      if (error instanceof errors.JWTClaimValidationFailed && error.claim === "aud") return refuse("other-audience");
+      return refuse("invalid");
     }
+    const requestId = String(payload.rid ?? "");
+    const tokenId = typeof payload.jti === "string" && payload.jti.length <= 64 ? payload.jti : undefined;
+    if (!tokenId) return refuse("invalid", { requestId });
+    if (payload.exp! - payload.iat! > INTERNAL_TOKEN_MAX_TTL_SECONDS) return refuse("lifetime", { requestId, tokenId });
+    const operation = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as SubgraphOperation) : {};
+    if (payload.op !== operationHash(operation)) return refuse("operation-mismatch", { requestId, tokenId });
+    const firstUse = await options.replay.claim(tokenId, (payload.exp! + INTERNAL_TOKEN_CLOCK_TOLERANCE_SECONDS) * 1000);
+    if (!firstUse) return refuse("replayed", { requestId, tokenId });
+    return { kind: "accepted", principal: principalOf(payload), requestId, tokenId };
   };
+}
+
+function principalOf(payload: InternalClaims & { sub?: string }): Principal {
+  const scopes = Array.isArray(payload.scp) ? payload.scp : [];
+  const policies = Array.isArray(payload.pol) ? payload.pol : [];
+  const fields = Array.isArray(payload.fld) ? payload.fld : undefined;
+  const grants = grantSetOf(scopes, policies, fields);
+  if (payload.kind === "user") {
+    return { kind: "user", subject: String(payload.sub), org: payload.org, scopes, districts: payload.dst, grants };
+  }
+  if (payload.kind === "agreement") {
+    return {
+      kind: "agreement",
+      subject: String(payload.sub),
+      org: String(payload.org ?? ""),
+      agreementId: String(payload.agr ?? ""),
+      purpose: String(payload.pur ?? ""),
+      scopes,
+      districts: payload.dst,
+      allowedFields: fields,
+      grants,
+    };
+  }
+  return ANONYMOUS;
+}
+
+/** Fails start-up unless `ttl` is a whole number of seconds the subgraphs accept. */
+export function assertInternalTokenTtl(ttl: number, what: string): void {
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > INTERNAL_TOKEN_MAX_TTL_SECONDS) {
+    throw new StartupError(`${what} must be a whole number of seconds from 1 to ${INTERNAL_TOKEN_MAX_TTL_SECONDS} (got ${ttl}).`);
+  }
 }

@@ -8,11 +8,16 @@ import type { RequestContext } from "../context.ts";
 import type { SqlStats } from "../database/prisma.ts";
 import { createGraphQLHttpServer, headerValue, listen, sendJson, type RunningServer } from "../http/server.ts";
 import { createInternalTokenVerifier } from "../auth/internal-token.ts";
+import type { ReplayCache } from "../auth/replay-cache.ts";
+import { unauthenticated } from "../auth/errors.ts";
+import { ErrorCode } from "../errors.ts";
+import type { Principal } from "../context.ts";
+import type { IncomingMessage } from "node:http";
+import { createServiceFieldRefusalPlugin } from "./service-field.ts";
 import { createSubgraphPermissions } from "./permissions.ts";
 import { createSubjectsPlugin } from "./subjects.ts";
 import { createObservabilityPlugin } from "../telemetry/plugin.ts";
 import { applyMiddleware } from "graphql-middleware";
-import type { JWK } from "jose";
 
 // Re-exported for the gateway (through the package index, which exports this module).
 
@@ -22,8 +27,10 @@ export interface SubgraphAppOptions<TContext extends RequestContext> {
   schema: GraphQLSchema;
   log: Logger;
   stats: SqlStats;
-  /** Verifies the gateway's tokens; see {@link SubgraphOptions.gatewayPublicKey}. */
-  gatewayPublicKey: JWK;
+  /** Verifies the gateway's tokens; see {@link SubgraphOptions.gatewayTokenKey}. */
+  gatewayTokenKey: Uint8Array;
+  /** Token ids already used, shared by this subgraph's instances; closed with the app. */
+  replay: ReplayCache;
   /** Apply the generated shield rules and masking (default true). */
   enforcePermissions?: boolean;
   /** Adds the subgraph's per-request state (its DataLoaders) to the shared request context. */
@@ -54,7 +61,8 @@ export async function createSubgraphApp<TContext extends RequestContext>(
   options: SubgraphAppOptions<TContext>,
 ): Promise<SubgraphApp> {
   const { log } = options;
-  const authenticate = await createInternalTokenVerifier(options.gatewayPublicKey, options.name);
+  const authenticate = createInternalTokenVerifier({ key: options.gatewayTokenKey, audience: options.name, replay: options.replay });
+  const authenticated = new WeakMap<IncomingMessage, { principal: Principal; requestId: string }>();
   let schema = options.schema;
   if (options.enforcePermissions ?? true) {
     const permissions = createSubgraphPermissions(schema, options.name);
@@ -71,19 +79,48 @@ export async function createSubgraphApp<TContext extends RequestContext>(
     introspection: true,
     // Traces are for Apollo's hosted service, which a government network does not reach.
     // The subjects plugin reports to the gateway whose personal data the response holds.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), createSubjectsPlugin<TContext>(), createObservabilityPlugin<TContext>(options.name)],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      createServiceFieldRefusalPlugin<TContext>(),
+      createSubjectsPlugin<TContext>(),
+      createObservabilityPlugin<TContext>(options.name),
+    ],
   });
   await apollo.start();
   const http = createGraphQLHttpServer<TContext>({
     apollo,
     log,
     service: options.name,
-    // No token, a forged one, an expired one or one for another subgraph: 401 before any resolver runs.
+    // No token, a forged, expired or used one, one for another subgraph or another operation than
+    // this body's: 401 before Apollo parses anything. The replay cache failing refuses too (503).
+    prepare: async (req, body, requestId) => {
+      let verdict;
+      try {
+        verdict = await authenticate(headerValue(req, "authorization"), req.method, body);
+      } catch (error) {
+        log.error("gateway token replay cache unavailable", { requestId, error: error instanceof Error ? error.message : String(error) });
+        return { kind: "refuse", status: 503, code: ErrorCode.SUBGRAPH_UNAVAILABLE, message: "The subgraph cannot check its tokens; try again." };
+      }
+      if (verdict.kind === "refused") {
+        log.warn("gateway token refused", { requestId, reason: verdict.reason, gatewayRequestId: verdict.requestId, tokenId: verdict.tokenId });
+        return {
+          kind: "refuse",
+          status: 401,
+          code: ErrorCode.UNAUTHENTICATED,
+          message: verdict.message,
+          headers: { "www-authenticate": "Bearer" },
+        };
+      }
+      authenticated.set(req, { principal: verdict.principal, requestId: verdict.requestId });
+      return { kind: "continue", body };
+    },
     context: async (req, requestId) => {
-      const { principal, requestId: gatewayRequestId } = await authenticate(headerValue(req, "authorization"));
+      const admitted = authenticated.get(req);
+      // Only requests that passed `prepare` reach Apollo; this guards against a future path that does not.
+      if (!admitted) throw unauthenticated("Subgraphs answer only the gateway: a gateway token is required.");
       // The gateway's id (signed in its token), so a request's log lines share one id everywhere.
-      const id = gatewayRequestId || requestId;
-      return options.createContext({ requestId: id, principal, log: log.child({ requestId: id }) });
+      const id = admitted.requestId || requestId;
+      return options.createContext({ requestId: id, principal: admitted.principal, log: log.child({ requestId: id }) });
     },
     routes: {
       "/healthz": (_req, res) => sendJson(res, 200, { status: "ok" }),
@@ -106,6 +143,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(
     close: async () => {
       if (running) await running.close();
       await apollo.stop();
+      await options.replay.close();
       await options.dispose();
     },
   };

@@ -1,11 +1,11 @@
 import type { GraphQLSchema } from "graphql";
-import type { JWK } from "jose";
 import type { RequestContext } from "../context.ts";
 import type { SubgraphName } from "../config.ts";
 import { connectPrisma, SqlStats } from "../database/prisma.ts";
 import type { Logger } from "../log.ts";
 import type { SeedPlan } from "../seed/writer.ts";
 import { createSubgraphApp, type SubgraphApp } from "./app.ts";
+import { createReplayCache } from "../auth/replay-cache.ts";
 import { configureCursorKey } from "../pagination.ts";
 
 /** Options every subgraph accepts when it is created. */
@@ -15,8 +15,13 @@ export interface SubgraphOptions {
   log: Logger;
   /** Pooled database connections. Default 10. */
   poolSize?: number;
-  /** The gateway's public key: the subgraph answers only requests carrying a token it signed. */
-  gatewayPublicKey: JWK;
+  /**
+   * This subgraph's HS256 key for the gateway's tokens (`deriveSubgraphTokenKey`): the subgraph
+   * answers only requests carrying a token made with it.
+   */
+  gatewayTokenKey: Uint8Array;
+  /** Redis for the replay cache of gateway token ids (`REDIS_URL`). Default: a table in the subgraph's database. */
+  redisUrl?: string;
   /**
    * Enforce field permissions, masking and row scope in this subgraph too. Default true; only
    * the benchmark turns it off, to measure what it costs.
@@ -77,7 +82,8 @@ export function definePrismaSubgraph<TClient extends { $disconnect(): Promise<vo
         schema: await parts.buildSchema(),
         log: options.log.child({ subgraph: parts.name }),
         stats,
-        gatewayPublicKey: options.gatewayPublicKey,
+        gatewayTokenKey: options.gatewayTokenKey,
+        replay: createReplayCache({ subgraph: parts.name, databaseUrl: options.databaseUrl, redisUrl: options.redisUrl }),
         enforcePermissions: options.enforcePermissions ?? true,
         createContext: (base) => parts.createContext(prisma, base),
         ready: async () => (await db.pool.query("SELECT 1")).rowCount === 1,

@@ -1,0 +1,81 @@
+import pg from "pg";
+import { Redis } from "ioredis";
+
+/**
+ * Remembers which gateway token ids a subgraph has accepted, for every instance of that subgraph
+ * at once (never one process's memory: a token replayed at another instance must fail too).
+ */
+export interface ReplayCache {
+  /**
+   * Records `tokenId` as used until `expiresAtMs` (epoch milliseconds; after that the token itself
+   * is refused as expired). True on its first use, false on every later one; rejects when the store
+   * cannot answer, and the caller then refuses the request (fail closed).
+   */
+  claim(tokenId: string, expiresAtMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Options of {@link createReplayCache}. */
+export interface ReplayCacheOptions {
+  /** The subgraph: its PostgreSQL schema holds the table, and it prefixes Redis keys. */
+  subgraph: string;
+  /** The subgraph's database (`<subgraph>.gateway_token_use`, created by its migrations). */
+  databaseUrl: string;
+  /** Redis (`REDIS_URL`): when set, token ids live there (`SET NX PX`) instead of PostgreSQL. */
+  redisUrl?: string;
+  /** How often expired rows are deleted from PostgreSQL, milliseconds. Default 60 000. */
+  cleanupIntervalMs?: number;
+}
+
+/** The replay cache of one subgraph: Redis when configured, else its own PostgreSQL table. */
+export function createReplayCache(options: ReplayCacheOptions): ReplayCache {
+  return options.redisUrl ? createRedisReplayCache(options.redisUrl, options.subgraph) : createPostgresReplayCache(options);
+}
+
+/** Token ids in Redis: one `SET key 1 NX PX <ms until expiry>` per request, which is atomic. */
+export function createRedisReplayCache(url: string, subgraph: string): ReplayCache {
+  const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  // Connection errors surface on the commands that need it; the client reconnects by itself.
+  redis.on("error", () => undefined);
+  return {
+    async claim(tokenId, expiresAtMs) {
+      const ttl = Math.max(Math.ceil(expiresAtMs - Date.now()), 1);
+      return (await redis.set(`citygraph:gateway-token:${subgraph}:${tokenId}`, "1", "PX", ttl, "NX")) === "OK";
+    },
+    async close() {
+      redis.disconnect();
+    },
+  };
+}
+
+/**
+ * Token ids in PostgreSQL: `INSERT … ON CONFLICT DO NOTHING` into `<subgraph>.gateway_token_use`
+ * (one row per accepted token; the primary key makes the first insert win across instances), and
+ * a periodic delete of expired rows. It has its own two-connection pool, apart from the subgraph's
+ * Prisma pool, so the SQL statements the subgraph counts per request (`/metrics`, the batching
+ * tests) stay those of its resolvers.
+ */
+export function createPostgresReplayCache(options: Omit<ReplayCacheOptions, "redisUrl">): ReplayCache {
+  if (!/^[a-z][a-z0-9_]*$/.test(options.subgraph)) throw new Error(`not a schema name: ${options.subgraph}`);
+  const table = `"${options.subgraph}".gateway_token_use`;
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2, idleTimeoutMillis: 30_000 });
+  // A dead connection must fail the next claim (and so its request), not crash the process.
+  pool.on("error", () => undefined);
+  const cleanup = setInterval(() => {
+    pool.query(`DELETE FROM ${table} WHERE expires_at < now()`).catch(() => undefined);
+  }, options.cleanupIntervalMs ?? 60_000);
+  cleanup.unref();
+  return {
+    async claim(tokenId, expiresAtMs) {
+      const { rowCount } = await pool.query(
+        `INSERT INTO ${table} (jti, expires_at) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING`,
+        [tokenId, new Date(expiresAtMs)],
+      );
+      return rowCount === 1;
+    },
+    async close() {
+      clearInterval(cleanup);
+      await pool.end();
+    },
+  };
+}

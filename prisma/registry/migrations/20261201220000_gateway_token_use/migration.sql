@@ -1,0 +1,10 @@
+-- CreateTable
+CREATE TABLE "registry"."gateway_token_use" (
+    "jti" VARCHAR(64) NOT NULL,
+    "expires_at" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "gateway_token_use_pkey" PRIMARY KEY ("jti")
+);
+
+-- CreateIndex
+CREATE INDEX "gateway_token_use_expires_at_idx" ON "registry"."gateway_token_use"("expires_at");
