@@ -2,6 +2,7 @@ import type { JWK } from "jose";
 import { INTERNAL_TOKEN_TTL_SECONDS, StartupError, assertInternalTokenTtl, unreachable, type AnchorConfig, type KeySource, type Logger, type RolePolicy } from "@citygraph/core";
 import type { DeniedFieldMode } from "./permissions/index.ts";
 import type { ConsoleOptions } from "./console/index.ts";
+import { normalizeOperationLimits, type NormalizedOperationLimits, type OperationLimitsOptions } from "./limits/index.ts";
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -18,8 +19,12 @@ export interface GatewayOptions {
   readinessTimeoutMs?: number;
   /** Serve the GraphiQL explorer to browsers at the endpoint. Default true. */
   explorer?: boolean;
-  /** Deepest nesting of fields an operation may have (introspection exempt). Default 12. */
-  maxDepth?: number;
+  /**
+   * Operation budgets per principal kind (tokens, depth, aliases, directives, fields after fragment
+   * expansion, estimated cost), judged before parsing and validation. Defaults: see
+   * {@link OperationLimitsOptions}; anonymous callers get the tightest.
+   */
+  limits?: OperationLimitsOptions;
   /** Who may call: the identity provider's keys and the claims required of its tokens. */
   identity: {
     keys: KeySource;
@@ -89,7 +94,8 @@ export type LedgerMode =
   | { kind: "off"; acknowledged: "development only" };
 
 /** {@link GatewayOptions} with every default applied. */
-export type NormalizedGatewayOptions = Required<Omit<GatewayOptions, "permissions" | "governance" | "console">> & {
+export type NormalizedGatewayOptions = Required<Omit<GatewayOptions, "permissions" | "governance" | "console" | "limits">> & {
+  limits: NormalizedOperationLimits;
   governance?: GatewayOptions["governance"];
   console?: ConsoleOptions;
   permissions: Required<NonNullable<GatewayOptions["permissions"]>>;
@@ -106,7 +112,7 @@ export function normalizeGatewayOptions(options: GatewayOptions): NormalizedGate
     subgraphTimeoutMs: options.subgraphTimeoutMs ?? 10_000,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 2_000,
     explorer: options.explorer ?? true,
-    maxDepth: options.maxDepth ?? 12,
+    limits: normalizeOperationLimits(options.limits),
     identity: options.identity,
     roles: options.roles,
     signingKey: options.signingKey,
@@ -153,7 +159,7 @@ export function normalizeGatewayOptions(options: GatewayOptions): NormalizedGate
       throw new StartupError(`The URL given for subgraph "${name}" is not a URL: ${JSON.stringify(url)}.`);
     }
   }
-  for (const key of ["subgraphTimeoutMs", "readinessTimeoutMs", "maxDepth"] as const) {
+  for (const key of ["subgraphTimeoutMs", "readinessTimeoutMs"] as const) {
     if (!Number.isInteger(normalized[key]) || normalized[key] < 1) {
       throw new StartupError(`Gateway option ${key} must be a positive whole number.`);
     }

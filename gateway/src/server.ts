@@ -1,5 +1,6 @@
 import { ApolloServer } from "@apollo/server";
 import { ApolloGateway } from "@apollo/gateway";
+import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import {
   SUBGRAPH_NAMES,
   createErrorFormatter,
@@ -18,7 +19,9 @@ import {
   refusalsTotal,
   ErrorCode,
   httpStatusOf,
+  unreachable,
   type Logger,
+  type Prepared,
   type Principal,
   type RunningServer,
 } from "@citygraph/core";
@@ -33,8 +36,8 @@ import { createPermissionPlugin } from "./permissions/index.ts";
 import { AgreementRepository, createThirdPartyGate, createUsagePlugin, type Admitted } from "./third-party/index.ts";
 import { QuotaStoreUnavailableError, createPostgresQuotaStore, createRedisQuotaStore, reportingUnavailability } from "./quota/index.ts";
 import { createAuditPlugin } from "./audit/index.ts";
-import { createDepthLimitRule } from "./limits.ts";
 import { createRequestErrorsPlugin } from "./request-errors.ts";
+import { createOperationJudge, requestDocumentOf } from "./limits/index.ts";
 import { createLedger, type Ledger } from "./ledger/writer.ts";
 import { createLedgerPool } from "./ledger/pool.ts";
 import { ledgerIdentityOf, type LedgerEntryInput } from "./ledger/entry.ts";
@@ -93,8 +96,15 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   const thirdParty = governance?.thirdParty;
   const ledger = governance?.ledger;
   const admitted = new WeakMap<IncomingMessage, Admitted>();
+  /** Who asked, settled in `prepare` (the budget depends on it) and used by the context. */
+  const identified = new WeakMap<IncomingMessage, { principal: Principal } | { error: unknown }>();
+  const operations = createOperationJudge(options.limits);
+  // Apollo's own APQ cache, held here so `prepare` can judge a request that sends only a hash by
+  // the document registered under it (Apollo keys it "apq:<hash>").
+  const persistedQueries = new InMemoryLRUCache<string>();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    persistedQueries: { cache: persistedQueries },
     formatError: createErrorFormatter({ log: (message, details) => log.error(message, details) }),
     includeStacktraceInErrorResponses: false,
     // "Did you mean …" would name fields the caller may not see.
@@ -102,7 +112,6 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     // The process owner (citygraph start / serve) stops every server in order on a signal; Apollo's
     // own handlers would each stop one server and re-raise the signal mid-shutdown.
     stopOnTerminationSignals: false,
-    validationRules: [createDepthLimitRule(options.maxDepth)],
     introspection: true,
     // Apollo's CSRF check refuses GETs without a preflight header, which guards ambient credentials
     // (cookies). The gateway reads credentials only from Authorization and X-API-Key, which a
@@ -111,6 +120,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     csrfPrevention: false,
     plugins: [
       createRequestErrorsPlugin(),
+      operations.plugin,
       createObservabilityPlugin<GatewayContext>("gateway"),
       createDecisionMetricsPlugin({ ownerOf: (coordinate) => owners.get(coordinate) }),
       ...(options.permissions.enforce
@@ -138,54 +148,85 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   });
   await apollo.start();
 
+  /** A third party's key, purpose and quota are checked before anything else; others pass through. */
+  const admitThirdParty = async (req: IncomingMessage, body: unknown, requestId: string): Promise<Prepared> => {
+    if (!thirdParty) return { kind: "continue", body };
+    let verdict: Awaited<ReturnType<typeof thirdParty.admit>>;
+    try {
+      verdict = await thirdParty.admit(req, body);
+    } catch (error) {
+      if (!(error instanceof QuotaStoreUnavailableError)) throw error;
+      return {
+        kind: "refuse",
+        status: httpStatusOf(ErrorCode.QUOTA_STORE_UNAVAILABLE),
+        code: ErrorCode.QUOTA_STORE_UNAVAILABLE,
+        message: "Usage of agreements cannot be counted right now, so third-party requests are not served. Try again shortly.",
+        headers: { "retry-after": String(error.retryAfterSeconds) },
+      };
+    }
+    switch (verdict.kind) {
+      case "not-third-party":
+        return { kind: "continue", body };
+      case "admitted":
+        admitted.set(req, verdict);
+        return { kind: "continue", body: verdict.body };
+      case "refused":
+        recordRefusal(ledger, req, requestId, verdict.code, log, {
+          principal: { kind: "agreement", subject: verdict.keyId ?? "unknown-key" },
+          agreementId: verdict.agreementId,
+          purpose: verdict.purpose,
+        });
+        return { kind: "refuse", status: verdict.status, code: verdict.code, message: verdict.message, headers: verdict.headers };
+      default:
+        return unreachable(verdict, "third-party gate verdict");
+    }
+  };
+  /** Verifies the caller's token once; the outcome (a principal or the refusal) is kept for the context. */
+  const identify = async (req: IncomingMessage): Promise<Principal | undefined> => {
+    try {
+      const principal = await verifyIdentity(headerValue(req, "authorization"));
+      identified.set(req, { principal });
+      return principal;
+    } catch (error) {
+      identified.set(req, { error });
+      return undefined;
+    }
+  };
+  const identifyOrRefuse = async (req: IncomingMessage, requestId: string): Promise<Principal> => {
+    try {
+      return await verifyIdentity(headerValue(req, "authorization"));
+    } catch (error) {
+      recordRefusal(ledger, req, requestId, ErrorCode.UNAUTHENTICATED, log, UNAUTHENTICATED_CALLER);
+      throw error;
+    }
+  };
+
   const http = createGraphQLHttpServer<GatewayContext>({
     apollo,
     log,
     service: "gateway",
     prepare: async (req, body, requestId) => {
-      if (!thirdParty) return { kind: "continue", body };
-      let verdict: Awaited<ReturnType<typeof thirdParty.admit>>;
-      try {
-        verdict = await thirdParty.admit(req, body);
-      } catch (error) {
-        if (!(error instanceof QuotaStoreUnavailableError)) throw error;
-        return {
-          kind: "refuse",
-          status: httpStatusOf(ErrorCode.QUOTA_STORE_UNAVAILABLE),
-          code: ErrorCode.QUOTA_STORE_UNAVAILABLE,
-          message: "Usage of agreements cannot be counted right now, so third-party requests are not served. Try again shortly.",
-          headers: { "retry-after": String(error.retryAfterSeconds) },
-        };
-      }
-      switch (verdict.kind) {
-        case "not-third-party":
-          return { kind: "continue", body };
-        case "admitted":
-          admitted.set(req, verdict);
-          return { kind: "continue", body: verdict.body };
-        case "refused":
-          recordRefusal(ledger, req, requestId, verdict.code, log, {
-            principal: { kind: "agreement", subject: verdict.keyId ?? "unknown-key" },
-            agreementId: verdict.agreementId,
-            purpose: verdict.purpose,
-          });
-          return { kind: "refuse", status: verdict.status, code: verdict.code, message: verdict.message, headers: verdict.headers };
-        default: {
-          const unknown: never = verdict;
-          throw new Error(`unknown gate verdict ${JSON.stringify(unknown)}`);
-        }
-      }
+      const gated = await admitThirdParty(req, body, requestId);
+      if (gated.kind === "refuse") return gated;
+      const principal = admitted.get(req)?.principal ?? (await identify(req));
+      // Unauthenticated: the context refuses it (and records that) before anything parses.
+      if (!principal) return gated;
+      const document = await requestDocumentOf(req, gated.body, (hash) => persistedQueries.get(`apq:${hash}`));
+      const refusal = document && operations.judge(principal.kind, document);
+      if (!refusal) return gated;
+      recordRefusal(ledger, req, requestId, refusal.code, log, ledgerIdentityOf(principal), { documentHash: sha256Hex(document.source) });
+      return { kind: "refuse", status: httpStatusOf(refusal.code), code: refusal.code, message: refusal.message, extensions: refusal.extensions };
     },
     context: async (req, requestId) => {
       const thirdPartyVerdict = admitted.get(req);
+      const known = identified.get(req);
       let principal: Principal | undefined = thirdPartyVerdict?.principal;
       if (!principal) {
-        try {
-          principal = await verifyIdentity(headerValue(req, "authorization"));
-        } catch (error) {
+        if (known && "error" in known) {
           recordRefusal(ledger, req, requestId, ErrorCode.UNAUTHENTICATED, log, UNAUTHENTICATED_CALLER);
-          throw error;
+          throw known.error;
         }
+        principal = known?.principal ?? (await identifyOrRefuse(req, requestId));
       }
       return {
         requestId,

@@ -89,8 +89,8 @@ describe("the gateway", () => {
     for (let i = 0; i < 7; i++) nested = `residents(first: 1) { nodes { community { ${nested} } } }`;
     const deep = await stack.query(`{ community(id: "1") { ${nested} } }`, undefined, await bearer(ALL_SCOPES));
     assert.equal(deep.status, 400);
-    assert.equal(deep.errors?.[0]?.extensions?.code, "GRAPHQL_VALIDATION_FAILED");
-    assert.match(deep.errors?.[0]?.message ?? "", /levels deep; the limit is 12/);
+    assert.equal(deep.errors?.[0]?.extensions?.code, "OPERATION_TOO_DEEP");
+    assert.match(deep.errors?.[0]?.message ?? "", /depth \(\d+\) exceeds the user limit of 12/);
     const introspection = await stack.query(
       `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } }`,
     );

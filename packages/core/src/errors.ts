@@ -86,6 +86,19 @@ export const ERROR_REGISTRY = {
     description:
       "The ledger's chain no longer extends what the gateway committed (entries deleted or rewritten in the database): personal data is withheld until an operator runs `citygraph audit acknowledge`.",
   },
+  OPERATION_TOO_MANY_TOKENS: {
+    status: 400,
+    description:
+      "The document has more lexical tokens than the caller's budget. Like every OPERATION_TOO_* code: `extensions.limit` (the budget's value), `extensions.actual` (what was seen; token counting stops just past the limit), `extensions.budget` (`anonymous`, `user` or `agreement`); nothing was planned or executed.",
+  },
+  OPERATION_TOO_DEEP: { status: 400, description: "Fields nest deeper than the caller's budget (fragments counted once each, introspection exempt)." },
+  OPERATION_TOO_MANY_ALIASES: { status: 400, description: "More aliased fields, fragments expanded, than the caller's budget." },
+  OPERATION_TOO_MANY_DIRECTIVES: { status: 400, description: "More directives, fragments expanded, than the caller's budget." },
+  OPERATION_TOO_MANY_FIELDS: { status: 400, description: "More field selections after fragment expansion than the caller's budget." },
+  OPERATION_TOO_COSTLY: {
+    status: 400,
+    description: "The estimated cost (each field once per item of every list above it: `first`, else the default page size) exceeds the caller's budget.",
+  },
   AGREEMENT_STATE_CONFLICT: {
     status: 200,
     description: "An agreement's status does not allow the change asked for (approving an ACTIVE agreement, resuming a REVOKED one); `extensions.status` is its current status.",

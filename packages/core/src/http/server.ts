@@ -53,7 +53,15 @@ export interface HttpRefusal {
 /** What {@link GraphQLHttpServerOptions.prepare} decided. */
 export type Prepared =
   | { kind: "continue"; body: unknown }
-  | { kind: "refuse"; status: number; code: string; message: string; headers?: Record<string, string> };
+  | {
+      kind: "refuse";
+      status: number;
+      code: string;
+      message: string;
+      headers?: Record<string, string>;
+      /** More `extensions` beside `code` (e.g. which limit was exceeded). */
+      extensions?: Record<string, unknown>;
+    };
 
 /** A started HTTP server. */
 export interface RunningServer {
@@ -121,7 +129,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       const prepared = await options.prepare(req, parsed, requestId);
       if (prepared.kind === "refuse") {
         for (const [key, value] of Object.entries(prepared.headers ?? {})) res.setHeader(key, value);
-        return sendJson(res, prepared.status, { errors: [{ message: prepared.message, extensions: { code: prepared.code } }] });
+        return sendJson(res, prepared.status, { errors: [{ message: prepared.message, extensions: { ...prepared.extensions, code: prepared.code } }] });
       }
       parsed = prepared.body;
     }

@@ -1,0 +1,3 @@
+export * from "./budgets.ts";
+export * from "./measure.ts";
+export * from "./judge.ts";

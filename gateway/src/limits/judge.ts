@@ -1,0 +1,113 @@
+import type { IncomingMessage } from "node:http";
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { GraphQLSchema } from "graphql";
+import type { Principal } from "@citygraph/core";
+import { LIMITS, type NormalizedOperationLimits } from "./budgets.ts";
+import { countTokens, measureDocument } from "./measure.ts";
+
+/** Why a document was refused: the registry code, a message, and which limit it broke. */
+export interface LimitRefusal {
+  code: (typeof LIMITS)[number]["code"];
+  message: string;
+  extensions: { limit: number; actual: number; budget: Principal["kind"] };
+}
+
+/** The document a request carries, as far as it can be read without parsing it. */
+export interface RequestDocument {
+  source: string;
+  variables: Record<string, unknown> | undefined;
+}
+
+/** Judges documents against their caller's budget; see {@link createOperationJudge}. */
+export interface OperationJudge {
+  /** Hands the judge the API schema as the gateway loads it (list types, `first` arguments). */
+  plugin: ApolloServerPlugin;
+  /** The refusal of `document` for a caller of `kind`, or undefined when it is within budget. */
+  judge(kind: Principal["kind"], document: RequestDocument): LimitRefusal | undefined;
+}
+
+/**
+ * Judges a document before Apollo parses or validates it. It runs at the HTTP layer's `prepare`
+ * step, not in a plugin hook: Apollo 5 answers an error thrown from `didResolveSource` with a
+ * 500, and its validation pass holds graphql-js's own rules (overlapping fields on thousands of
+ * aliases is super-linear), so a `validationRules` entry would come too late. Every measure is
+ * linear in the document and token counting stops at the budget, so any body up to the size
+ * limit is judged in bounded time.
+ */
+export function createOperationJudge(limits: NormalizedOperationLimits): OperationJudge {
+  const { budgets, model } = limits;
+  let schema: GraphQLSchema | undefined;
+  return {
+    plugin: {
+      async serverWillStart() {
+        return {
+          schemaDidLoadOrUpdate({ apiSchema }) {
+            schema = apiSchema;
+          },
+        };
+      },
+    },
+    judge(kind, { source, variables }) {
+      const budget = budgets[kind];
+      const refusal = (index: number, actual: number): LimitRefusal => {
+        const { code, key, what } = LIMITS[index]!;
+        return {
+          code,
+          message: `The operation's ${what} (${actual}) exceeds the ${kind} limit of ${budget[key]}.`,
+          extensions: { limit: budget[key], actual, budget: kind },
+        };
+      };
+      const tokens = countTokens(source, budget.tokens);
+      // A syntax error: Apollo's parse reports it, within the token budget just checked.
+      if (tokens === undefined) return undefined;
+      if (tokens > budget.tokens) return refusal(0, tokens);
+      // Apollo loads the static supergraph before the server listens, so this cannot be missing
+      // while requests arrive; if it ever were, nothing runs unjudged.
+      if (!schema) throw new Error("operation limits: the API schema has not loaded");
+      const measure = measureDocument(source, tokens, schema, model, variables);
+      if (!measure) return undefined;
+      const broken = LIMITS.findIndex(({ key }) => measure[key] > budget[key]);
+      return broken < 0 ? undefined : refusal(broken, measure[LIMITS[broken]!.key]);
+    },
+  };
+}
+
+/**
+ * The document and variables of a GraphQL request: a POST body's `query`, a GET's `query`
+ * parameter, or for an automatic persisted query that sends only its hash, the document that
+ * `lookupPersisted` finds (Apollo's APQ cache). Undefined when there is none (Apollo then answers
+ * the request's problem itself).
+ */
+export async function requestDocumentOf(
+  req: IncomingMessage,
+  body: unknown,
+  lookupPersisted: (sha256Hash: string) => Promise<string | undefined>,
+): Promise<RequestDocument | undefined> {
+  let query: unknown;
+  let variables: unknown;
+  let extensions: unknown;
+  if (req.method === "GET") {
+    const params = new URL(req.url ?? "/", "http://gateway").searchParams;
+    query = params.get("query") ?? undefined;
+    variables = jsonParam(params.get("variables"));
+    extensions = jsonParam(params.get("extensions"));
+  } else if (body && typeof body === "object") {
+    ({ query, variables, extensions } = body as Record<string, unknown>);
+  }
+  if (typeof query !== "string") {
+    const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
+    query = typeof hash === "string" ? await lookupPersisted(hash) : undefined;
+  }
+  if (typeof query !== "string") return undefined;
+  const vars = variables && typeof variables === "object" && !Array.isArray(variables) ? (variables as Record<string, unknown>) : undefined;
+  return { source: query, variables: vars };
+}
+
+function jsonParam(value: string | null): unknown {
+  if (!value) return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
