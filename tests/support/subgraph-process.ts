@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "@citygraph/platform";
-import type { SubgraphName } from "@citygraph/core";
+import { deriveSubgraphTokenKey, subgraphTokenKeyJwk, type SubgraphName } from "@citygraph/core";
 import { testSecurity } from "./security.ts";
 
 /** A subgraph running as its own operating-system process (`citygraph serve <name>`). */
@@ -16,22 +16,23 @@ export interface SubgraphProcess {
 }
 
 /**
- * Starts `citygraph serve <name>` on a free port against `databaseUrl`, trusting this test file's
- * gateway key, and resolves once it logs that it listens.
+ * Starts `citygraph serve <name>` on a free port against `databaseUrl`, holding its own token key
+ * for this test file's gateway key, and resolves once it logs that it listens.
  */
 export async function spawnSubgraph(name: SubgraphName, databaseUrl: string): Promise<SubgraphProcess> {
   const { gatewayKeys } = await testSecurity();
   const dir = mkdtempSync(join(tmpdir(), "citygraph-subgraph-"));
-  const keyFile = join(dir, "gateway.public.jwk");
-  writeFileSync(keyFile, JSON.stringify(gatewayKeys.publicJwk));
+  // The subgraph's own token key, as `citygraph token-key <name>` prints it for this test's gateway key.
+  const keyFile = join(dir, `${name}.jwk`);
+  writeFileSync(keyFile, JSON.stringify(subgraphTokenKeyJwk(deriveSubgraphTokenKey(gatewayKeys.privateJwk, name), name)));
   const child = spawn(process.execPath, ["bin/citygraph.mjs", "serve", name], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
       [`${name.toUpperCase()}_PORT`]: "0",
-      CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE: keyFile,
-      // Given the gateway's key file, a subgraph counts as production and needs its cursor key.
+      CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE: keyFile,
+      // Given its key file, a subgraph counts as production and needs its cursor key.
       CITYGRAPH_CURSOR_KEY: `test cursor key for ${name}, at least thirty-two characters`,
       LOG_LEVEL: "info",
     },

@@ -59,7 +59,9 @@ export const ERROR_REGISTRY = {
   },
   SUBGRAPH_UNAVAILABLE: {
     status: 200,
-    description: "A subgraph could not be reached, refused the request or answered with a failure; `extensions.subgraph` names it, the error's `path` where its data is missing.",
+    otherStatuses: [503],
+    description:
+      "A subgraph could not be reached, refused the request or answered with a failure; `extensions.subgraph` names it, the error's `path` where its data is missing. 503 from a subgraph whose token replay cache cannot answer.",
   },
   SUBGRAPH_TIMEOUT: { status: 200, description: "A subgraph did not answer in time; `extensions.subgraph` and `path` as for SUBGRAPH_UNAVAILABLE." },
   INTERNAL_SERVER_ERROR: {
