@@ -140,8 +140,9 @@ function countSelections(
         let multiplier = 1;
         const first = selection.arguments?.find((a) => a.name.value === "first");
         if (first || definition?.args.some((a) => a.name === "first")) multiplier = sizeOf(first?.value);
-        // A list without `first` inside a connection (`nodes`) is already sized by its parent.
-        else if (definition && isListType(getNullableType(definition.type)) && !parent!.name.endsWith("Connection")) {
+        // A list without `first` inside a connection (`nodes`) is already sized by its parent; a
+        // list of scalars or enums (scopes, tags) is one value, not a list of objects to fetch.
+        else if (definition && selection.selectionSet && isListType(getNullableType(definition.type)) && !parent!.name.endsWith("Connection")) {
           multiplier = model.unpaginatedListSize;
         }
         const child = selection.selectionSet

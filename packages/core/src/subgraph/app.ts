@@ -17,7 +17,6 @@ import { createServiceFieldRefusalPlugin } from "./service-field.ts";
 import { createSubgraphPermissions } from "./permissions.ts";
 import { createSubjectsPlugin } from "./subjects.ts";
 import { createObservabilityPlugin } from "../telemetry/plugin.ts";
-import { applyMiddleware } from "graphql-middleware";
 
 // Re-exported for the gateway (through the package index, which exports this module).
 
@@ -66,7 +65,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(
   let schema = options.schema;
   if (options.enforcePermissions ?? true) {
     const permissions = createSubgraphPermissions(schema, options.name);
-    schema = applyMiddleware(schema, permissions.shield, permissions.masking);
+    schema = permissions.apply(schema);
   }
   const apollo = new ApolloServer<TContext>({
     schema,

@@ -1,6 +1,5 @@
-import { GraphQLError, getNamedType, isObjectType, type GraphQLSchema } from "graphql";
-import { allow, deny, rule, shield } from "graphql-shield";
-import type { IMiddlewareFunction } from "graphql-middleware";
+import { GraphQLError, defaultFieldResolver, getNamedType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
+import { MapperKind, mapSchema } from "@graphql-tools/utils";
 import { ErrorCode } from "../errors.ts";
 import { granteeOf, type RequestContext } from "../context.ts";
 import { decide, policyIndexOf, type Decision } from "../policy/decide.ts";
@@ -11,23 +10,36 @@ import { readSubgraphPolicies } from "../policy/fields.ts";
 import type { FieldPolicy } from "../policy/classification.ts";
 import { recordReturned, recordSubject, subjectReader } from "./subjects.ts";
 
-/** Federation's own fields: the gateway must be able to plan and fetch entities. */
-const FEDERATION_FIELDS = { Query: { _service: allow, _entities: allow }, _Service: { sdl: allow } };
+/** Federation's own fields the gateway needs to fetch entities. `_service` has its own refusal (service-field.ts). */
+const FEDERATION_FIELDS: Record<string, readonly string[]> = { Query: ["_service", "_entities"], _Service: ["sdl"] };
 
-type ShieldRule = ReturnType<ReturnType<typeof rule>> | typeof allow;
-/** Rule trees of graphql-shield: type → field → rule. */
-type RuleTree = Record<string, Record<string, ShieldRule>>;
-/** Field middleware by type and field. */
-type MiddlewareTree = Record<string, Record<string, IMiddlewareFunction>>;
+/**
+ * What a field's check says before it resolves: nothing to check (`open`), always refuse (no
+ * classification: fallback deny), or a check of the caller's decision, per request and — for
+ * fields with classified arguments — per call.
+ */
+type Gate =
+  | { kind: "open" }
+  | { kind: "deny" }
+  | { kind: "check"; check: (args: Record<string, unknown>, context: RequestContext) => GraphQLError | undefined };
+
+/** What happens to a resolved value: left alone, or recorded as a data subject and masked. */
+type Finish = ((value: unknown, parent: unknown, context: RequestContext) => unknown) | undefined;
 
 /**
  * A subgraph's own enforcement, generated from the same `@classified` data and decided by the same
- * `decide` as the gateway's, so a bug in one layer does not leak data:
- * - a graphql-shield rule per field (fallback deny; explicit allows for `_service`/`_entities`);
- * - a middleware on PERSONAL and SENSITIVE fields (and any field whose kind has a masking rule)
- *   that records the person the field is about in `context.subjects` (see `subjects.ts`) and
- *   masks the value under a masked grant.
- * Decisions are cached per grant set, and rules per policy per request.
+ * `decide` as the gateway's, so a bug in one layer does not leak data. `apply` returns the schema
+ * with, per field:
+ * - a gate before it resolves: classified fields check the caller's decision (denied → FORBIDDEN);
+ *   a field with no classification is always refused (fallback deny), except federation's own
+ *   `_service`/`_entities`/`_Service.sdl`; open PUBLIC fields are left unwrapped (no cost);
+ * - after it resolves, on PERSONAL and SENSITIVE fields (and any field whose kind has a masking
+ *   rule): the person the field is about is recorded in `context.subjects` (see `subjects.ts`) and
+ *   the value is masked under a masked grant.
+ * Decisions are cached per grant set. This replaces graphql-shield + graphql-middleware, which
+ * wrapped every resolver of the schema (2–8× on large lists, their tracker #416/#812) and whose
+ * last release calls `util.isUndefined`, removed in Node 23: the same rules as one resolver
+ * wrapper per classified field, built once with graphql-tools' `mapSchema`.
  */
 export function createSubgraphPermissions(schema: GraphQLSchema, owner: string) {
   const policies = readSubgraphPolicies(schema, owner);
@@ -52,23 +64,23 @@ export function createSubgraphPermissions(schema: GraphQLSchema, owner: string) 
     return decision;
   };
 
-  // One named rule per field coordinate: decisions depend on the coordinate (an agreement's field
-  // list), so fields that merely share a classification must not share a rule. With contextual
-  // caching a list of 100 rows still costs one evaluation per field.
-  const ruleFor = (policy: FieldPolicy): ShieldRule => {
+  // Decisions depend on the coordinate (an agreement's field list), so every classified field has
+  // its own gate, even where classifications are equal.
+  const gateFor = (policy: FieldPolicy): Gate => {
     const open = policy.level === "PUBLIC" && !policy.authenticated && !policy.requiresScopes && !policy.policies;
-    if (open && !policy.compares && !policy.orderedBy) return allow;
-    const granted = (context: RequestContext): true | GraphQLError => {
+    if (open && !policy.compares && !policy.orderedBy) return { kind: "open" };
+    const granted = (context: RequestContext): GraphQLError | undefined => {
       if (decisionFor(context, policy).access === "denied") return forbidden(policy.coordinate);
       if (policy.orderedBy && declaredOrderAllowed(granteeOf(context.principal), policy, policies, index)) {
         allowDeclaredOrder(context, policy.coordinate);
       }
-      return true;
+      return undefined;
     };
-    if (!policy.compares) return rule(`classified:${policy.coordinate}`, { cache: "contextual" })((_p, _a, context: RequestContext) => granted(context));
-    // Arguments differ per call (a grade on one school's roster, none on the next): no cache.
-    return rule(`classified:${policy.coordinate}:arguments`, { cache: "no_cache" })(
-      (_parent, args: Record<string, unknown>, context: RequestContext) => {
+    if (!policy.compares) return { kind: "check", check: (_args, context) => granted(context) };
+    // Arguments differ per call (a grade on one school's roster, none on the next).
+    return {
+      kind: "check",
+      check: (args, context) => {
         const used = Object.keys(args).filter((name) => args[name] !== undefined && args[name] !== null);
         const [denial] = argumentDenials(granteeOf(context.principal), policy, used, policies, index);
         if (denial) {
@@ -78,56 +90,57 @@ export function createSubgraphPermissions(schema: GraphQLSchema, owner: string) 
         }
         return granted(context);
       },
-    );
+    };
   };
 
-  const tree: RuleTree = {};
-  const masked: MiddlewareTree = {};
-  for (const policy of policies.values()) {
-    const [typeName, fieldName] = policy.coordinate.split(".") as [string, string];
-    (tree[typeName] ??= {})[fieldName] = ruleFor(policy);
+  const finishFor = (policy: FieldPolicy, typeName: string, fieldName: string): Finish => {
     const mask = maskerFor(policy.kind);
     const personal = policy.level === "PERSONAL" || policy.level === "SENSITIVE";
-    if (!mask && !personal) continue;
-    // Runs inside the shield (a denied field never gets here), after the field resolved: records
-    // whose personal data was returned (full or masked), then masks.
+    if (!mask && !personal) return undefined;
     // A personal field returning persons or person-bound rows (`personByIdNumber`,
     // `School.enrolments`) is about them too, even when its parent is not about anyone.
     const subjectOf = personal ? subjectReader(typeName) : undefined;
     const element = personal ? returnedElementType(schema, typeName, fieldName) : undefined;
     const returnedSubjectOf = element ? subjectReader(element) : undefined;
-    const finish = (value: unknown, parent: unknown, context: RequestContext): unknown => {
+    return (value, parent, context) => {
       const decision = decisionFor(context, policy);
-      // The shield stops denied fields before they resolve; should one get here anyway, fail closed.
+      // The gate stops denied fields before they resolve; should one get here anyway, fail closed.
       if (decision.access === "denied") return null;
       if (subjectOf) recordSubject(context, subjectOf(parent));
       if (returnedSubjectOf) recordReturned(context, value, returnedSubjectOf);
       if (decision.access !== "masked" || !mask) return value;
       return applyMask(value, maskerFor(policy.kind, decision.mask) ?? mask);
     };
-    (masked[typeName] ??= {})[fieldName] = async (resolve, parent, args, context: RequestContext, info) =>
-      finish(await resolve(parent, args, context, info), parent, context);
-  }
-  // A subgraph without entities has no `_entities`; shield refuses rules for absent fields.
-  for (const [typeName, fields] of Object.entries(FEDERATION_FIELDS)) {
-    const type = schema.getType(typeName);
-    if (!type || !("getFields" in type)) continue;
-    const present = type.getFields();
-    for (const [fieldName, fieldRule] of Object.entries(fields)) {
-      if (fieldName in present) (tree[typeName] ??= {})[fieldName] = fieldRule;
-    }
-  }
-
-  return {
-    shield: shield(tree, {
-      fallbackRule: deny,
-      fallbackError: () => new GraphQLError("Not authorised.", { extensions: { code: ErrorCode.FORBIDDEN } }),
-      // Resolver errors (BAD_USER_INPUT …) must reach the client as they are, not as a denial.
-      allowExternalErrors: true,
-    }),
-    masking: masked,
-    policies,
   };
+
+  const apply = (target: GraphQLSchema): GraphQLSchema =>
+    mapSchema(target, {
+      [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
+        if (typeName.startsWith("__")) return field;
+        const policy = policies.get(`${typeName}.${fieldName}`);
+        const gate: Gate = policy ? gateFor(policy) : FEDERATION_FIELDS[typeName]?.includes(fieldName) ? { kind: "open" } : { kind: "deny" };
+        const finish = policy ? finishFor(policy, typeName, fieldName) : undefined;
+        if (gate.kind === "open" && !finish) return field;
+        const resolve: GraphQLFieldResolver<unknown, RequestContext> = field.resolve ?? defaultFieldResolver;
+        const guarded: GraphQLFieldResolver<unknown, RequestContext> = (parent, args, context, info) => {
+          if (gate.kind === "deny") throw new GraphQLError("Not authorised.", { extensions: { code: ErrorCode.FORBIDDEN } });
+          if (gate.kind === "check") {
+            const refused = gate.check(args, context);
+            if (refused) throw refused;
+          }
+          const value = resolve(parent, args, context, info);
+          if (!finish) return value;
+          return isPromiseLike(value) ? Promise.resolve(value).then((v) => finish(v, parent, context)) : finish(value, parent, context);
+        };
+        return { ...field, resolve: guarded };
+      },
+    });
+
+  return { apply, policies };
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
 }
 
 function forbidden(coordinate: string): GraphQLError {
