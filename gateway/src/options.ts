@@ -63,6 +63,12 @@ export interface GatewayOptions {
      * inside the database, which its superuser can remove along with the entries).
      */
     anchors?: AnchorConfig;
+    /**
+     * The durable local spool for ledger entries without personal data while the database is
+     * unreachable (`ledgerSpoolFromEnv`): an fsync'd append-only file, replayed in order when the
+     * ledger returns. Default none: such entries are then lost in an outage (and logged).
+     */
+    spool?: { path: string; /** Default 67 108 864 (64 MiB). */ maxBytes?: number };
   };
   /**
    * The access ledger, kept in the governance database: every request is recorded, and a response

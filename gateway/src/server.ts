@@ -43,6 +43,7 @@ import { createLedgerPool } from "./ledger/pool.ts";
 import { ledgerIdentityOf, type LedgerEntryInput } from "./ledger/entry.ts";
 import { sha256Hex } from "./ledger/hash.ts";
 import { createLedgerGuard, type LedgerGuard } from "./ledger/guard.ts";
+import { createLedgerSpool, type LedgerSpool } from "./ledger/spool.ts";
 import { anchorSinksOf } from "./ledger/anchor-sinks.ts";
 import type { JWK } from "jose";
 import { createDecisionMetricsPlugin, observePlan } from "./telemetry/decisions.plugin.ts";
@@ -137,6 +138,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
         ? [
             createAuditPlugin({
               ledger,
+              keep: governance!.keep,
               subjectsOf: (context) => context.subjects ?? [],
               ownerOf: (c) => owners.get(c),
               compromised: governance?.guard?.compromised,
@@ -171,7 +173,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
         admitted.set(req, verdict);
         return { kind: "continue", body: verdict.body };
       case "refused":
-        recordRefusal(ledger, req, requestId, verdict.code, log, {
+        recordRefusal(governance?.keep, req, requestId, verdict.code, {
           principal: { kind: "agreement", subject: verdict.keyId ?? "unknown-key" },
           agreementId: verdict.agreementId,
           purpose: verdict.purpose,
@@ -196,7 +198,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     try {
       return await verifyIdentity(headerValue(req, "authorization"));
     } catch (error) {
-      recordRefusal(ledger, req, requestId, ErrorCode.UNAUTHENTICATED, log, UNAUTHENTICATED_CALLER);
+      recordRefusal(governance?.keep, req, requestId, ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED_CALLER);
       throw error;
     }
   };
@@ -214,7 +216,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
       const document = await requestDocumentOf(req, gated.body, (hash) => persistedQueries.get(`apq:${hash}`));
       const refusal = document && operations.judge(principal.kind, document);
       if (!refusal) return gated;
-      recordRefusal(ledger, req, requestId, refusal.code, log, ledgerIdentityOf(principal), { documentHash: sha256Hex(document.source) });
+      recordRefusal(governance?.keep, req, requestId, refusal.code, ledgerIdentityOf(principal), { documentHash: sha256Hex(document.source) });
       return { kind: "refuse", status: httpStatusOf(refusal.code), code: refusal.code, message: refusal.message, extensions: refusal.extensions };
     },
     context: async (req, requestId) => {
@@ -223,7 +225,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
       let principal: Principal | undefined = thirdPartyVerdict?.principal;
       if (!principal) {
         if (known && "error" in known) {
-          recordRefusal(ledger, req, requestId, ErrorCode.UNAUTHENTICATED, log, UNAUTHENTICATED_CALLER);
+          recordRefusal(governance?.keep, req, requestId, ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED_CALLER);
           throw known.error;
         }
         principal = known?.principal ?? (await identifyOrRefuse(req, requestId));
@@ -242,7 +244,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
       void (known ? Promise.resolve(known) : verifyIdentity(headerValue(req, "authorization")))
         .then((principal) => ledgerIdentityOf(principal), () => UNAUTHENTICATED_CALLER)
         .then((who) =>
-          recordRefusal(ledger, req, requestId, refusal.code, log, who, {
+          recordRefusal(governance?.keep, req, requestId, refusal.code, who, {
             reason: refusal.reason,
             documentHash: refusal.query !== undefined ? sha256Hex(refusal.query) : undefined,
           }),
@@ -315,16 +317,26 @@ async function createGovernanceAccess(
   const ledgerLog = log.child({ component: "ledger" });
   let guard: LedgerGuard | undefined;
   let ledger: Ledger | undefined;
+  let spool: LedgerSpool | undefined;
   if (recorded) {
     guard = await createLedgerGuard({ sinks: anchorSinksOf(governance.anchors), signingKey, log: ledgerLog });
     ledger = createLedger({ pool, signingKey, hooks: guard.hooks, log: ledgerLog });
+    if (governance.spool) spool = createLedgerSpool({ ledger, ...governance.spool, log: ledgerLog });
   }
+  /** Records an entry whose response needs no waiting: in the ledger, else in the spool, else logged as lost. */
+  const keep = (entry: LedgerEntryInput): void => {
+    if (spool) return spool.keep(entry);
+    ledger?.append(entry).catch((error: unknown) => log.error("ledger append failed", { requestId: entry.requestId, error: String(error) }));
+  };
   return {
     pool,
     thirdParty: { quota, admit: createThirdPartyGate({ repository: new AgreementRepository(pool), quota }) },
     ledger,
+    spool,
+    keep,
     guard,
     close: async () => {
+      await spool?.close().catch((error: unknown) => log.error("ledger spool close failed", { error: String(error) }));
       await ledger?.close().catch((error: unknown) => log.error("ledger close failed", { error: String(error) }));
       await guard?.close();
       await quota.close();
@@ -338,30 +350,27 @@ const UNAUTHENTICATED_CALLER = { principal: { kind: "anonymous", subject: "unaut
 
 /** Requests refused before execution are recorded too; their entries hold no data, so nobody waits. */
 function recordRefusal(
-  ledger: Ledger | undefined,
+  keep: ((entry: LedgerEntryInput) => void) | undefined,
   req: IncomingMessage,
   requestId: string,
   code: string,
-  log: Logger,
   who: Pick<LedgerEntryInput, "principal" | "agreementId" | "purpose">,
   detail: Pick<LedgerEntryInput, "reason" | "documentHash"> = {},
 ): void {
   refusalsTotal.inc({ service: "gateway", code });
-  ledger
-    ?.append({
-      time: new Date().toISOString(),
-      requestId,
-      clientRequestId: clientRequestIdOf(req),
-      ...who,
-      ...detail,
-      fields: [],
-      subjects: [],
-      rowCount: 0,
-      outcome: "refused",
-      refusal: code,
-      latencyMs: 0,
-    })
-    .catch((error: unknown) => log.error("ledger append failed", { requestId, error: String(error) }));
+  keep?.({
+    time: new Date().toISOString(),
+    requestId,
+    clientRequestId: clientRequestIdOf(req),
+    ...who,
+    ...detail,
+    fields: [],
+    subjects: [],
+    rowCount: 0,
+    outcome: "refused",
+    refusal: code,
+    latencyMs: 0,
+  });
 }
 
 /**

@@ -76,10 +76,15 @@ describe("client mistakes", () => {
   });
 
   it("nesting that overflows the parser is GRAPHQL_PARSE_FAILED 400, in the platform's words", async () => {
-    const result = await send({ query: "{" + "a{".repeat(20_000) + "}".repeat(20_001) });
+    // 4 000 levels fit a signed-in user's 10 000 tokens, and overflow graphql-js's parser (≥ 2 000 do).
+    const result = await send({ query: "{" + "a{".repeat(4_000) + "}".repeat(4_001) });
     assert.equal(result.status, 400);
     assert.equal(result.code, "GRAPHQL_PARSE_FAILED");
     assert.doesNotMatch(result.message, /call stack/i);
     assert.match(result.message, /nests too deeply/);
+    // Deeper still is over the token budget: refused before anything parses.
+    const deeper = await send({ query: "{" + "a{".repeat(20_000) + "}".repeat(20_001) });
+    assert.equal(deeper.status, 400);
+    assert.equal(deeper.code, "OPERATION_TOO_MANY_TOKENS");
   });
 });

@@ -9,6 +9,8 @@ import type { Ledger } from "../ledger/writer.ts";
 /** Options of {@link createAuditPlugin}. */
 export interface AuditPluginOptions {
   ledger: Ledger;
+  /** Records an entry without personal data (its response does not wait): the ledger, or its spool. */
+  keep: (entry: LedgerEntryInput) => void;
   /** Where subjects (person ids) reported by subgraphs are kept for a request. */
   subjectsOf: (context: GatewayContext) => Iterable<string>;
   /** True while the watchful writer finds the chain rewritten: personal data is then withheld. Default never. */
@@ -38,16 +40,12 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
           const carriesPersonalData =
             (Boolean(access?.personal) || entry.subjects.length > 0) && entry.outcome !== "denied" && entry.outcome !== "error" && entry.outcome !== "refused";
           if (!carriesPersonalData) {
-            options.ledger.append(entry).catch((error: unknown) => {
-              options.log.error("ledger append failed", { requestId: entry.requestId, error: String(error) });
-            });
+            options.keep(entry);
             return;
           }
           if (options.compromised?.()) {
             // Recorded (without waiting: it carries nothing now), then refused.
-            options.ledger
-              .append({ ...entry, outcome: "refused", refusal: ErrorCode.LEDGER_COMPROMISED, subjects: [], rowCount: 0 })
-              .catch((error: unknown) => options.log.error("ledger append failed", { requestId: entry.requestId, error: String(error) }));
+            options.keep({ ...entry, outcome: "refused", refusal: ErrorCode.LEDGER_COMPROMISED, subjects: [], rowCount: 0 });
             failClosed(rc, ErrorCode.LEDGER_COMPROMISED);
             return;
           }

@@ -24,9 +24,9 @@ export type OperationBudgets = Record<Principal["kind"], OperationBudget>;
 export interface OperationLimitsOptions {
   /** Default: tokens 2 000, depth 8, aliases 10, directives 20, fields 500, cost 5 000. */
   anonymous?: Partial<OperationBudget>;
-  /** Signed-in users. Default: tokens 10 000, depth 12, aliases 50, directives 100, fields 2 000, cost 20 000. */
+  /** Signed-in users. Default: tokens 10 000, depth 12, aliases 50, directives 100, fields 2 000, cost 50 000. */
   user?: Partial<OperationBudget>;
-  /** Third parties under an agreement. Default: tokens 5 000, depth 10, aliases 20, directives 50, fields 1 000, cost 10 000. */
+  /** Third parties under an agreement. Default: tokens 5 000, depth 10, aliases 20, directives 50, fields 1 000, cost 20 000. */
   agreement?: Partial<OperationBudget>;
   /** Items assumed for a list without `first` (e.g. `districts`). Default 20. */
   unpaginatedListSize?: number;
@@ -41,8 +41,8 @@ export interface NormalizedOperationLimits {
 const DEFAULT_BUDGETS: OperationBudgets = {
   // GraphiQL's introspection query (≈ 1 100 tokens, ≈ 400 fields expanded) fits the tightest budget.
   anonymous: { tokens: 2_000, depth: 8, aliases: 10, directives: 20, fields: 500, cost: 5_000 },
-  agreement: { tokens: 5_000, depth: 10, aliases: 20, directives: 50, fields: 1_000, cost: 10_000 },
-  user: { tokens: 10_000, depth: 12, aliases: 50, directives: 100, fields: 2_000, cost: 20_000 },
+  agreement: { tokens: 5_000, depth: 10, aliases: 20, directives: 50, fields: 1_000, cost: 20_000 },
+  user: { tokens: 10_000, depth: 12, aliases: 50, directives: 100, fields: 2_000, cost: 50_000 },
 };
 
 /** Checked in this order: tokens first, since they bound the cost of measuring everything else. */

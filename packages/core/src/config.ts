@@ -71,6 +71,17 @@ export function anchorConfigFromEnv(defaultFile?: string, env: NodeJS.ProcessEnv
   return { file, fileMaxBytes, databaseUrl };
 }
 
+/**
+ * The gateway's ledger spool (`CITYGRAPH_LEDGER_SPOOL_FILE`, default `defaultFile`; `off` disables
+ * it) and its bound (`CITYGRAPH_LEDGER_SPOOL_MAX_BYTES`, default 64 MiB).
+ */
+export function ledgerSpoolFromEnv(defaultFile: string, env: NodeJS.ProcessEnv = process.env): { path: string; maxBytes: number } | undefined {
+  const setting = env.CITYGRAPH_LEDGER_SPOOL_FILE;
+  if (setting === "off") return undefined;
+  const maxBytes = intFromEnv("CITYGRAPH_LEDGER_SPOOL_MAX_BYTES", 64 * 1024 * 1024, { min: 1024, max: 2 ** 40 }, env);
+  return { path: setting || defaultFile, maxBytes };
+}
+
 /** How a process reports on itself: traces (OpenTelemetry) and the operations port (metrics). */
 export interface ObservabilityConfig {
   /** `service.name` of this process's spans (`OTEL_SERVICE_NAME`, else the service's own name). */

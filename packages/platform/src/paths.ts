@@ -11,6 +11,9 @@ export const DATA_DIR = process.env.CITYGRAPH_DATA_DIR || join(REPO_ROOT, ".data
 /** The anchor file `citygraph start` publishes to unless `CITYGRAPH_ANCHOR_FILE` says otherwise. */
 export const DEFAULT_ANCHOR_FILE = join(DATA_DIR, "anchors", "ledger-anchors.jsonl");
 
+/** The gateway's ledger spool unless `CITYGRAPH_LEDGER_SPOOL_FILE` says otherwise (one per worker). */
+export const DEFAULT_LEDGER_SPOOL_FILE = join(DATA_DIR, "ledger", "spool.jsonl");
+
 /** A subgraph's Prisma schema. */
 export function prismaSchemaPath(name: SubgraphName): string {
   return join(REPO_ROOT, "prisma", name, "schema.prisma");

@@ -4,6 +4,7 @@ import {
   SUBGRAPH_NAMES,
   StartupError,
   anchorConfigFromEnv,
+  ledgerSpoolFromEnv,
   createLogger,
   databaseUrlFromEnv,
   defaultSubgraphPort,
@@ -15,6 +16,7 @@ import {
   type SubgraphDefinition,
 } from "@citygraph/core";
 import { startObservability } from "./observability.ts";
+import { DEFAULT_LEDGER_SPOOL_FILE } from "./paths.ts";
 import { consoleOptionsOf } from "./console.ts";
 import { createGateway } from "../../../gateway/src/server.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
@@ -131,6 +133,11 @@ export async function serveGateway(options: ServeGatewayOptions = {}): Promise<v
           databaseUrl: (process.env.DATABASE_URL_GOVERNANCE || process.env.DATABASE_URL)!,
           redisUrl: process.env.REDIS_URL || undefined,
           anchors: anchorConfigFromEnv(),
+          spool: ledgerSpoolFromEnv(
+            process.env.CITYGRAPH_GATEWAY_WORKER_SLOT
+              ? DEFAULT_LEDGER_SPOOL_FILE.replace(/\.jsonl$/, `-${process.env.CITYGRAPH_GATEWAY_WORKER_SLOT}.jsonl`)
+              : DEFAULT_LEDGER_SPOOL_FILE,
+          ),
         }
       : undefined,
     log,
@@ -154,16 +161,18 @@ async function superviseGatewayWorkers(count: number): Promise<void> {
   const observability = await startObservability(observabilityFromEnv("gateway", OPS_PORT), log, clusterMetricsRenderer());
   let stopping = false;
   let crashes = 0;
-  const fork = () => {
-    const worker = cluster.fork();
+  const fork = (slot: number) => {
+    // A stable slot per worker (its replacement after a crash takes the same): what it keeps on
+    // disk, such as its ledger spool, is picked up again by the next worker of that slot.
+    const worker = cluster.fork({ CITYGRAPH_GATEWAY_WORKER_SLOT: String(slot) });
     worker.once("exit", (code, signal) => {
       if (stopping) return;
       const delay = Math.min(500 * 2 ** crashes++, 30_000);
       log.error("gateway worker exited; restarting", { code, signal, restartInMs: delay });
-      setTimeout(() => !stopping && fork(), delay).unref();
+      setTimeout(() => !stopping && fork(slot), delay).unref();
     });
   };
-  for (let i = 0; i < count; i++) fork();
+  for (let i = 1; i <= count; i++) fork(i);
   log.info("gateway workers started", { workers: count, metrics: observability.metricsUrl });
   onStop(async () => {
     stopping = true;

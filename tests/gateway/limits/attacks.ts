@@ -11,5 +11,5 @@ export function aliased(count: number, selection: string): string {
   return `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${selection}`).join(" ")} }`;
 }
 
-/** Fits every token, depth and alias limit, but would ask for 100 × 100 crossings. */
-export const HUGE_COST = `{ persons(first: 100) { nodes { id crossings(first: 100) { nodes { id } } } } }`;
+/** Fits every token, depth and alias limit, but would ask for 100 × 100 crossings and their checkpoints. */
+export const HUGE_COST = `{ persons(first: 100) { nodes { id crossings(first: 100) { nodes { id plate time checkpoint { id } } } } } }`;

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { buildSchema, getIntrospectionQuery } from "graphql";
+import { readFileSync, readdirSync } from "node:fs";
+import { Kind, buildSchema, getIntrospectionQuery, parse, print, type DefinitionNode } from "graphql";
 import { countTokens, measureDocument, normalizeOperationLimits } from "../../../gateway/src/limits/index.ts";
 import { aliased, doubledFragments, HUGE_COST } from "./attacks.ts";
 
@@ -25,7 +25,8 @@ describe("operation measures", () => {
 
   it("multiply cost by first, the default page size and nested lists", () => {
     assert.equal(measure(`{ persons { nodes { id } } }`).cost, 20 * (1 + 1 + 1));
-    assert.equal(measure(HUGE_COST).cost, 100 * (1 + 1 + 1 + 100 * (1 + 1 + 1)));
+    // persons × (nodes + id + crossings × (nodes + id + plate + time + checkpoint + its id))
+    assert.equal(measure(HUGE_COST).cost, 100 * (1 + 1 + 1 + 100 * (1 + 1 + 1 + 1 + 1 + 1 + 1)));
     const withVariable = measure(`query($n: Int) { persons(first: $n) { nodes { id } } }`, { n: 5 });
     assert.equal(withVariable.cost, 5 * 3);
     // A `first` beyond what a subgraph accepts counts as its maximum.
@@ -48,5 +49,21 @@ describe("operation measures", () => {
   it("refuse a budget that is not a positive whole number at start-up", () => {
     assert.throws(() => normalizeOperationLimits({ anonymous: { depth: 0 } }), /limits\.anonymous\.depth must be a positive whole number/);
     assert.throws(() => normalizeOperationLimits({ user: { cost: 1.5 } }), /limits\.user\.cost/);
+  });
+
+  it("let every operation the project ships (examples and the console's pages) within a signed-in user's budget", () => {
+    for (const dir of ["../../../operations/", "../../../apps/console/operations/"]) {
+      const root = new URL(dir, import.meta.url);
+      for (const file of readdirSync(root).filter((f) => f.endsWith(".graphql"))) {
+        const definitions = parse(readFileSync(new URL(file, root), "utf8")).definitions;
+        const fragments = definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+        for (const operation of definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION)) {
+          const m = measure(print({ kind: Kind.DOCUMENT, definitions: [operation, ...fragments] as DefinitionNode[] }));
+          for (const key of ["tokens", "depth", "aliases", "directives", "fields", "cost"] as const) {
+            assert.ok(m[key] <= budgets.user[key], `${file} ${operation.name?.value}: ${key} ${m[key]} > ${budgets.user[key]}`);
+          }
+        }
+      }
+    }
   });
 });
