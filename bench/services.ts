@@ -6,12 +6,16 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   ANONYMOUS,
   createIdentityVerifier,
   createLogger,
   signDevToken,
   StartupError,
+  type AnchorConfig,
   type Logger,
   type Principal,
   type SubgraphName,
@@ -192,9 +196,11 @@ async function startTargets(
 ): Promise<Targets> {
   const supergraphSdl = loadSupergraph();
   const security = await securityFromEnv();
-  const start = (enforcePermissions: boolean, ledger: boolean) =>
-    startServices({ databaseUrls, port: 0, subgraphPort: () => 0, poolSize, security, enforcePermissions, ledger, log });
-  const services = await start(true, true);
+  const start = (enforcePermissions: boolean, ledger: boolean, anchors?: AnchorConfig) =>
+    startServices({ databaseUrls, port: 0, subgraphPort: () => 0, poolSize, security, enforcePermissions, ledger, anchors, log });
+  // As shipped: the ledger publishes signed anchors to an append-only file after each group commit.
+  const anchorDir = mkdtempSync(join(tmpdir(), "citygraph-bench-anchors-"));
+  const services = await start(true, true, { file: join(anchorDir, "anchors.jsonl"), fileMaxBytes: 64 * 1024 * 1024 });
   // The same platform with the permission layer and the ledger off (subgraph token checks stay):
   // with "ledger-off" (permissions on), the pair that measures what permissions cost.
   let unguarded: Awaited<ReturnType<typeof startServices>> | undefined;
@@ -235,7 +241,7 @@ async function startTargets(
         },
         {
           name: "citygraph",
-          description: `citygraph as shipped (permissions on, every request in the ledger), ${caller.description}`,
+          description: `citygraph as shipped (permissions on, every request in the ledger, anchors to a file), ${caller.description}`,
           url: services.gatewayUrl,
           headers: caller.headers,
           baselines: ["baseline", "ledger-off"],

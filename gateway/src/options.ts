@@ -55,6 +55,13 @@ export interface GatewayOptions {
    */
   governance?: {
     databaseUrl: string;
+    /**
+     * The gateway's own login as `citygraph_gateway` (`CITYGRAPH_GATEWAY_DATABASE_URL`): used with
+     * no role switching, so nothing the session does can widen its rights; checked at start-up to
+     * be that role and no superuser. Default: `databaseUrl`, switching to the role as each
+     * connection opens (development; a `RESET ROLE` there would regain the login's rights).
+     */
+    gatewayDatabaseUrl?: string;
     /** Keep quota counters in Redis (shared by every instance). Default: PostgreSQL. */
     redisUrl?: string;
     /**

@@ -20,12 +20,14 @@ import {
   ErrorCode,
   httpStatusOf,
   unreachable,
+  StartupError,
   type Logger,
   type Prepared,
   type Principal,
   type RunningServer,
 } from "@citygraph/core";
 import type { IncomingMessage, Server } from "node:http";
+import type pg from "pg";
 import { normalizeGatewayOptions, type GatewayOptions } from "./options.ts";
 import { SubgraphDataSource } from "./datasource.ts";
 import type { GatewayContext } from "./context.ts";
@@ -39,7 +41,7 @@ import { createAuditPlugin } from "./audit/index.ts";
 import { createRequestErrorsPlugin } from "./request-errors.ts";
 import { createOperationJudge, requestDocumentOf } from "./limits/index.ts";
 import { createLedger, type Ledger } from "./ledger/writer.ts";
-import { createLedgerPool } from "./ledger/pool.ts";
+import { GATEWAY_DATABASE_ROLE, createLedgerPool } from "./ledger/pool.ts";
 import { ledgerIdentityOf, type LedgerEntryInput } from "./ledger/entry.ts";
 import { sha256Hex } from "./ledger/hash.ts";
 import { createLedgerGuard, type LedgerGuard } from "./ledger/guard.ts";
@@ -309,7 +311,10 @@ async function createGovernanceAccess(
   signingKey: JWK,
   log: Logger,
 ) {
-  const pool = createLedgerPool(governance.databaseUrl);
+  const pool = governance.gatewayDatabaseUrl
+    ? createLedgerPool(governance.gatewayDatabaseUrl, { role: null })
+    : createLedgerPool(governance.databaseUrl);
+  if (governance.gatewayDatabaseUrl) await assertGatewayLogin(pool, log);
   const quota = reportingUnavailability(
     governance.redisUrl ? createRedisQuotaStore(governance.redisUrl) : createPostgresQuotaStore(pool),
     log.child({ component: "quota" }),
@@ -343,6 +348,30 @@ async function createGovernanceAccess(
       await pool.end();
     },
   };
+}
+
+/**
+ * Fails start-up when the gateway's own login is not `citygraph_gateway` or can do more than it:
+ * a superuser login there would undo the append-only guarantee. An unreachable database is only
+ * logged (requests then fail closed as usual).
+ */
+async function assertGatewayLogin(pool: pg.Pool, log: Logger): Promise<void> {
+  let row: { who: string; superuser: boolean } | undefined;
+  try {
+    ({ rows: [row] } = await pool.query<{ who: string; superuser: boolean }>(
+      "SELECT session_user AS who, rolsuper AS superuser FROM pg_roles WHERE rolname = session_user",
+    ));
+  } catch (error) {
+    log.warn("governance database unreachable at start-up: the gateway login is checked when it returns", { error: String(error) });
+    return;
+  }
+  if (row?.who !== GATEWAY_DATABASE_ROLE || row.superuser) {
+    await pool.end().catch(() => undefined);
+    throw new StartupError(
+      `CITYGRAPH_GATEWAY_DATABASE_URL must log in as ${GATEWAY_DATABASE_ROLE} (no superuser); it logs in as ${row?.who ?? "an unknown role"}${row?.superuser ? ", a superuser" : ""}. ` +
+        `Set its password with ALTER ROLE ${GATEWAY_DATABASE_ROLE} PASSWORD '…' and put that user in the URL.`,
+    );
+  }
 }
 
 /** The ledger's caller for requests whose credentials did not verify (or were never checked). */

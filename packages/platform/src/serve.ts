@@ -131,6 +131,7 @@ export async function serveGateway(options: ServeGatewayOptions = {}): Promise<v
     governance: process.env.DATABASE_URL_GOVERNANCE || process.env.DATABASE_URL
       ? {
           databaseUrl: (process.env.DATABASE_URL_GOVERNANCE || process.env.DATABASE_URL)!,
+          gatewayDatabaseUrl: process.env.CITYGRAPH_GATEWAY_DATABASE_URL || undefined,
           redisUrl: process.env.REDIS_URL || undefined,
           anchors: anchorConfigFromEnv(),
           spool: ledgerSpoolFromEnv(

@@ -1,10 +1,15 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { SUBGRAPH_NAMES, loadRolePolicy } from "@citygraph/core";
+import { policyFilePath } from "@citygraph/platform";
+import { createGateway } from "../../../gateway/src/server.ts";
+import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
 import { GATEWAY_DATABASE_ROLE, createLedgerPool, verifyLedger } from "../../../gateway/src/ledger/index.ts";
 import type { TestDatabase } from "../../support/database.ts";
 import { testSecurity } from "../../support/security.ts";
-import { dropTemplate, ledgerDatabase, ledgerOver, sampleEntry } from "./harness.ts";
+import { dropTemplate, ledgerDatabase, ledgerOver, quietLog, sampleEntry } from "./harness.ts";
 
 /** PostgreSQL's insufficient_privilege: both missing grants and the append-only triggers raise it. */
 const INSUFFICIENT_PRIVILEGE = "42501";
@@ -80,5 +85,49 @@ describe("the citygraph_gateway database role", () => {
     } finally {
       await owner.end();
     }
+  });
+
+  it("can be the gateway's own login, so no RESET ROLE regains anything", async () => {
+    // The migrations let the role log in; a password is the operator's to set (here, this test's).
+    const password = randomBytes(12).toString("hex");
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    await admin.query(`ALTER ROLE ${GATEWAY_DATABASE_ROLE} PASSWORD '${password}'`);
+    await admin.end();
+    const url = new URL(db.url);
+    url.username = GATEWAY_DATABASE_ROLE;
+    url.password = password;
+    const own = createLedgerPool(url.toString(), { role: null });
+    try {
+      const client = await own.connect();
+      try {
+        await client.query("RESET ROLE");
+        const { rows } = await client.query("SELECT current_user AS who, session_user AS login");
+        assert.deepEqual(rows[0], { who: GATEWAY_DATABASE_ROLE, login: GATEWAY_DATABASE_ROLE });
+        await assert.rejects(client.query("DELETE FROM governance.ledger_entry"), (error: { code?: string }) => error.code === INSUFFICIENT_PRIVILEGE);
+      } finally {
+        client.release();
+      }
+    } finally {
+      await own.end();
+    }
+  });
+
+  it("refuses to start a gateway whose own login is another role or a superuser", async () => {
+    const { devIdentityProvider, gatewayKeys, subgraphTokenTtlSeconds } = await testSecurity();
+    await assert.rejects(
+      createGateway({
+        supergraphSdl: loadSupergraph(),
+        subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, "http://127.0.0.1:9/graphql"])),
+        identity: { keys: { kind: "jwks", jwks: { keys: [devIdentityProvider.publicJwk] } } },
+        roles: loadRolePolicy(policyFilePath(), SUBGRAPH_NAMES),
+        signingKey: gatewayKeys.privateJwk,
+        subgraphTokenTtlSeconds,
+        governance: { databaseUrl: db.url, gatewayDatabaseUrl: db.url },
+        explorer: false,
+        log: quietLog,
+      }),
+      /CITYGRAPH_GATEWAY_DATABASE_URL must log in as citygraph_gateway \(no superuser\); it logs in as postgres, a superuser/,
+    );
   });
 });
