@@ -291,7 +291,7 @@ async function benchCaller(security: SecurityConfig, owners: string[]): Promise<
     scopes: owners.map((owner) => `${owner}:sensitive`),
     issuer: security.identity.issuer,
     audience: security.identity.audience,
-    ttl: "24h",
+    ttl: "6h", // within CITYGRAPH_MAX_TOKEN_AGE (12 h by default)
   });
   const authorization = `Bearer ${token}`;
   const verify = createIdentityVerifier({ ...security.identity, roles: security.roles, owners });
