@@ -6,24 +6,15 @@
  */
 import { spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { createDatabase, createLogger, dropDatabase, type SubgraphName } from "@citygraph/core";
-import { REPO_ROOT, migrateAll, seedAll, startEmbeddedPostgres, subgraphNames } from "@citygraph/platform";
+import { REPO_ROOT, freePort, migrateAll, seedAll, startEmbeddedPostgres, subgraphNames } from "@citygraph/platform";
 
 const log = createLogger({ service: "test-runner" }, "warn");
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+/** The longest one test may take (ms); the slowest today, `citygraph start` under load, takes ~1 min. */
+const TEST_TIMEOUT_MS = 600_000;
 
 function findTests(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -69,7 +60,18 @@ async function main(): Promise<number> {
     return await new Promise<number>((resolve) => {
       const child = spawn(
         process.execPath,
-        ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", ...files],
+        [
+          "--import",
+          "tsx",
+          "--test",
+          "--test-reporter=spec",
+          "--test-concurrency=2",
+          // A test that hangs fails after ten minutes, and a file whose tests are done exits even
+          // if it left a timer or socket behind: either would otherwise stall the run (and CI).
+          `--test-timeout=${TEST_TIMEOUT_MS}`,
+          "--test-force-exit",
+          ...files,
+        ],
         {
           cwd: REPO_ROOT,
           stdio: "inherit",

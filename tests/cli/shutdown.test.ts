@@ -2,21 +2,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT, SUBGRAPH_DEFINITIONS } from "@citygraph/platform";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+import { REPO_ROOT, SUBGRAPH_DEFINITIONS, freePort } from "@citygraph/platform";
 
 /**
  * Ctrl-C in a terminal reaches the whole foreground process group: citygraph and its embedded
@@ -46,17 +34,20 @@ describe("citygraph start under load", () => {
     child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : null))));
     try {
+      // Every path out of the wait clears its timers: a poll left running keeps this test file's
+      // process alive, and a stalled file stalls the whole run.
+      let poll: NodeJS.Timeout | undefined;
+      let timer: NodeJS.Timeout | undefined;
       const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`not ready in 180 s:\n${output}`)), 180_000);
-        const poll = setInterval(() => {
+        timer = setTimeout(() => reject(new Error(`not ready in 180 s:\n${output}`)), 180_000);
+        poll = setInterval(() => {
           const match = /Explorer \(open in a browser\):\s+(\S+)/.exec(output);
-          if (match) {
-            clearInterval(poll);
-            clearTimeout(timer);
-            resolve(match[1]!);
-          }
+          if (match) resolve(match[1]!);
         }, 50);
         void exited.then(() => reject(new Error(`exited before ready:\n${output}`)));
+      }).finally(() => {
+        clearInterval(poll);
+        clearTimeout(timer);
       });
       const token = /development token[^\n]*\n\s+(\S+)/.exec(output)?.[1];
       assert.ok(token, "start prints a development token");
@@ -76,13 +67,23 @@ describe("citygraph start under load", () => {
       });
       await new Promise((r) => setTimeout(r, 1_500));
       process.kill(-child.pid!, "SIGINT");
-      const code = await exited;
+      let stopTimer: NodeJS.Timeout | undefined;
+      const code = await Promise.race([
+        exited,
+        new Promise<"hung">((resolve) => (stopTimer = setTimeout(() => resolve("hung"), 60_000))),
+      ]).finally(() => clearTimeout(stopTimer));
+      assert.notEqual(code, "hung", `still running 60 s after SIGINT:\n${output.slice(-3000)}`);
       stop = true;
       await Promise.all(loops);
       assert.doesNotMatch(output, /Unhandled 'error' event|uncaughtException|UnhandledPromiseRejection/, output.slice(-3000));
       assert.equal(code, 130, output.slice(-3000));
     } finally {
-      if (child.exitCode === null) process.kill(-child.pid!, "SIGKILL");
+      // The whole group: embedded PostgreSQL may outlive a citygraph that failed.
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

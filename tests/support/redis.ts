@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createServer, type AddressInfo } from "node:net";
 import { Redis } from "ioredis";
+import { freePort } from "@citygraph/platform";
 
 /** A Redis a test file may use: found (REDIS_URL, or one on 127.0.0.1:6379) or started for the file. */
 export type TestRedis = { kind: "ready"; url: string; stop(): Promise<void> } | { kind: "absent"; reason: string };
@@ -16,17 +16,6 @@ async function answers(url: string): Promise<boolean> {
   } finally {
     probe.disconnect();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -9,3 +9,4 @@ export * from "./security.ts";
 export * from "./console.ts";
 export * from "./observability.ts";
 export * from "./supervisor.ts";
+export * from "./ports.ts";

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
-import { createServer as createNetServer, type AddressInfo } from "node:net";
 import type { Logger } from "@citygraph/core";
 import { REPO_ROOT } from "./paths.ts";
 
@@ -157,16 +156,4 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       );
     },
   };
-}
-
-/** A TCP port free on `host` right now (for a service that must be told its port in advance). */
-export function freePort(host = "127.0.0.1"): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once("error", reject);
-    probe.listen(0, host, () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
