@@ -34,7 +34,7 @@ import type { GatewayContext } from "./context.ts";
 import { explorerAssetRoutes, explorerPage } from "./explorer/index.ts";
 import { consoleRoutes } from "./console/index.ts";
 import { subgraphUrlsOf } from "./supergraph.ts";
-import { createPermissionPlugin } from "./permissions/index.ts";
+import { createPermissionPlugin, createVisibleSchemas } from "./permissions/index.ts";
 import { AgreementRepository, createThirdPartyGate, createUsagePlugin, type Admitted } from "./third-party/index.ts";
 import { QuotaStoreUnavailableError, createPostgresQuotaStore, createRedisQuotaStore, reportingUnavailability } from "./quota/index.ts";
 import { createAuditPlugin } from "./audit/index.ts";
@@ -102,6 +102,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   /** Who asked, settled in `prepare` (the budget depends on it) and used by the context. */
   const identified = new WeakMap<IncomingMessage, { principal: Principal } | { error: unknown }>();
   const operations = createOperationJudge(options.limits);
+  const visible = createVisibleSchemas(policies);
   // Apollo's own APQ cache, held here so `prepare` can judge a request that sends only a hash by
   // the document registered under it (Apollo keys it "apq:<hash>").
   const persistedQueries = new InMemoryLRUCache<string>();
@@ -130,6 +131,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
         ? [
             createPermissionPlugin({
               policies,
+              visible,
               mode: options.permissions.mode,
               allowPerRequestMode: options.permissions.allowPerRequestMode,
             }),
@@ -153,7 +155,11 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   await apollo.start();
 
   /** A third party's key, purpose and quota are checked before anything else; others pass through. */
-  const admitThirdParty = async (req: IncomingMessage, body: unknown, requestId: string): Promise<Prepared> => {
+  const admitThirdParty = async (
+    req: IncomingMessage,
+    body: unknown,
+    requestId: string,
+  ): Promise<Extract<Prepared, { kind: "continue" | "refuse" }>> => {
     if (!thirdParty) return { kind: "continue", body };
     let verdict: Awaited<ReturnType<typeof thirdParty.admit>>;
     try {
@@ -216,10 +222,26 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
       // Unauthenticated: the context refuses it (and records that) before anything parses.
       if (!principal) return gated;
       const document = await requestDocumentOf(req, gated.body, (hash) => persistedQueries.get(`apq:${hash}`));
-      const refusal = document && operations.judge(principal.kind, document);
-      if (!refusal) return gated;
-      recordRefusal(governance?.keep, req, requestId, refusal.code, ledgerIdentityOf(principal), { documentHash: sha256Hex(document.source) });
-      return { kind: "refuse", status: httpStatusOf(refusal.code), code: refusal.code, message: refusal.message, extensions: refusal.extensions };
+      if (!document) return gated;
+      const refusal = operations.judge(principal.kind, document);
+      if (refusal) {
+        recordRefusal(governance?.keep, req, requestId, refusal.code, ledgerIdentityOf(principal), { documentHash: sha256Hex(document.source) });
+        return { kind: "refuse", status: httpStatusOf(refusal.code), code: refusal.code, message: refusal.message, extensions: refusal.extensions };
+      }
+      // Anonymous callers learn nothing of a name their grants hide: their documents are validated
+      // against what they may see, so `Person.idNumber` fails exactly as `Person.noSuchField`
+      // does. A signed-in user is told which grant a field needs (FORBIDDEN, `denied[].needs`, from
+      // the permission plugin): staff may know what exists. Third parties run only the operations
+      // registered on their agreement, so they cannot probe names at all.
+      if (options.permissions.enforce && principal.kind === "anonymous") {
+        const { errors, hidden } = visible.validate(principal, document.source);
+        if (errors.length > 0) {
+          // The ledger tells the truth the answer withholds: which existing fields were asked for.
+          recordInvalid(governance?.keep, req, requestId, ledgerIdentityOf(principal), sha256Hex(document.source), hidden);
+          return { kind: "invalid", errors };
+        }
+      }
+      return gated;
     },
     context: async (req, requestId) => {
       const thirdPartyVerdict = admitted.get(req);
@@ -376,6 +398,35 @@ async function assertGatewayLogin(pool: pg.Pool, log: Logger): Promise<void> {
 
 /** The ledger's caller for requests whose credentials did not verify (or were never checked). */
 const UNAUTHENTICATED_CALLER = { principal: { kind: "anonymous", subject: "unauthenticated" } } as const;
+
+/**
+ * An anonymous document that names fields hidden from its caller (outcome `denied`, with those
+ * coordinates, as the permission check would record them) or only names that do not exist
+ * (`error`, as Apollo's validation would be recorded).
+ */
+function recordInvalid(
+  keep: ((entry: LedgerEntryInput) => void) | undefined,
+  req: IncomingMessage,
+  requestId: string,
+  who: Pick<LedgerEntryInput, "principal">,
+  documentHash: string,
+  hidden: readonly string[],
+): void {
+  const denied = hidden.length > 0;
+  keep?.({
+    time: new Date().toISOString(),
+    requestId,
+    clientRequestId: clientRequestIdOf(req),
+    ...who,
+    documentHash,
+    fields: hidden.map((coordinate) => ({ coordinate, decision: "denied" as const })),
+    subjects: [],
+    rowCount: 0,
+    outcome: denied ? "denied" : "error",
+    refusal: denied ? ErrorCode.FORBIDDEN : ErrorCode.GRAPHQL_VALIDATION_FAILED,
+    latencyMs: 0,
+  });
+}
 
 /** Requests refused before execution are recorded too; their entries hold no data, so nobody waits. */
 function recordRefusal(

@@ -3,7 +3,8 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from "@apollo/server";
 import { ErrorCode, argumentDenials, clientError, decide, granteeOf, policyIndexOf, type FieldPolicy, type Principal } from "@citygraph/core";
 import type { GatewayContext } from "../context.ts";
 import { reachableCoordinates } from "./coordinates.ts";
-import { visibleSchema } from "./visible-schema.ts";
+import type { VisibleSchemas } from "./visible-schema.ts";
+import { BoundedCache } from "./bounded-cache.ts";
 import { recordAccess, type RequestAccess } from "./access.ts";
 
 /** What to do with an operation that asks for fields the caller may not read. */
@@ -24,7 +25,9 @@ export interface PermissionPluginOptions {
    * `x-citygraph-denied-fields: null`. Default true.
    */
   allowPerRequestMode: boolean;
-  /** Entries kept in the decision and visible-schema caches. Default 5 000 and 200. */
+  /** Each principal's visible schema: introspection answers from it. */
+  visible: VisibleSchemas;
+  /** Entries kept in the decision cache. Default 5 000. */
   cacheSize?: number;
 }
 
@@ -40,17 +43,6 @@ interface Verdict extends RequestAccess {
   mixed: boolean;
 }
 
-/** A bounded map that forgets its oldest entries: caches must not grow with traffic. */
-class BoundedCache<V> extends Map<string, V> {
-  constructor(private readonly max: number) {
-    super();
-  }
-  override set(key: string, value: V): this {
-    if (this.size >= this.max) this.delete(this.keys().next().value as string);
-    return super.set(key, value);
-  }
-}
-
 /**
  * The gateway's permission check, before planning: every coordinate the document can reach is
  * decided for the caller; by default one denial rejects the operation and nothing executes.
@@ -59,8 +51,6 @@ class BoundedCache<V> extends Map<string, V> {
  */
 export function createPermissionPlugin(options: PermissionPluginOptions): ApolloServerPlugin<GatewayContext> {
   const verdicts = new BoundedCache<Verdict>(options.cacheSize ?? 5_000);
-  const schemas = new BoundedCache<GraphQLSchema>(200);
-  let apiSchema: GraphQLSchema | undefined;
   const index = policyIndexOf(options.policies.values());
 
   const judge = (schema: GraphQLSchema, rc: GraphQLRequestContext<GatewayContext>, principal: Principal): Verdict => {
@@ -104,9 +94,8 @@ export function createPermissionPlugin(options: PermissionPluginOptions): Apollo
   return {
     async serverWillStart() {
       return {
-        schemaDidLoadOrUpdate({ apiSchema: schema }) {
-          apiSchema = schema;
-          schemas.clear();
+        schemaDidLoadOrUpdate({ apiSchema }) {
+          options.visible.load(apiSchema);
           verdicts.clear();
         },
       };
@@ -140,14 +129,10 @@ export function createPermissionPlugin(options: PermissionPluginOptions): Apollo
           );
         },
         async responseForOperation(rc) {
-          if (!verdict?.introspection || !apiSchema) return null;
-          const principal = rc.contextValue.principal;
-          const schemaKey = `${principal.kind}\u0000${principal.grants.key}`;
-          let schema = schemas.get(schemaKey);
-          if (!schema) {
-            schema = visibleSchema(apiSchema, options.policies, principal);
-            schemas.set(schemaKey, schema);
-          }
+          if (!verdict?.introspection) return null;
+          const schema = options.visible.of(rc.contextValue.principal);
+          // Loaded with the supergraph, before any request; never fall back to the full schema.
+          if (!schema) throw new Error("introspection: the visible schema has not loaded");
           const result = await execute({
             schema,
             document: rc.document,

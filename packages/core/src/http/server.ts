@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { GraphQLFormattedError } from "graphql";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
@@ -61,7 +62,9 @@ export type Prepared =
       headers?: Record<string, string>;
       /** More `extensions` beside `code` (e.g. which limit was exceeded). */
       extensions?: Record<string, unknown>;
-    };
+    }
+  /** The document fails validation: answered like Apollo answers one (400, or 200 to a JSON-only client). */
+  | { kind: "invalid"; errors: readonly GraphQLFormattedError[] };
 
 /** A started HTTP server. */
 export interface RunningServer {
@@ -127,6 +130,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     }
     if (options.prepare) {
       const prepared = await options.prepare(req, parsed, requestId);
+      if (prepared.kind === "invalid") {
+        return sendJson(res, acceptsOnlyJson(req) ? 200 : 400, { errors: prepared.errors });
+      }
       if (prepared.kind === "refuse") {
         for (const [key, value] of Object.entries(prepared.headers ?? {})) res.setHeader(key, value);
         return sendJson(res, prepared.status, { errors: [{ message: prepared.message, extensions: { ...prepared.extensions, code: prepared.code } }] });
