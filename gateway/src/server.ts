@@ -35,6 +35,7 @@ import { explorerAssetRoutes, explorerPage } from "./explorer/index.ts";
 import { consoleRoutes } from "./console/index.ts";
 import { subgraphUrlsOf } from "./supergraph.ts";
 import { createPermissionPlugin, createVisibleSchemas } from "./permissions/index.ts";
+import { scopeProbesOf, scopingReferences } from "./row-scope/references.ts";
 import { AgreementRepository, createThirdPartyGate, createUsagePlugin, type Admitted } from "./third-party/index.ts";
 import { QuotaStoreUnavailableError, createPostgresQuotaStore, createRedisQuotaStore, reportingUnavailability } from "./quota/index.ts";
 import { createAuditPlugin } from "./audit/index.ts";
@@ -107,7 +108,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   // the document registered under it (Apollo keys it "apq:<hash>").
   const persistedQueries = new InMemoryLRUCache<string>();
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: scopingReferences(gateway, scopeProbesOf(supergraphFields)),
     persistedQueries: { cache: persistedQueries },
     formatError: createErrorFormatter({ log: (message, details) => log.error(message, details) }),
     includeStacktraceInErrorResponses: false,

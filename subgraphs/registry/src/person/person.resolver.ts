@@ -47,6 +47,16 @@ export class PersonResolver {
     return toPage(rows, limit, (p) => [p.id]);
   }
 
+  // Resolved only here, so selecting it makes the gateway ask this subgraph about a reference:
+  // a person outside the caller's row scope resolves to null, and so does the reference to them.
+  @Classified("PUBLIC")
+  @FieldResolver(() => Boolean, {
+    description: "Always true. The gateway selects it to confirm a reference from another subgraph: a person outside the caller's districts is null.",
+  })
+  inScope(): boolean {
+    return true;
+  }
+
   @Classified("INTERNAL")
   @FieldResolver(() => District, { nullable: true })
   async district(@Root() person: Person, @Ctx() context: RegistryContext): Promise<District | null> {
