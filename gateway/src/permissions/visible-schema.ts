@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import {
+  GraphQLError,
+  Kind,
   buildASTSchema,
   parse,
   printSchema,
@@ -109,7 +111,16 @@ export function createVisibleSchemas(
       // Nothing is served before the supergraph loads, so this cannot happen while requests
       // arrive; if it ever did, fail closed rather than judge against nothing.
       if (!schema) throw new Error("visible schema: the API schema has not loaded");
-      const errors = validate(schema, document, specifiedRules, { hideSuggestions: true }).map(
+      // graphql-js validates a mutation against a schema without a Mutation type as valid (it is
+      // an execution error), and the permission check would then answer FORBIDDEN: a root the
+      // caller cannot see fails like one that does not exist, before any of its fields is judged.
+      const rootless = document.definitions.flatMap((definition) =>
+        definition.kind === Kind.OPERATION_DEFINITION && !schema.getRootType(definition.operation)
+          ? [new GraphQLError(`Schema is not configured to execute ${definition.operation} operation.`, { nodes: definition })]
+          : [],
+      );
+      const found = rootless.length ? rootless : validate(schema, document, specifiedRules, { hideSuggestions: true });
+      const errors = found.map(
         (error): GraphQLFormattedError => ({
           message: error.message,
           ...(error.locations ? { locations: error.locations } : {}),

@@ -107,6 +107,12 @@ describe("hidden and unknown names", () => {
     assert.equal(introspected.status, 200);
   });
 
+  it("answers a hidden mutation as one that does not exist, though no mutation is visible at all", async () => {
+    const mutation = Object.keys(api.getMutationType()!.getFields())[0]!;
+    const answer = await assertUniform((name) => `mutation { ${name} { __typename } }`, mutation);
+    assert.equal(answer.status, 400);
+  });
+
   it("lists every error of a document alike, hidden and unknown names mixed", async () => {
     await assertUniform((name) => `{ ${name} { __typename } noSuchOther { __typename } }`, hiddenRoot);
   });
