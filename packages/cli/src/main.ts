@@ -1,7 +1,11 @@
 import { parseArgs } from "node:util";
-import { StartupError } from "@citygraph/core";
+// Only the errors module: the whole kit (type-graphql, Prisma, Apollo) would cost seconds before
+// even the usage could print.
+import { StartupError } from "@citygraph/core/errors";
 
-const USAGE = `citygraph <command> [options]
+const USAGE = `citygraph <command> [options]       (citygraph help <command>, or <command> --help, for one)
+
+  help [command]             this list, or one command's usage
 
   start [--gateway-workers N]
                              run every subgraph and the gateway, each its own process (embedded PostgreSQL
@@ -23,6 +27,20 @@ const USAGE = `citygraph <command> [options]
   audit verify | audit export --from ISO --to ISO [--format jsonl|csv] [--out file]
                              check the access ledger's hash chain and checkpoints; export entries ("audit --help")
 `;
+
+/**
+ * The usage lines of one command (its entry in {@link USAGE}, continuation lines included), or
+ * undefined for a command that does not exist.
+ */
+function usageOf(command: string): string | undefined {
+  const blocks: string[][] = [];
+  for (const line of USAGE.split("\n")) {
+    if (/^ {2}\S/.test(line)) blocks.push([line]);
+    else if (/^ {3,}\S/.test(line)) blocks.at(-1)?.push(line);
+  }
+  const block = blocks.find((lines) => lines[0]!.trim().split(/\s+/)[0] === command);
+  return block && `citygraph ${command}\n\n${block.join("\n")}\n`;
+}
 
 /** Runs one command. Commands load lazily: `generate` must work before any generated code exists. */
 async function main(argv: string[]): Promise<void> {
@@ -51,8 +69,13 @@ async function main(argv: string[]): Promise<void> {
     },
   });
   const [command, ...rest] = positionals;
-  if (values.help || !command) {
-    console.log(USAGE);
+  if (!command || command === "help") {
+    // `citygraph help <command>` is `citygraph <command> --help`.
+    console.log((rest[0] && usageOf(rest[0])) || USAGE);
+    return;
+  }
+  if (values.help) {
+    console.log(usageOf(command) ?? USAGE);
     return;
   }
   switch (command) {

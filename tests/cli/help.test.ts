@@ -1,0 +1,43 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { REPO_ROOT } from "@citygraph/platform";
+
+/** Runs the CLI from a directory outside the repo, as an operator with it on their PATH would. */
+function citygraph(...args: string[]) {
+  const run = spawnSync(process.execPath, [join(REPO_ROOT, "bin/citygraph.mjs"), ...args], { cwd: tmpdir(), encoding: "utf8", timeout: 60_000 });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+describe("citygraph help", () => {
+  it("lists every command, from any directory", () => {
+    for (const args of [["help"], ["--help"], []]) {
+      const { code, out, err } = citygraph(...args);
+      assert.equal(code, 0, err);
+      for (const command of ["start", "migrate", "seed", "compose", "serve", "token", "agreement", "audit"]) {
+        assert.match(out, new RegExp(`^  ${command}\\b`, "m"), `${args.join(" ")} lists ${command}`);
+      }
+    }
+  });
+
+  it("shows one command's options with `help <command>` and `<command> --help`", () => {
+    for (const args of [["help", "token"], ["token", "--help"]]) {
+      const { code, out } = citygraph(...args);
+      assert.equal(code, 0);
+      assert.match(out, /--sub S --scopes/);
+      assert.doesNotMatch(out, /^ {2}seed\b/m, "only that command");
+    }
+    const audit = citygraph("audit", "--help");
+    assert.equal(audit.code, 0, audit.err);
+    assert.match(audit.out, /verify/);
+  });
+
+  it("refuses an unknown command with the list, not a stack", () => {
+    const { code, err } = citygraph("frobnicate");
+    assert.equal(code, 1);
+    assert.match(err, /Unknown command "frobnicate"/);
+    assert.doesNotMatch(err, /\n\s+at /, "no stack trace");
+  });
+});
