@@ -4,16 +4,19 @@
  *
  * Part 1 judges each document in process (the same `createOperationJudge` the gateway runs in its
  * HTTP `prepare` step), against the README benchmark query's judging time in the same run.
- * Part 2 starts a real gateway (no subgraphs are needed: every document is refused before
- * planning), loads it with the documents from 16 connections, and samples `/healthz` meanwhile.
+ * Part 2 starts a real gateway in its own process (no subgraphs are needed: every document is
+ * refused before planning), loads it with the documents from 16 connections, anonymous and then
+ * signed in, and samples `/healthz` meanwhile.
  * Goals (issue 7): any document up to the body limit judged in ≤ 50 ms; `/healthz` ≤ 100 ms.
  */
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import { buildSchema } from "graphql";
-import { SUBGRAPH_NAMES, createLogger, generateEs256, loadRolePolicy } from "@citygraph/core";
+import { SUBGRAPH_NAMES, createLogger, generateEs256, loadRolePolicy, signDevToken } from "@citygraph/core";
 import { policyFilePath } from "@citygraph/platform";
 import { createGateway } from "../gateway/src/server.ts";
 import { loadSupergraph, API_SCHEMA_PATH } from "../gateway/src/supergraph.ts";
@@ -72,7 +75,8 @@ async function judgeTimes(): Promise<{ name: string; kind: string; code: string;
   return rows;
 }
 
-async function healthUnderAttack(): Promise<{ healthz: { p50: number; p99: number; max: number; samples: number }; attackRequests: number; baselineHealthz: number }> {
+/** Part 2's gateway, in a process of its own as in production (`--serve`): prints its URL and a user token. */
+async function serve(): Promise<void> {
   const [identityProvider, gatewayKeys] = await Promise.all([generateEs256(), generateEs256()]);
   const gateway = await createGateway({
     supergraphSdl: loadSupergraph(),
@@ -86,6 +90,35 @@ async function healthUnderAttack(): Promise<{ healthz: { p50: number; p99: numbe
     log: createLogger({ service: "bench" }, "error"),
   });
   const { url } = await gateway.listen(0, "127.0.0.1");
+  const token = await signDevToken(identityProvider.privateJwk, { subject: "bench", scopes: ["role:app-developer"], ttl: "1h" });
+  process.stdout.write(`${JSON.stringify({ url, token })}\n`);
+  process.stdin.resume();
+  process.stdin.on("end", () => void gateway.close().then(() => process.exit(0)));
+}
+
+interface Health {
+  p50: number;
+  p99: number;
+  max: number;
+  samples: number;
+  attackRequests: number;
+}
+
+/**
+ * Samples `/healthz` every 20 ms while 16 connections send the hostile documents. The gateway runs
+ * in a child process (one core), the load generator and the sampler here (the other): in one
+ * process autocannon's own work on 1 MiB bodies would sit in the gateway's event loop.
+ */
+async function healthUnderAttack(): Promise<{ quiet: number; anonymous: Health; user: Health }> {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--serve"], { stdio: ["pipe", "pipe", "inherit"] });
+  const { url, token } = await new Promise<{ url: string; token: string }>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes("\n")) resolve(JSON.parse(out.split("\n")[0]!) as { url: string; token: string });
+    });
+    child.once("exit", (code) => reject(new Error(`the bench gateway exited (${code})`)));
+  });
   const healthz = new URL("/healthz", url).toString();
   const sample = async (until: () => boolean) => {
     const times: number[] = [];
@@ -97,42 +130,50 @@ async function healthUnderAttack(): Promise<{ healthz: { p50: number; p99: numbe
     }
     return times.sort((a, b) => a - b);
   };
+  const at = (times: number[], q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
   let quiet = false;
   const baseline = sample(() => quiet);
   await sleep(1_000);
   quiet = true;
   const baselineTimes = await baseline;
-  const attacks = Object.entries(DOCUMENTS)
-    .filter(([name]) => !name.includes("baseline"))
-    .map(([, query]) => ({ method: "POST" as const, path: "/graphql", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) }));
-  let done = false;
-  const during = sample(() => done);
-  const result = await autocannon({ url, connections: 16, duration: 10, requests: attacks });
-  done = true;
-  const times = await during;
-  await gateway.close();
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-  return {
-    healthz: { p50: at(0.5), p99: at(0.99), max: times.at(-1)!, samples: times.length },
-    attackRequests: result.requests.total,
-    baselineHealthz: baselineTimes[Math.floor(baselineTimes.length / 2)]!,
+  const flood = async (headers: Record<string, string>): Promise<Health> => {
+    const attacks = Object.entries(DOCUMENTS)
+      .filter(([name]) => !name.includes("baseline"))
+      .map(([, query]) => ({ method: "POST" as const, path: "/graphql", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query }) }));
+    let done = false;
+    const during = sample(() => done);
+    // In a worker thread: its own work on 1 MiB bodies would otherwise delay the sampler here.
+    const result = await autocannon({ url, connections: 16, duration: 10, requests: attacks, workers: 1 });
+    done = true;
+    const times = await during;
+    return { p50: at(times, 0.5), p99: at(times, 0.99), max: times.at(-1)!, samples: times.length, attackRequests: result.requests.total };
   };
+  const anonymous = await flood({});
+  const user = await flood({ authorization: `Bearer ${token}` });
+  child.stdin!.end();
+  await new Promise((resolve) => child.once("exit", resolve));
+  return { quiet: at(baselineTimes, 0.5), anonymous, user };
 }
 
-const rows = await judgeTimes();
-const baseline = rows.find((r) => r.name.includes("baseline") && r.kind === "user")!.medianMs;
-console.log("Judging documents against their caller's budget (30 runs each; goal: ≤ 50 ms)\n");
-console.log("| document | caller | verdict | median ms | max ms | × benchmark query |");
-console.log("| --- | --- | --- | --- | --- | --- |");
-for (const r of rows) {
-  console.log(`| ${r.name} | ${r.kind} | ${r.code} | ${r.medianMs.toFixed(2)} | ${r.maxMs.toFixed(2)} | ${(r.medianMs / baseline).toFixed(1)} |`);
+if (process.argv.includes("--serve")) {
+  await serve();
+} else {
+  const rows = await judgeTimes();
+  const baseline = rows.find((r) => r.name.includes("baseline") && r.kind === "user")!.medianMs;
+  console.log("Judging documents against their caller's budget (30 runs each; goal: ≤ 50 ms)\n");
+  console.log("| document | caller | verdict | median ms | max ms | × benchmark query |");
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${r.kind} | ${r.code} | ${r.medianMs.toFixed(2)} | ${r.maxMs.toFixed(2)} | ${(r.medianMs / baseline).toFixed(1)} |`);
+  }
+  const worst = Math.max(...rows.map((r) => r.maxMs));
+  console.log(`\nslowest judgement: ${worst.toFixed(2)} ms ${worst <= 50 ? "(within 50 ms)" : "(OVER the 50 ms goal)"}`);
+  const health = await healthUnderAttack();
+  console.log(`\n/healthz while 16 connections send the documents above for 10 s each (quiet: p50 ${health.quiet.toFixed(1)} ms; goal: ≤ 100 ms)\n`);
+  console.log("| attackers | requests refused | p50 ms | p99 ms | max ms | samples |");
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  for (const [who, h] of [["anonymous", health.anonymous], ["signed-in user", health.user]] as const) {
+    console.log(`| ${who} | ${h.attackRequests} | ${h.p50.toFixed(1)} | ${h.p99.toFixed(1)} | ${h.max.toFixed(1)} | ${h.samples} |`);
+  }
+  process.exit(worst <= 50 && health.anonymous.max <= 100 && health.user.max <= 100 ? 0 : 1);
 }
-const worst = Math.max(...rows.map((r) => r.maxMs));
-console.log(`\nslowest judgement: ${worst.toFixed(2)} ms ${worst <= 50 ? "(within 50 ms)" : "(OVER the 50 ms goal)"}`);
-const health = await healthUnderAttack();
-console.log(
-  `\n/healthz while 16 connections send the documents above for 10 s (${health.attackRequests} refused): ` +
-    `p50 ${health.healthz.p50.toFixed(1)} ms, p99 ${health.healthz.p99.toFixed(1)} ms, max ${health.healthz.max.toFixed(1)} ms ` +
-    `over ${health.healthz.samples} samples (quiet: p50 ${health.baselineHealthz.toFixed(1)} ms; goal: ≤ 100 ms)`,
-);
-process.exit(worst <= 50 && health.healthz.max <= 100 ? 0 : 1);

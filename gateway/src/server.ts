@@ -216,6 +216,12 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     apollo,
     log,
     service: "gateway",
+    // Who sends no credentials gets the smallest body: a flood of 1 MiB documents costs a signed
+    // token (and lands in the ledger under it).
+    maxBodyBytes: (req) =>
+      headerValue(req, "authorization") !== undefined || headerValue(req, "x-api-key") !== undefined
+        ? 1024 * 1024
+        : options.limits.anonymousBodyBytes,
     prepare: async (req, body, requestId) => {
       const gated = await admitThirdParty(req, body, requestId);
       if (gated.kind === "refuse") return gated;

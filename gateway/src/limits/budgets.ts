@@ -30,12 +30,19 @@ export interface OperationLimitsOptions {
   agreement?: Partial<OperationBudget>;
   /** Items assumed for a list without `first` (e.g. `districts`). Default 20. */
   unpaginatedListSize?: number;
+  /**
+   * Largest request body from a caller sending no credentials (no `Authorization`, no
+   * `X-API-Key`), bytes; others may send up to the HTTP layer's 1 MiB. Checked before the body is
+   * read. Default 65 536 (64 KiB: the anonymous token budget's documents fit many times over).
+   */
+  anonymousBodyBytes?: number;
 }
 
 /** Normalised limits: every budget complete, plus the cost model. */
 export interface NormalizedOperationLimits {
   budgets: OperationBudgets;
   model: CostModel;
+  anonymousBodyBytes: number;
 }
 
 const DEFAULT_BUDGETS: OperationBudgets = {
@@ -71,5 +78,9 @@ export function normalizeOperationLimits(options: OperationLimitsOptions | undef
   if (!Number.isSafeInteger(unpaginatedListSize) || unpaginatedListSize < 1) {
     throw new StartupError("Gateway option limits.unpaginatedListSize must be a positive whole number.");
   }
-  return { budgets, model: { defaultPageSize: DEFAULT_PAGE_SIZE, maxPageSize: MAX_PAGE_SIZE, unpaginatedListSize } };
+  const anonymousBodyBytes = options?.anonymousBodyBytes ?? 64 * 1024;
+  if (!Number.isSafeInteger(anonymousBodyBytes) || anonymousBodyBytes < 1024 || anonymousBodyBytes > 1024 * 1024) {
+    throw new StartupError("Gateway option limits.anonymousBodyBytes must be a whole number of bytes from 1024 to 1048576 (1 MiB).");
+  }
+  return { budgets, model: { defaultPageSize: DEFAULT_PAGE_SIZE, maxPageSize: MAX_PAGE_SIZE, unpaginatedListSize }, anonymousBodyBytes };
 }

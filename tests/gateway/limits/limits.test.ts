@@ -40,9 +40,15 @@ describe("operation limits at the gateway", () => {
     assert.deepEqual(ext, { code: "OPERATION_TOO_MANY_FIELDS", limit: 500, actual: 2 ** 22, budget: "anonymous" });
   });
 
-  it("refuses 10 000 aliases of districts on their tokens", async () => {
-    const ext = refusal(await stack.query(aliased(10_000, "districts { code }")));
+  it("refuses 10 000 aliases of districts: unread without credentials, on their tokens with", async () => {
+    // 220 KB: over the 64 KiB an anonymous caller may send, refused on its content-length.
+    const anonymous = await stack.query(aliased(10_000, "districts { code }"));
+    assert.equal(anonymous.status, 413);
+    assert.match(anonymous.errors![0]!.message, /exceeds 65536 bytes/);
+    const ext = refusal(await stack.query(aliased(2_500, "districts { code }")));
     assert.deepEqual(ext, { code: "OPERATION_TOO_MANY_TOKENS", limit: 2_000, actual: 2_001, budget: "anonymous" });
+    const user = refusal(await stack.query(aliased(10_000, "districts { code }"), undefined, await bearer(["registry:internal"])));
+    assert.deepEqual(user, { code: "OPERATION_TOO_MANY_TOKENS", limit: 10_000, actual: 10_001, budget: "user" });
   });
 
   it("refuses 1 000 aliases of persons(first: 100) for a signed-in user", async () => {
