@@ -45,3 +45,28 @@ function write(value: unknown, seen: Set<object>): string {
     seen.delete(object);
   }
 }
+
+/**
+ * Whether `text` is the canonical JSON of `parsed`, the value it parses to. The verifier asks this
+ * of every stored body; rebuilding each body with {@link canonicalJson} was a fifth of its time.
+ * JSON.stringify keeps the parsed key order and writes strings and numbers as canonicalJson does,
+ * so when every object's keys are already in sorted order the two agree exactly. Otherwise (also
+ * for integer-like keys, which JavaScript orders numerically) the full rebuild decides.
+ */
+export function isCanonicalJsonOf(text: string, parsed: unknown): boolean {
+  if (keysSorted(parsed) && JSON.stringify(parsed) === text) return true;
+  return canonicalJson(parsed) === text;
+}
+
+function keysSorted(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return true;
+  if (Array.isArray(value)) return value.every(keysSorted);
+  let previous: string | undefined;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (previous !== undefined && !(previous < key)) return false;
+    previous = key;
+    if (!keysSorted((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { LedgerEntryError, canonicalJson, ledgerIdentityOf, normalizeEntry } from "../../../gateway/src/ledger/index.ts";
+import { isCanonicalJsonOf } from "../../../gateway/src/ledger/canonical-json.ts";
 import { ANONYMOUS, grantSetOf } from "@citygraph/core";
 import { sampleEntry } from "./harness.ts";
 
@@ -71,5 +72,24 @@ describe("ledger entries", () => {
       agreementId: "0f8fad5b-d9cb-469f-a165-70867728950e",
       purpose: "traffic-planning",
     });
+  });
+
+  it("recognises canonical text exactly as rebuilding it with canonicalJson would", () => {
+    const values: unknown[] = [
+      { b: 1, a: { d: [3, { z: true, y: null }], c: "x" } },
+      { "10": 2, "9": 1, b: [{}] },
+      { "": 0, "\u00e9": "中文", e: -0, big: 1e21, tiny: 5e-7 },
+      [1, "two", null, [{ k: 'q"\n\u2028' }]],
+      "plain",
+    ];
+    for (const value of values) {
+      const canonical = canonicalJson(value);
+      assert.equal(isCanonicalJsonOf(canonical, JSON.parse(canonical)), true, canonical);
+      const reordered = JSON.stringify(value, null, 0);
+      assert.equal(isCanonicalJsonOf(reordered, JSON.parse(reordered)), reordered === canonical, reordered);
+      const spaced = JSON.stringify(value, null, 1);
+      assert.equal(isCanonicalJsonOf(spaced, JSON.parse(spaced)), spaced === canonical, spaced);
+    }
+    assert.equal(isCanonicalJsonOf('{"a":1,"a":2}', JSON.parse('{"a":1,"a":2}')), false, "a duplicate key is not canonical");
   });
 });

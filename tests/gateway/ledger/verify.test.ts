@@ -101,6 +101,25 @@ describe("verifyLedger", () => {
     await tamper(other.db.url, `UPDATE governance.ledger_entry SET subjects = '{}' WHERE seq = 5`);
     verdict = await verifyLedger(other.pool, publicJwk);
     assert.deepEqual(verdict.firstBroken, { seq: "5", reason: "column subjects differs from the entry's body: the row was edited" });
+
+    // Times and arrays are compared as text: a shift of a millisecond, one coordinate more, or
+    // NULL for an empty list is an edit as much as a changed principal is.
+    const third = await ledgerOf40();
+    await tamper(
+      third.db.url,
+      `UPDATE governance.ledger_entry SET created_at = created_at + interval '1 millisecond' WHERE seq = 7;
+       UPDATE governance.ledger_entry SET coordinates = coordinates || '{Person.idNumber}' WHERE seq = 9;
+       UPDATE governance.ledger_entry SET denied = NULL WHERE seq = 11`,
+    );
+    verdict = await verifyLedger(third.pool, publicJwk);
+    assert.deepEqual(
+      verdict.breaks.map((b) => [b.seq, /column (\w+) differs/.exec(b.reason)?.[1]]),
+      [
+        ["7", "created_at"],
+        ["9", "coordinates"],
+        ["11", "denied"],
+      ],
+    );
   });
 
   it("names the entry after a deleted one", async () => {
