@@ -219,7 +219,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     // Who sends no credentials gets the smallest body: a flood of 1 MiB documents costs a signed
     // token (and lands in the ledger under it).
     maxBodyBytes: (req) =>
-      headerValue(req, "authorization") !== undefined || headerValue(req, "x-api-key") !== undefined
+      (headerValue(req, "authorization") ?? "").trim() !== "" || (headerValue(req, "x-api-key") ?? "").trim() !== ""
         ? 1024 * 1024
         : options.limits.anonymousBodyBytes,
     prepare: async (req, body, requestId) => {
@@ -230,7 +230,13 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
       if (!principal) return gated;
       const document = await requestDocumentOf(req, gated.body, (hash) => persistedQueries.get(`apq:${hash}`));
       if (!document) return gated;
-      const refusal = operations.judge(principal.kind, document);
+      // Measured against what the caller can see: a hidden list must cost what an unknown name
+      // costs (nothing), or the refusal would tell the two apart.
+      const refusal = operations.judge(
+        principal.kind,
+        document,
+        options.permissions.enforce && principal.kind === "anonymous" ? visible.of(principal) : undefined,
+      );
       if (refusal) {
         recordRefusal(governance?.keep, req, requestId, refusal.code, ledgerIdentityOf(principal), { documentHash: sha256Hex(document.source) });
         return { kind: "refuse", status: httpStatusOf(refusal.code), code: refusal.code, message: refusal.message, extensions: refusal.extensions };

@@ -22,8 +22,11 @@ export interface RequestDocument {
 export interface OperationJudge {
   /** Hands the judge the API schema as the gateway loads it (list types, `first` arguments). */
   plugin: ApolloServerPlugin;
-  /** The refusal of `document` for a caller of `kind`, or undefined when it is within budget. */
-  judge(kind: Principal["kind"], document: RequestDocument): LimitRefusal | undefined;
+  /**
+   * The refusal of `document` for a caller of `kind`, or undefined when it is within budget;
+   * measured against `schema` when given (the caller's visible schema), else the API schema.
+   */
+  judge(kind: Principal["kind"], document: RequestDocument, schema?: GraphQLSchema): LimitRefusal | undefined;
 }
 
 /**
@@ -47,7 +50,7 @@ export function createOperationJudge(limits: NormalizedOperationLimits): Operati
         };
       },
     },
-    judge(kind, { source, variables }) {
+    judge(kind, { source, variables }, callerSchema) {
       const budget = budgets[kind];
       const refusal = (index: number, actual: number): LimitRefusal => {
         const { code, key, what } = LIMITS[index]!;
@@ -64,7 +67,7 @@ export function createOperationJudge(limits: NormalizedOperationLimits): Operati
       // Apollo loads the static supergraph before the server listens, so this cannot be missing
       // while requests arrive; if it ever were, nothing runs unjudged.
       if (!schema) throw new Error("operation limits: the API schema has not loaded");
-      const measure = measureDocument(source, tokens, schema, model, variables);
+      const measure = measureDocument(source, tokens, callerSchema ?? schema, model, variables);
       if (!measure) return undefined;
       const broken = LIMITS.findIndex(({ key }) => measure[key] > budget[key]);
       return broken < 0 ? undefined : refusal(broken, measure[LIMITS[broken]!.key]);

@@ -99,16 +99,27 @@ export function scopingReferences(gateway: GatewayInterface, probes: ReadonlyMap
         queryHash: rewrite.queryHash,
       };
       const result = await executor(scoped);
-      if (result.data) result.data = withoutOutOfScope(result.data, alias) as Record<string, unknown>;
+      const nulled: string[] = [];
+      if (result.data) result.data = withoutOutOfScope(result.data, alias, [], nulled) as Record<string, unknown>;
+      const completion = result.extensions?.valueCompletion as { path?: unknown[] }[] | undefined;
+      // Where the gateway already nulled an object itself (a non-null field of it, the probe or
+      // one the caller selected, such as `inScope`, came back null), its value-completion entry
+      // says where: nothing under it is reported either.
+      for (const entry of Array.isArray(completion) ? completion : []) {
+        if (entry.path?.length) nulled.push(`${entry.path.slice(0, -1).join("\u0000")}\u0000`);
+      }
+      // Nothing may be said of what lies under a reference made null, not even that another
+      // subgraph had an error there (which would show the reference existed).
+      const hidden = (path: readonly unknown[] | undefined) =>
+        path !== undefined && (path.includes(alias) || nulled.some((prefix) => `${path.join("\u0000")}\u0000`.startsWith(prefix)));
       if (result.errors) {
-        const errors = result.errors.filter((e) => !e.path?.includes(alias));
+        const errors = result.errors.filter((e) => !hidden(e.path));
         result.errors = errors.length ? errors : undefined;
       }
       // The gateway reports the null probe as a value-completion problem ("Cannot return null for
       // non-nullable field Person.<alias>"): expected here, and it would name the probe.
-      const completion = result.extensions?.valueCompletion as { path?: unknown[] }[] | undefined;
       if (Array.isArray(completion)) {
-        const kept = completion.filter((e) => !e.path?.includes(alias));
+        const kept = completion.filter((e) => !hidden(e.path));
         if (kept.length) result.extensions!.valueCompletion = kept;
         else delete result.extensions!.valueCompletion;
         if (Object.keys(result.extensions!).length === 0) delete result.extensions;
@@ -176,15 +187,21 @@ function itemsNullable(type: GraphQLOutputType): boolean {
   }
 }
 
-/** The response data with every object whose probe is null replaced by null, and the probes gone. */
-function withoutOutOfScope(value: unknown, alias: string): unknown {
-  if (Array.isArray(value)) return value.map((item) => withoutOutOfScope(item, alias));
+/**
+ * The response data with every object whose probe is null replaced by null, and the probes gone;
+ * `nulled` collects the paths made null (joined by NUL, with a trailing NUL, for prefix tests).
+ */
+function withoutOutOfScope(value: unknown, alias: string, path: (string | number)[], nulled: string[]): unknown {
+  if (Array.isArray(value)) return value.map((item, i) => withoutOutOfScope(item, alias, [...path, i], nulled));
   if (value === null || typeof value !== "object") return value;
   const object = value as Record<string, unknown>;
   if (alias in object) {
-    if (object[alias] === null || object[alias] === undefined) return null;
+    if (object[alias] === null || object[alias] === undefined) {
+      nulled.push(`${path.join("\u0000")}\u0000`);
+      return null;
+    }
     delete object[alias];
   }
-  for (const [key, child] of Object.entries(object)) object[key] = withoutOutOfScope(child, alias);
+  for (const [key, child] of Object.entries(object)) object[key] = withoutOutOfScope(child, alias, [...path, key], nulled);
   return object;
 }

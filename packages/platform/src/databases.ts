@@ -1,4 +1,5 @@
-import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { dirname, join } from "node:path";
 import {
   createPgClient,
   createPgPool,
@@ -14,7 +15,7 @@ import {
   type SeedProgress,
   type SubgraphName,
 } from "@citygraph/core";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { SUBGRAPHS } from "../../../subgraphs/index.ts";
 import { DATA_DIR, migrationsDir, prismaSchemaPath } from "./paths.ts";
 import { startEmbeddedPostgres } from "./embedded.ts";
@@ -154,4 +155,33 @@ export async function seedAll(urls: Record<SubgraphName, string>, options: SeedA
     }),
   );
   return { rowsWritten: reports.reduce((sum, r) => sum + r.rowsWritten, 0), elapsedMs: Date.now() - started };
+}
+
+/**
+ * A login URL for the gateway as `citygraph_gateway` itself, so no `RESET ROLE` can regain an
+ * administrator's rights: the role's password (random, kept in `.data/keys/gateway-db.password`,
+ * mode 600) is set through `adminUrl`, which migrations have just used. `citygraph start` hands
+ * the result to its gateway as `CITYGRAPH_GATEWAY_DATABASE_URL`; a deployment sets its own.
+ */
+export async function gatewayLoginUrl(adminUrl: string, dataDir = DATA_DIR): Promise<string> {
+  const file = join(dataDir, "keys", "gateway-db.password");
+  let password: string;
+  try {
+    password = readFileSync(file, "utf8").trim();
+  } catch {
+    password = randomBytes(24).toString("base64url");
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  }
+  const client = createPgClient(adminUrl);
+  await client.connect();
+  try {
+    await client.query(`ALTER ROLE citygraph_gateway WITH LOGIN PASSWORD ${client.escapeLiteral(password)}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.username = "citygraph_gateway";
+  url.password = password;
+  return url.toString();
 }

@@ -65,5 +65,10 @@ describe("large request bodies", () => {
     assert.equal(response.headers.get("connection"), "close");
     const signedIn = await fetch(stack.gatewayUrl, { method: "POST", headers: { "content-type": "application/json", authorization }, body: large(70 * 1024) });
     assert.equal(signedIn.status, 200);
+    // An empty credential header is no credential (an attacker's bypass of the limit).
+    for (const header of ["authorization", "x-api-key"]) {
+      const empty = await fetch(stack.gatewayUrl, { method: "POST", headers: { "content-type": "application/json", [header]: " " }, body: large(70 * 1024) });
+      assert.equal(empty.status, 413, header);
+    }
   });
 });

@@ -6,6 +6,7 @@ import {
   type ServiceSpec,
   defaultOpsPort,
   freePort,
+  gatewayLoginUrl,
   subgraphNames,
   databaseModeFromEnv,
   seededScale,
@@ -117,6 +118,9 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
       env: {
         ...Object.fromEntries(subgraphs.map((name) => [`SUBGRAPH_URL_${name.toUpperCase()}`, urls[name]!])),
         DATABASE_URL_GOVERNANCE: databases.urls.governance,
+        // Least privilege by default: the gateway logs in as citygraph_gateway, not as the
+        // administrator that ran the migrations (unless the operator named a login of their own).
+        CITYGRAPH_GATEWAY_DATABASE_URL: process.env.CITYGRAPH_GATEWAY_DATABASE_URL || (await gatewayLoginUrl(databases.urls.governance)),
         PORT: String(gatewayPort),
         HOST: host,
         CITYGRAPH_GATEWAY_WORKERS: String(gatewayWorkers),

@@ -126,7 +126,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         errors: [{ message: `Request body exceeds ${maxBody} bytes`, extensions: { code: "BAD_REQUEST" } }],
       });
     }
-    if (req.method === "POST" && !(declared <= large.bytes)) {
+    // Only a request that may send more than `large.bytes` takes a slot: one whose own limit is
+    // below it (anonymous callers at the gateway) can hold none, however slowly it sends.
+    if (req.method === "POST" && maxBody > large.bytes && !(declared <= large.bytes)) {
       const release = await largeSlots.acquire();
       try {
         return await respond(req, res, url, requestId, refused, maxBody);
@@ -221,13 +223,19 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       ),
     );
   };
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     run(req, res).catch((error: unknown) => {
+      // A client that went away mid-upload is not a server failure: nobody is left to answer.
+      if (req.destroyed) return void res.destroy();
       options.log.error("http handler failed", { error: error instanceof Error ? error.message : String(error) });
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error" }] });
       else res.destroy();
     });
   });
+  // A request must arrive whole within 30 s (Node's default is 300): a slow upload may not hold
+  // a large-body slot for minutes.
+  server.requestTimeout = 30_000;
+  return server;
 }
 
 /** Listens on `host:port` (port 0 picks a free one) and resolves with the URL of `path`. */
