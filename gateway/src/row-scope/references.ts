@@ -21,9 +21,9 @@ import { BoundedCache } from "../permissions/bounded-cache.ts";
 
 /**
  * Entity types whose rows are bound to a district in one subgraph (their owner) and referenced
- * from others, each with the field that confirms a reference: resolved only by the owner, PUBLIC
- * and non-null, so it is null exactly when the owner's `_entities` answered null — which it does
- * for a row outside the caller's districts.
+ * from others, each with the field that confirms a reference: `inScope`, resolved only by the
+ * owner, PUBLIC and always true, so it is null exactly when the owner's `_entities` answered null
+ * — which it does for a row outside the caller's districts.
  */
 export function scopeProbesOf(fields: readonly SupergraphField[]): ReadonlyMap<string, string> {
   const byType = new Map<string, SupergraphField[]>();
@@ -36,17 +36,15 @@ export function scopeProbesOf(fields: readonly SupergraphField[]): ReadonlyMap<s
     const [owner] = district.owners;
     // Referenced from elsewhere: some field (the key at least) is resolved by another subgraph.
     if (!typeFields.some((f) => f.owners.some((o) => o !== owner))) continue;
+    // Nullable, so the null reaches the gateway's rewrite (a non-null field would make Apollo null
+    // the object itself, leaving no trace of why, and errors under it would still be reported).
     const probe = typeFields.find(
-      (f) =>
-        f.owners.length === 1 &&
-        f.owners[0] === owner &&
-        f.policy?.level === "PUBLIC" &&
-        /^(Boolean|String|Int|ID)!$/.test(f.returnType),
+      (f) => f.fieldName === "inScope" && f.owners.length === 1 && f.owners[0] === owner && f.policy?.level === "PUBLIC" && f.returnType === "Boolean",
     );
     if (!probe) {
       throw new Error(
-        `${typeName} is district-bound in ${owner} and referenced from other subgraphs, but ${owner} resolves no PUBLIC non-null scalar of it ` +
-          `that the gateway could select to confirm a reference is in scope: add one (as Person.inScope).`,
+        `${typeName} is district-bound in ${owner} and referenced from other subgraphs, but ${owner} gives it no PUBLIC, nullable ` +
+          `\`inScope: Boolean\` for the gateway to confirm a reference is in scope: add one, as Person.inScope.`,
       );
     }
     probes.set(typeName, probe.fieldName);
@@ -101,13 +99,6 @@ export function scopingReferences(gateway: GatewayInterface, probes: ReadonlyMap
       const result = await executor(scoped);
       const nulled: string[] = [];
       if (result.data) result.data = withoutOutOfScope(result.data, alias, [], nulled) as Record<string, unknown>;
-      const completion = result.extensions?.valueCompletion as { path?: unknown[] }[] | undefined;
-      // Where the gateway already nulled an object itself (a non-null field of it, the probe or
-      // one the caller selected, such as `inScope`, came back null), its value-completion entry
-      // says where: nothing under it is reported either.
-      for (const entry of Array.isArray(completion) ? completion : []) {
-        if (entry.path?.length) nulled.push(`${entry.path.slice(0, -1).join("\u0000")}\u0000`);
-      }
       // Nothing may be said of what lies under a reference made null, not even that another
       // subgraph had an error there (which would show the reference existed).
       const hidden = (path: readonly unknown[] | undefined) =>
@@ -116,8 +107,8 @@ export function scopingReferences(gateway: GatewayInterface, probes: ReadonlyMap
         const errors = result.errors.filter((e) => !hidden(e.path));
         result.errors = errors.length ? errors : undefined;
       }
-      // The gateway reports the null probe as a value-completion problem ("Cannot return null for
-      // non-nullable field Person.<alias>"): expected here, and it would name the probe.
+      // Value-completion problems under a nulled reference are hidden like errors.
+      const completion = result.extensions?.valueCompletion as { path?: unknown[] }[] | undefined;
       if (Array.isArray(completion)) {
         const kept = completion.filter((e) => !hidden(e.path));
         if (kept.length) result.extensions!.valueCompletion = kept;

@@ -86,6 +86,24 @@ describe("references to rows outside the caller's districts", () => {
     assert.equal(students.filter((s) => s === null).length, away, "exactly the pupils living elsewhere are null");
   });
 
+  it("says nothing of what lies under a reference made null, not even another subgraph's error there", async () => {
+    // Found by an attacker: partial results kept each FORBIDDEN error under a nulled reference,
+    // which showed that a reference existed there.
+    const headers = { ...(await bearer(["role:enterprise-officer"], [district])), "x-citygraph-denied-fields": "null" };
+    const result = await stack.query<Enterprises>(
+      `{ enterprises(district: "${district}", first: 100) { nodes { creditCode legalRepresentative { id inScope healthCode { color } } } } }`,
+      undefined,
+      headers,
+    );
+    const nodes = result.data!.enterprises.nodes;
+    const nulled = new Set(nodes.flatMap((n, i) => (n.legalRepresentative === null ? [i] : [])));
+    assert.ok(nulled.size > 0 && nulled.size < nodes.length);
+    const errorsAt = new Set((result.errors ?? []).map((e) => (e as { path?: (string | number)[] }).path?.[2]));
+    for (const i of nulled) assert.ok(!errorsAt.has(i), `no error under the nulled reference at ${i}`);
+    assert.ok(errorsAt.size > 0, "the in-scope references still say healthCode was denied");
+    assert.doesNotMatch(JSON.stringify(result), /valueCompletion|__cgScope/);
+  });
+
   it("leaves references alone for a caller without a row scope", async () => {
     const result = await stack.query<Enterprises>(
       `{ enterprises(district: "${district}", first: 100) { nodes { creditCode legalRepresentative { id } } } }`,

@@ -32,6 +32,16 @@ export class CommunityResolver {
     return toPage(rows, limit, (c) => [c.id]);
   }
 
+  // See Person.inScope: the gateway's confirmation that a reference is within the row scope.
+  @Classified("PUBLIC")
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description: "True. The gateway selects it to confirm a reference from another subgraph: a community outside the caller's districts is null.",
+  })
+  inScope(): boolean {
+    return true;
+  }
+
   @Classified("PUBLIC")
   @FieldResolver(() => District)
   async district(@Root() community: Community, @Ctx() context: RegistryContext): Promise<District> {

@@ -49,9 +49,11 @@ export class PersonResolver {
 
   // Resolved only here, so selecting it makes the gateway ask this subgraph about a reference:
   // a person outside the caller's row scope resolves to null, and so does the reference to them.
+  // Nullable, so the gateway sees the null itself (a non-null one would null the object first).
   @Classified("PUBLIC")
   @FieldResolver(() => Boolean, {
-    description: "Always true. The gateway selects it to confirm a reference from another subgraph: a person outside the caller's districts is null.",
+    nullable: true,
+    description: "True. The gateway selects it to confirm a reference from another subgraph: a person outside the caller's districts is null.",
   })
   inScope(): boolean {
     return true;
