@@ -248,6 +248,11 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
       // registered on their agreement, so they cannot probe names at all.
       if (options.permissions.enforce && principal.kind === "anonymous") {
         const { errors, hidden } = visible.validate(principal, document.source);
+        if (errors.length > 0 && document.persisted) {
+          // Sent by hash alone, registered by someone who may read it: to this caller the hash is
+          // unknown, or its answer would say that somebody ran that document (and name the field).
+          return { kind: "continue", ...withUnknownPersistedHash(req, gated.body) };
+        }
         if (errors.length > 0) {
           // The ledger tells the truth the answer withholds: which existing fields were asked for.
           recordInvalid(governance?.keep, req, requestId, ledgerIdentityOf(principal), sha256Hex(document.source), hidden);
@@ -411,6 +416,24 @@ async function assertGatewayLogin(pool: pg.Pool, log: Logger): Promise<void> {
 
 /** The ledger's caller for requests whose credentials did not verify (or were never checked). */
 const UNAUTHENTICATED_CALLER = { principal: { kind: "anonymous", subject: "unauthenticated" } } as const;
+
+/** A hash no document can have (Apollo checks a registered document's hash), so Apollo answers PersistedQueryNotFound. */
+const UNKNOWN_HASH = "0".repeat(64);
+
+/** The request with its persisted-query hash replaced by {@link UNKNOWN_HASH}: body for POST, query string for GET. */
+function withUnknownPersistedHash(req: IncomingMessage, body: unknown): { body: unknown; search?: string } {
+  const swap = (extensions: unknown) => {
+    const ext = extensions as { persistedQuery?: Record<string, unknown> };
+    return { ...ext, persistedQuery: { ...ext.persistedQuery, sha256Hash: UNKNOWN_HASH } };
+  };
+  if (req.method === "GET") {
+    const url = new URL(req.url ?? "/", "http://gateway");
+    url.searchParams.set("extensions", JSON.stringify(swap(JSON.parse(url.searchParams.get("extensions") ?? "{}"))));
+    return { body, search: url.search };
+  }
+  const record = body as Record<string, unknown>;
+  return { body: { ...record, extensions: swap(record.extensions) } };
+}
 
 /**
  * An anonymous document that names fields hidden from its caller (outcome `denied`, with those

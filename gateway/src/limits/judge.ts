@@ -16,6 +16,8 @@ export interface LimitRefusal {
 export interface RequestDocument {
   source: string;
   variables: Record<string, unknown> | undefined;
+  /** Found by its hash in the persisted-query cache: the request carried no document of its own. */
+  persisted?: true;
 }
 
 /** Judges documents against their caller's budget; see {@link createOperationJudge}. */
@@ -97,13 +99,15 @@ export async function requestDocumentOf(
   } else if (body && typeof body === "object") {
     ({ query, variables, extensions } = body as Record<string, unknown>);
   }
+  let persisted = false;
   if (typeof query !== "string") {
     const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
     query = typeof hash === "string" ? await lookupPersisted(hash) : undefined;
+    persisted = true;
   }
   if (typeof query !== "string") return undefined;
   const vars = variables && typeof variables === "object" && !Array.isArray(variables) ? (variables as Record<string, unknown>) : undefined;
-  return { source: query, variables: vars };
+  return { source: query, variables: vars, ...(persisted ? { persisted: true as const } : {}) };
 }
 
 function jsonParam(value: string | null): unknown {

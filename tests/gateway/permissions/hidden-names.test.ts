@@ -1,11 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { buildSchema, isObjectType } from "graphql";
 import { API_SCHEMA_PATH } from "../../../gateway/src/supergraph.ts";
 import { startStack, type TestStack } from "../../support/stack.ts";
-import { bearer } from "../../support/security.ts";
+import { ALL_SCOPES, bearer } from "../../support/security.ts";
 
 interface Answer {
   status: number;
@@ -117,6 +118,34 @@ describe("hidden and unknown names", () => {
     // Found by an attacker: measured against the full schema, `crossings` (hidden, paginated,
     // no `first`) was OPERATION_TOO_COSTLY where `crossingz` failed validation.
     await assertUniform((name) => `{ checkpoints { ${name} { nodes { ${Array(60).fill("id").join(" ")} } } } }`, "crossings");
+  });
+
+  it("does not tell by a persisted-query hash that someone who may read a hidden field ran it", async () => {
+    // Found by an attacker: the APQ cache is shared, so a hash-only request for a document a
+    // signed-in user had registered failed validation (naming the field) where any other hash
+    // was PersistedQueryNotFound.
+    const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+    const registered = `{ persons(first: 1) { nodes { id } } }`;
+    const never = `{ ${madeUpLike("persons")}(first: 1) { nodes { id } } }`;
+    const user = await fetch(stack.gatewayUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(await bearer(ALL_SCOPES)) },
+      body: JSON.stringify({ query: registered, extensions: { persistedQuery: { version: 1, sha256Hash: sha(registered) } } }),
+    });
+    assert.equal(user.status, 200, await user.text());
+    const hashOnly = async (text: string, method: "GET" | "POST") => {
+      const extensions = JSON.stringify({ persistedQuery: { version: 1, sha256Hash: sha(text) } });
+      const response =
+        method === "GET"
+          ? await fetch(`${stack.gatewayUrl}?extensions=${encodeURIComponent(extensions)}`, { headers: { accept: "application/json" } })
+          : await fetch(stack.gatewayUrl, { method, headers: { "content-type": "application/json" }, body: `{"extensions":${extensions}}` });
+      return { status: response.status, contentType: response.headers.get("content-type"), body: await response.text() };
+    };
+    for (const method of ["POST", "GET"] as const) {
+      const known = await hashOnly(registered, method);
+      assert.deepEqual(known, await hashOnly(never, method), method);
+      assert.match(known.body, /PERSISTED_QUERY_NOT_FOUND/);
+    }
   });
 
   it("lists every error of a document alike, hidden and unknown names mixed", async () => {

@@ -64,7 +64,8 @@ export interface HttpRefusal {
 
 /** What {@link GraphQLHttpServerOptions.prepare} decided. */
 export type Prepared =
-  | { kind: "continue"; body: unknown }
+  /** Hand the request to Apollo, with this body (and query string, when given). */
+  | { kind: "continue"; body: unknown; search?: string }
   | {
       kind: "refuse";
       status: number;
@@ -158,6 +159,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
     let parsed: unknown = body;
+    let search = url.search;
     if (typeof body === "string" && (headers.get("content-type") ?? "").includes("json")) {
       try {
         parsed = body.length ? JSON.parse(body) : undefined;
@@ -182,10 +184,11 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         return sendJson(res, prepared.status, { errors: [{ message: prepared.message, extensions: { ...prepared.extensions, code: prepared.code } }] });
       }
       parsed = prepared.body;
+      if (prepared.search !== undefined) search = prepared.search;
     }
     let contextBuilt = false;
     const result = await options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method!, headers, search: url.search, body: parsed },
+      httpGraphQLRequest: { method: req.method!, headers, search, body: parsed },
       context: () => {
         contextBuilt = true;
         return options.context(req, requestId);
