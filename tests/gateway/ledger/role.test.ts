@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { SUBGRAPH_NAMES, loadRolePolicy } from "@citygraph/core";
-import { policyFilePath } from "@citygraph/platform";
+import { gatewayLoginUrl, policyFilePath } from "@citygraph/platform";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createGateway } from "../../../gateway/src/server.ts";
 import { loadSupergraph } from "../../../gateway/src/supergraph.ts";
 import { GATEWAY_DATABASE_ROLE, createLedgerPool, verifyLedger } from "../../../gateway/src/ledger/index.ts";
@@ -110,6 +113,27 @@ describe("the citygraph_gateway database role", () => {
       }
     } finally {
       await own.end();
+    }
+  });
+
+  it("is the login citygraph start gives its gateway: a kept random password, set through the administrator", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "citygraph-login-"));
+    try {
+      const url = await gatewayLoginUrl(db.url, dataDir);
+      assert.equal(new URL(url).username, GATEWAY_DATABASE_ROLE);
+      const file = join(dataDir, "keys", "gateway-db.password");
+      assert.equal(statSync(file).mode & 0o777, 0o600, "the password file is the owner's alone");
+      assert.equal(await gatewayLoginUrl(db.url, dataDir), url, "a restart reuses the password");
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const { rows } = await client.query("SELECT session_user AS login, rolsuper FROM pg_roles WHERE rolname = session_user");
+        assert.deepEqual(rows[0], { login: GATEWAY_DATABASE_ROLE, rolsuper: false });
+      } finally {
+        await client.end();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
