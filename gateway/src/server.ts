@@ -450,18 +450,30 @@ function recordInvalid(
 ): void {
   const denied = hidden.length > 0;
   keep?.({
+    ...entryWithoutData(req, requestId, who),
+    documentHash,
+    fields: hidden.map((coordinate) => ({ coordinate, decision: "denied" as const })),
+    outcome: denied ? "denied" : "error",
+    refusal: denied ? ErrorCode.FORBIDDEN : ErrorCode.GRAPHQL_VALIDATION_FAILED,
+  });
+}
+
+/** The parts every entry of a request answered with no data shares. */
+function entryWithoutData(
+  req: IncomingMessage,
+  requestId: string,
+  who: Pick<LedgerEntryInput, "principal" | "agreementId" | "purpose">,
+): Omit<LedgerEntryInput, "outcome"> {
+  return {
     time: new Date().toISOString(),
     requestId,
     clientRequestId: clientRequestIdOf(req),
     ...who,
-    documentHash,
-    fields: hidden.map((coordinate) => ({ coordinate, decision: "denied" as const })),
+    fields: [],
     subjects: [],
     rowCount: 0,
-    outcome: denied ? "denied" : "error",
-    refusal: denied ? ErrorCode.FORBIDDEN : ErrorCode.GRAPHQL_VALIDATION_FAILED,
     latencyMs: 0,
-  });
+  };
 }
 
 /** Requests refused before execution are recorded too; their entries hold no data, so nobody waits. */
@@ -474,19 +486,7 @@ function recordRefusal(
   detail: Pick<LedgerEntryInput, "reason" | "documentHash"> = {},
 ): void {
   refusalsTotal.inc({ service: "gateway", code });
-  keep?.({
-    time: new Date().toISOString(),
-    requestId,
-    clientRequestId: clientRequestIdOf(req),
-    ...who,
-    ...detail,
-    fields: [],
-    subjects: [],
-    rowCount: 0,
-    outcome: "refused",
-    refusal: code,
-    latencyMs: 0,
-  });
+  keep?.({ ...entryWithoutData(req, requestId, who), ...detail, outcome: "refused", refusal: code });
 }
 
 /**

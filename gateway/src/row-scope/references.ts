@@ -98,11 +98,15 @@ export function scopingReferences(gateway: GatewayInterface, probes: ReadonlyMap
       };
       const result = await executor(scoped);
       const nulled: string[] = [];
-      if (result.data) result.data = withoutOutOfScope(result.data, alias, [], nulled) as Record<string, unknown>;
+      if (result.data) result.data = withoutOutOfScope(result.data, alias, "", nulled) as Record<string, unknown>;
       // Nothing may be said of what lies under a reference made null, not even that another
       // subgraph had an error there (which would show the reference existed).
-      const hidden = (path: readonly unknown[] | undefined) =>
-        path !== undefined && (path.includes(alias) || nulled.some((prefix) => `${path.join("\u0000")}\u0000`.startsWith(prefix)));
+      const hidden = (path: readonly unknown[] | undefined) => {
+        if (path === undefined) return false;
+        if (path.includes(alias)) return true;
+        const joined = `${path.join("\u0000")}\u0000`;
+        return nulled.some((prefix) => joined.startsWith(prefix));
+      };
       if (result.errors) {
         const errors = result.errors.filter((e) => !hidden(e.path));
         result.errors = errors.length ? errors : undefined;
@@ -182,17 +186,17 @@ function itemsNullable(type: GraphQLOutputType): boolean {
  * The response data with every object whose probe is null replaced by null, and the probes gone;
  * `nulled` collects the paths made null (joined by NUL, with a trailing NUL, for prefix tests).
  */
-function withoutOutOfScope(value: unknown, alias: string, path: (string | number)[], nulled: string[]): unknown {
-  if (Array.isArray(value)) return value.map((item, i) => withoutOutOfScope(item, alias, [...path, i], nulled));
+function withoutOutOfScope(value: unknown, alias: string, path: string, nulled: string[]): unknown {
+  if (Array.isArray(value)) return value.map((item, i) => withoutOutOfScope(item, alias, `${path}${i}\u0000`, nulled));
   if (value === null || typeof value !== "object") return value;
   const object = value as Record<string, unknown>;
   if (alias in object) {
     if (object[alias] === null || object[alias] === undefined) {
-      nulled.push(`${path.join("\u0000")}\u0000`);
+      nulled.push(path);
       return null;
     }
     delete object[alias];
   }
-  for (const [key, child] of Object.entries(object)) object[key] = withoutOutOfScope(child, alias, [...path, key], nulled);
+  for (const [key, child] of Object.entries(object)) object[key] = withoutOutOfScope(child, alias, `${path}${key}\u0000`, nulled);
   return object;
 }
