@@ -1,9 +1,10 @@
 // Lint: typescript-eslint's recommended rules for every TypeScript file; generated code is left out.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import citygraph from "./eslint-rules/layers.js";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".data/", "prisma/generated/", "generated/", "apps/console/dist/", "apps/console/src/generated/", "**/*.graphql"] },
+  { ignores: ["node_modules/", ".data/", "**/prisma/generated/", "generated/", "apps/console/dist/", "apps/console/src/generated/", "**/*.graphql"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -15,7 +16,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ["bin/**/*.mjs", "apps/*/scripts/**/*.mjs", "**/*.js"],
+    files: ["apps/**/*.{ts,tsx,mjs,js}", "services/**/*.{ts,mjs,js}", "packages/**/*.{ts,mjs,js}"],
+    plugins: { citygraph },
+    rules: { "citygraph/layers": "error" },
+  },
+  {
+    files: ["bin/**/*.mjs", "apps/*/scripts/**/*.mjs", "eslint-rules/**/*.js", "**/*.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },
 );

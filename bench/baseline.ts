@@ -3,7 +3,7 @@
  * subgraphs demand of any caller, a gateway token.
  */
 import { ApolloServer } from "@apollo/server";
-import { withoutSecurityFeatures } from "../gateway/src/server.ts";
+import { withoutSecurityFeatures } from "@citygraph/gateway";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import {
   ApolloGateway,

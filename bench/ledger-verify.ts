@@ -15,9 +15,9 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { applyMigrations, createLogger, generateEs256 } from "@citygraph/core";
 import { migrationsDir, prismaSchemaPath } from "@citygraph/platform";
-import { createLedger, createLedgerPool, verifyLedger, type LedgerEntryInput } from "../gateway/src/ledger/index.ts";
-import { createFileAnchorSink } from "../gateway/src/ledger/anchor-file.ts";
-import { createLedgerGuard } from "../gateway/src/ledger/guard.ts";
+import { createLedger, createLedgerPool, verifyLedger, type LedgerEntryInput } from "@citygraph/ledger";
+import { createFileAnchorSink } from "../packages/ledger/src/anchor-file.ts";
+import { createLedgerGuard } from "../packages/ledger/src/guard.ts";
 
 const { values } = parseArgs({ options: { entries: { type: "string", default: "1000000" } } });
 const entries = Number(values.entries);

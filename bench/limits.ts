@@ -18,9 +18,9 @@ import autocannon from "autocannon";
 import { buildSchema } from "graphql";
 import { SUBGRAPH_NAMES, createLogger, generateEs256, loadRolePolicy, signDevToken } from "@citygraph/core";
 import { policyFilePath } from "@citygraph/platform";
-import { createGateway } from "../gateway/src/server.ts";
-import { loadSupergraph, API_SCHEMA_PATH } from "../gateway/src/supergraph.ts";
-import { createOperationJudge, normalizeOperationLimits } from "../gateway/src/limits/index.ts";
+import { createGateway } from "@citygraph/gateway";
+import { loadSupergraph, API_SCHEMA_PATH } from "@citygraph/supergraph";
+import { createOperationJudge, normalizeOperationLimits } from "../services/gateway/src/limits/index.ts";
 
 /** The gateway's body limit, less room for the JSON around the document. */
 const MAX_DOCUMENT = 1024 * 1024 - 1024;

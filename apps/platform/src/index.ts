@@ -1,0 +1,12 @@
+export * from "./paths.ts";
+export * from "./compose.ts";
+export * from "./embedded.ts";
+export * from "./databases.ts";
+export * from "./start.ts";
+export * from "./serve.ts";
+export { SUBGRAPHS as SUBGRAPH_DEFINITIONS } from "./subgraphs.ts";
+export * from "./security.ts";
+export * from "./console.ts";
+export * from "./observability.ts";
+export * from "./supervisor.ts";
+export * from "./ports.ts";

@@ -1,0 +1,30 @@
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import type { SubgraphName } from "@citygraph/core";
+
+/** The repository's root folder. */
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** Where local state lives (embedded PostgreSQL, development keys); git-ignored. */
+export const DATA_DIR = process.env.CITYGRAPH_DATA_DIR || join(REPO_ROOT, ".data");
+
+/** The anchor file `citygraph start` publishes to unless `CITYGRAPH_ANCHOR_FILE` says otherwise. */
+export const DEFAULT_ANCHOR_FILE = join(DATA_DIR, "anchors", "ledger-anchors.jsonl");
+
+/** The gateway's ledger spool unless `CITYGRAPH_LEDGER_SPOOL_FILE` says otherwise (one per worker). */
+export const DEFAULT_LEDGER_SPOOL_FILE = join(DATA_DIR, "ledger", "spool.jsonl");
+
+/** A subgraph's Prisma schema. */
+export function prismaSchemaPath(name: SubgraphName): string {
+  return join(REPO_ROOT, "services", "subgraphs", name, "prisma", "schema.prisma");
+}
+
+/** A subgraph's migrations folder (Prisma's layout). */
+export function migrationsDir(name: SubgraphName): string {
+  return join(REPO_ROOT, "services", "subgraphs", name, "prisma", "migrations");
+}
+
+/** A subgraph's committed SDL, printed by `citygraph compose`. */
+export function subgraphSdlPath(name: SubgraphName): string {
+  return join(REPO_ROOT, "services", "subgraphs", name, "schema.graphql");
+}

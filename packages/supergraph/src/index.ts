@@ -1,0 +1,40 @@
+// The composed supergraph and its API schema have one home, this package: `citygraph compose`
+// writes them, the gateway plans from the supergraph, the governance catalog describes it, and
+// codegen types operations against the API schema.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Kind, parse } from "graphql";
+import { StartupError } from "@citygraph/core";
+
+/** Where `citygraph compose` writes the supergraph, and where the gateway loads it from. */
+export const SUPERGRAPH_PATH = fileURLToPath(new URL("../supergraph.graphql", import.meta.url));
+/** The supergraph's API schema (what clients see); codegen reads it. */
+export const API_SCHEMA_PATH = fileURLToPath(new URL("../schema.graphql", import.meta.url));
+
+/** Reads the committed supergraph, or fails start-up saying how to make it. */
+export function loadSupergraph(path: string = SUPERGRAPH_PATH): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    throw new StartupError(`Cannot read the supergraph at ${path}. Run "citygraph compose" to write it.`);
+  }
+}
+
+/** The routing URL of every subgraph, by subgraph name, as recorded in the supergraph. */
+export function subgraphUrlsOf(supergraphSdl: string): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const definition of parse(supergraphSdl).definitions) {
+    if (definition.kind !== Kind.ENUM_TYPE_DEFINITION || definition.name.value !== "join__Graph") continue;
+    for (const value of definition.values ?? []) {
+      const graph = value.directives?.find((d) => d.name.value === "join__graph");
+      const arg = (name: string) => {
+        const node = graph?.arguments?.find((a) => a.name.value === name)?.value;
+        return node?.kind === Kind.STRING ? node.value : undefined;
+      };
+      const name = arg("name");
+      const url = arg("url");
+      if (name && url) urls[name] = url;
+    }
+  }
+  return urls;
+}

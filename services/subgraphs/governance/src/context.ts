@@ -1,0 +1,43 @@
+import type { RequestContext } from "@citygraph/core";
+import type { PrismaClient } from "../prisma/generated/client.ts";
+import { DataAssetRepository } from "./data-asset/data-asset.repository.ts";
+import { OrganizationRepository } from "./organization/organization.repository.ts";
+import { AgreementRepository } from "./agreement/agreement.repository.ts";
+import { ApiKeyRepository } from "./api-key/api-key.repository.ts";
+import { createOrganizationLoaders } from "./organization/organization.loaders.ts";
+import { createAgreementLoaders } from "./agreement/agreement.loaders.ts";
+import { createApiKeyLoaders } from "./api-key/api-key.loaders.ts";
+import { LedgerRepository } from "./ledger/ledger.repository.ts";
+import { createLedgerLoaders } from "./ledger/ledger.loaders.ts";
+
+/** The governance subgraph's per-request context. */
+export interface GovernanceContext extends RequestContext {
+  repositories: ReturnType<typeof createRepositories>;
+  loaders: ReturnType<typeof createLoaders>;
+}
+
+function createRepositories(prisma: PrismaClient) {
+  return {
+    dataAsset: new DataAssetRepository(prisma),
+    organization: new OrganizationRepository(prisma),
+    agreement: new AgreementRepository(prisma),
+    apiKey: new ApiKeyRepository(prisma),
+    ledger: new LedgerRepository(prisma),
+  };
+}
+
+/** Per-request DataLoaders: new for every request, so nothing leaks between callers. */
+function createLoaders(repositories: ReturnType<typeof createRepositories>) {
+  return {
+    organization: createOrganizationLoaders(repositories.organization),
+    agreement: createAgreementLoaders(repositories.agreement),
+    apiKey: createApiKeyLoaders(repositories.apiKey),
+    ledger: createLedgerLoaders(repositories.ledger),
+  };
+}
+
+/** Builds the context of one request. */
+export function createGovernanceContext(prisma: PrismaClient, base: RequestContext): GovernanceContext {
+  const repositories = createRepositories(prisma);
+  return { ...base, repositories, loaders: createLoaders(repositories) };
+}
