@@ -2,6 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
+import { generateApiKey } from "@citygraph/agreements";
 import { postGraphQL, startStack, type TestStack } from "../../support/stack.ts";
 import { agreementGatewayHeaders, bearer } from "../../support/security.ts";
 
@@ -41,8 +42,10 @@ describe("arguments, ordering and cursors under an agreement's field list", () =
     pool = new pg.Pool({ connectionString: stack.database.url, max: 2 });
     const org = randomUUID();
     const agreementId = randomUUID();
-    const keyId = `cgk_${randomBytes(6).toString("hex")}`;
-    const secret = randomBytes(32).toString("base64url");
+    // A key as governance issues it: the gateway refuses any other shape as malformed.
+    const generated = generateApiKey();
+    const keyId = generated.id;
+    const secret = generated.key.slice(keyId.length + 1);
     await pool.query("INSERT INTO governance.organization (id, name, credit_code) VALUES ($1, '郑州某教育数据有限公司', $2)", [
       org,
       `91410105${randomBytes(5).toString("hex").toUpperCase()}`.slice(0, 18),

@@ -2,6 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
+import { generateApiKey } from "@citygraph/agreements";
 import { createServer, type AddressInfo } from "node:net";
 import { createLogger, type Logger } from "@citygraph/core";
 import { createGateway, type GatewayApp } from "@citygraph/gateway";
@@ -29,8 +30,10 @@ describe("third parties under data-operation agreements", () => {
   async function seedAgreement(overrides: Partial<Record<string, unknown>> = {}): Promise<Seeded> {
     const org = randomUUID();
     const agreementId = randomUUID();
-    const keyId = `cgk_${randomBytes(6).toString("hex")}`;
-    const secret = randomBytes(32).toString("base64url");
+    // A key as governance issues it: the gateway refuses any other shape as malformed.
+    const generated = generateApiKey();
+    const keyId = generated.id;
+    const secret = generated.key.slice(keyId.length + 1);
     const a = {
       status: "ACTIVE",
       purposes: ["epidemic-prevention"],
@@ -129,7 +132,7 @@ describe("third parties under data-operation agreements", () => {
 
   const refusals: [string, (s: Seeded) => Promise<[Record<string, string>, Record<string, unknown>?]>, number, string][] = [
     ["a purpose without a key", async () => [{ "x-purpose": "epidemic-prevention" }], 401, "API_KEY_MISSING"],
-    ["an unknown key", async () => [{ "x-api-key": `cgk_000000000000.${"x".repeat(43)}`, "x-purpose": "epidemic-prevention" }], 401, "API_KEY_INVALID"],
+    ["an unknown key", async () => [{ "x-api-key": `cgk_aaaaaaaaaaaa.${"x".repeat(43)}`, "x-purpose": "epidemic-prevention" }], 401, "API_KEY_INVALID"],
     ["a wrong secret", async (s) => [{ "x-api-key": `${s.keyId}.${"y".repeat(43)}`, "x-purpose": "epidemic-prevention" }], 401, "API_KEY_INVALID"],
     ["a missing purpose", async (s) => [{ "x-api-key": s.key }], 400, "PURPOSE_REQUIRED"],
     ["a purpose the agreement does not cover", async (s) => [{ "x-api-key": s.key, "x-purpose": "marketing" }], 403, "PURPOSE_NOT_PERMITTED"],
@@ -160,6 +163,11 @@ describe("third parties under data-operation agreements", () => {
     }
     const expired = await seedAgreement({ validUntil: new Date(Date.now() - 1000) });
     assert.equal((await call(stack.gatewayUrl, headers(expired))).body.errors?.[0]?.extensions?.code, "AGREEMENT_EXPIRED");
+    // Past its end date a suspended agreement is EXPIRED, as administrators see it too, not "suspended".
+    const suspendedPast = await seedAgreement({ status: "SUSPENDED", validUntil: new Date(Date.now() - 1000) });
+    const refusal = (await call(stack.gatewayUrl, headers(suspendedPast))).body.errors?.[0];
+    assert.equal(refusal?.extensions?.code, "AGREEMENT_EXPIRED");
+    assert.doesNotMatch(refusal?.message ?? "", /suspended/);
     const early = await seedAgreement({ validFrom: new Date(Date.now() + 3_600_000) });
     assert.equal((await call(stack.gatewayUrl, headers(early))).body.errors?.[0]?.extensions?.code, "AGREEMENT_EXPIRED");
     const revokedKey = await seedAgreement();

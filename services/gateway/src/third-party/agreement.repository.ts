@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { StoredAgreementStatus } from "@citygraph/agreements";
 
 /** What the gateway needs of an API key and its agreement, read in one statement. */
 export interface AgreementKeyRow {
@@ -7,7 +8,7 @@ export interface AgreementKeyRow {
   keyRevokedAt: Date | null;
   agreementId: string;
   organizationId: string;
-  status: "DRAFT" | "ACTIVE" | "SUSPENDED" | "REVOKED" | "EXPIRED";
+  status: StoredAgreementStatus;
   purposes: string[];
   scopes: string[];
   allowedFields: string[];

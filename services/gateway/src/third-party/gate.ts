@@ -1,6 +1,7 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { ErrorCode, grantSetOf, headerValue, httpStatusOf, textProblem, type Principal } from "@citygraph/core";
+import { apiKeySecretMatches, parseApiKey, standingOf } from "@citygraph/agreements";
 import type { AgreementRepository } from "./agreement.repository.ts";
 import { secondsUntilEnd, windowOf, type QuotaStore, type QuotaWindow } from "../quota/index.ts";
 
@@ -36,8 +37,6 @@ export interface NotThirdParty {
 /** Longest X-Purpose accepted; agreements name purposes as short tokens ("epidemic-prevention"). */
 export const MAX_PURPOSE_LENGTH = 128;
 
-const KEY_PATTERN = /^(cgk_[A-Za-z0-9]{8,32})\.([A-Za-z0-9_-]{20,128})$/;
-
 function refuse(code: ErrorCode, message: string, extra: Partial<Refused> = {}): Refused {
   return { kind: "refused", status: httpStatusOf(code), code, message, ...extra };
 }
@@ -67,23 +66,29 @@ export function createThirdPartyGate(options: { repository: AgreementRepository;
         ? refuse(ErrorCode.API_KEY_MISSING, "X-Purpose is for third parties: send the agreement's API key in X-API-Key.")
         : { kind: "not-third-party" };
     }
-    const match = KEY_PATTERN.exec(apiKey);
-    if (!match) return refuse(ErrorCode.API_KEY_INVALID, "The API key is malformed.");
-    const [, keyId, secret] = match as unknown as [string, string, string];
+    const parsed = parseApiKey(apiKey);
+    if (!parsed) return refuse(ErrorCode.API_KEY_INVALID, "The API key is malformed.");
+    const { id: keyId, secret } = parsed;
     const row = await options.repository.findKey(keyId);
-    const given = Buffer.from(sha256Hex(secret), "hex");
-    const valid =
-      row !== undefined &&
-      row.keyRevokedAt === null &&
-      timingSafeEqual(given, Buffer.from(row.secretHash.padEnd(64, "0").slice(0, 64), "hex"));
+    const valid = row !== undefined && row.keyRevokedAt === null && apiKeySecretMatches(secret, row.secretHash);
     if (!valid) return refuse(ErrorCode.API_KEY_INVALID, "The API key is unknown, revoked, or wrong.", { keyId });
     const at = now();
     const who = { keyId, agreementId: row.agreementId, purpose };
-    if (row.status === "EXPIRED" || (row.status === "ACTIVE" && (at < row.validFrom.getTime() || at >= row.validUntil.getTime()))) {
-      return refuse(ErrorCode.AGREEMENT_EXPIRED, "The agreement is outside its validity dates.", who);
-    }
-    if (row.status !== "ACTIVE") {
-      return refuse(ErrorCode.AGREEMENT_INACTIVE, `The agreement is ${row.status.toLowerCase()}.`, who);
+    // The rule administrators see in `agreement.status`, so both always name the same state.
+    const standing = standingOf(row, new Date(at));
+    switch (standing.kind) {
+      case "in-force":
+        break;
+      case "expired":
+        return refuse(ErrorCode.AGREEMENT_EXPIRED, "The agreement has expired.", who);
+      case "not-yet-valid":
+        return refuse(ErrorCode.AGREEMENT_EXPIRED, "The agreement is not valid yet: it is outside its validity dates.", who);
+      case "inactive":
+        return refuse(ErrorCode.AGREEMENT_INACTIVE, `The agreement is ${standing.status.toLowerCase()}.`, who);
+      default: {
+        const unreachable: never = standing;
+        throw new Error(`Unknown agreement standing ${JSON.stringify(unreachable)}`);
+      }
     }
     if (!purpose) return refuse(ErrorCode.PURPOSE_REQUIRED, "Declare the purpose of the request in X-Purpose.", who);
     // Checked before it is echoed in a message; the ledger keeps it bounded whatever it is.

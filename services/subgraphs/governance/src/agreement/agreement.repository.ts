@@ -3,6 +3,7 @@ import type { PrismaClient } from "../../prisma/generated/client.ts";
 import type { AgreementStatus as StoredStatus } from "../../prisma/generated/enums.ts";
 import { AgreementStatus } from "./agreement.type.ts";
 import { isUniqueViolation } from "../organization/organization.repository.ts";
+import { EXPIRING_STATUSES, effectiveStatus as effectiveStoredStatus } from "@citygraph/agreements";
 
 export type { StoredStatus };
 
@@ -91,16 +92,12 @@ export type NewAgreement = Pick<
   | "createdBy"
 >;
 
-/** Statuses that turn into EXPIRED once `validUntil` has passed. */
-const EXPIRING: StoredStatus[] = ["DRAFT", "ACTIVE", "SUSPENDED"];
+/** Statuses that turn into EXPIRED once `validUntil` has passed (the shared rule's). */
+const EXPIRING: StoredStatus[] = [...EXPIRING_STATUSES];
 
-/**
- * The status an agreement reads as at `now`: a DRAFT, ACTIVE or SUSPENDED agreement whose
- * `validUntil` has passed is EXPIRED; REVOKED stays REVOKED.
- */
+/** The status an agreement reads as at `now`, by the rule the gateway admits third parties with. */
 export function effectiveStatus(stored: StoredStatus, validUntil: Date, now: Date): AgreementStatus {
-  if (EXPIRING.includes(stored) && validUntil.getTime() <= now.getTime()) return AgreementStatus.EXPIRED;
-  return stored as AgreementStatus;
+  return AgreementStatus[effectiveStoredStatus(stored, validUntil, now)];
 }
 
 /** The stored rows that read as `status` at `now`. */

@@ -1,13 +1,11 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import { Restricted, badUserInput } from "@citygraph/core";
 import { ApiKey, IssuedApiKey } from "./api-key.type.ts";
-import { generateApiKey } from "./api-key.secret.ts";
+import { API_KEY_ID_PATTERN, generateApiKey } from "@citygraph/agreements";
 import { GOVERNANCE_ADMIN, adminSubject, agreementStateConflict, assertUuid } from "../agreement/agreement.access.ts";
 import { effectiveStatus } from "../agreement/agreement.repository.ts";
 import { AgreementStatus } from "../agreement/agreement.type.ts";
 import type { GovernanceContext } from "../context.ts";
-
-const KEY_ID = /^cgk_[a-z2-7]{12}$/;
 
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
@@ -29,7 +27,7 @@ export class ApiKeyResolver {
   @Mutation(() => ApiKey, { description: "Revokes one API key now. Revoking a revoked key changes nothing." })
   async revokeApiKey(@Arg("id", () => ID) id: string, @Ctx() context: GovernanceContext): Promise<ApiKey> {
     const subject = adminSubject(context);
-    if (!KEY_ID.test(id)) throw badUserInput("id", "is not an API key id (cgk_ and 12 characters)");
+    if (!API_KEY_ID_PATTERN.test(id)) throw badUserInput("id", "is not an API key id (cgk_ and 12 characters)");
     const revoked = await context.repositories.apiKey.revoke(id, subject);
     if (!revoked) throw badUserInput("id", "no API key has this id");
     return revoked;

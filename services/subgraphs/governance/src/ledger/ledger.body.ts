@@ -6,27 +6,29 @@ import {
   type AccessLogEntry,
   type SubjectAccess,
 } from "./ledger.type.ts";
+import type { LedgerDecision, LedgerEntryInput, LedgerOutcome } from "@citygraph/ledger";
 
 /**
- * An entry's body as the gateway's ledger writes it (`gateway/src/ledger/entry.ts`,
- * `LedgerEntryInput`): the canonical JSON the hash covers, and the source of truth for every
- * field the auditor sees (the query columns are copies, for filtering).
+ * An entry's body as the gateway's ledger writes it: the canonical JSON the hash covers, and the
+ * source of truth for every field the auditor sees (the query columns are copies, for filtering).
+ * Its format is the ledger package's, declared once.
  */
-export interface LedgerBody {
-  time: string;
-  requestId: string;
-  principal: { kind: string; subject: string; org?: string };
-  agreementId?: string;
-  purpose?: string;
-  operationName?: string;
-  documentHash?: string;
-  fields: { coordinate: string; decision: string }[];
-  subjects: string[];
-  rowCount: number;
-  outcome: string;
-  refusal?: string;
-  latencyMs: number;
-}
+export type LedgerBody = LedgerEntryInput;
+
+/** Each outcome and decision the ledger records, as the API names it: a new one fails to compile here. */
+const OUTCOMES: Record<LedgerOutcome, AccessOutcome> = {
+  allowed: AccessOutcome.ALLOWED,
+  partial: AccessOutcome.PARTIAL,
+  denied: AccessOutcome.DENIED,
+  refused: AccessOutcome.REFUSED,
+  error: AccessOutcome.ERROR,
+};
+const DECISIONS: Record<LedgerDecision, AccessDecision> = {
+  full: AccessDecision.FULL,
+  masked: AccessDecision.MASKED,
+  undelivered: AccessDecision.UNDELIVERED,
+  denied: AccessDecision.DENIED,
+};
 
 /** A stored entry: its position, chain hashes and body. */
 export interface LedgerRow {
@@ -57,10 +59,10 @@ export function toAccessLogEntry(row: LedgerRow): AccessLogEntry {
     purpose: body.purpose ?? null,
     operationName: body.operationName ?? null,
     documentHash: body.documentHash ?? null,
-    outcome: body.outcome as AccessOutcome,
+    outcome: OUTCOMES[body.outcome],
     refusal: body.refusal ?? null,
-    fields: body.fields.map((f) => ({ coordinate: f.coordinate, decision: f.decision as AccessDecision })),
-    subjects: body.subjects,
+    fields: body.fields.map((f) => ({ coordinate: f.coordinate, decision: DECISIONS[f.decision] })),
+    subjects: [...body.subjects],
     rowCount: body.rowCount,
     latencyMs: body.latencyMs,
     hash: row.hash,

@@ -32,7 +32,10 @@ export function generateApiKey(): GeneratedApiKey {
   return { id, key: `${id}.${secret}`, secretHash: hashApiKeySecret(secret) };
 }
 
-/** Splits `<id>.<secret>`; null when the text is not shaped like a key. */
+/** An API key id: `cgk_` and 12 lowercase base32 characters. */
+export const API_KEY_ID_PATTERN = /^cgk_[a-z2-7]{12}$/;
+
+/** Splits `<id>.<secret>`; null when the text is not shaped like a key {@link generateApiKey} makes. */
 export function parseApiKey(key: string): { id: string; secret: string } | null {
   const match = /^(cgk_[a-z2-7]{12})\.([A-Za-z0-9_-]{43})$/.exec(key);
   return match ? { id: match[1]!, secret: match[2]! } : null;
