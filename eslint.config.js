@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import citygraph from "./eslint-rules/layers.js";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".data/", "**/prisma/generated/", "generated/", "apps/console/dist/", "apps/console/src/generated/", "**/*.graphql"] },
+  { ignores: ["node_modules/", ".data/", "dist/", "**/prisma/generated/", "generated/", "apps/console/dist/", "apps/console/src/generated/", "**/*.graphql"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

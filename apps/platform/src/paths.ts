@@ -5,6 +5,14 @@ import type { SubgraphName } from "@citygraph/core";
 /** The repository's root folder. */
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
+/**
+ * The `citygraph` command of this installation, as a node script: the compiled one when this code
+ * runs compiled (dist/), else bin/citygraph.mjs, which runs the TypeScript through tsx.
+ */
+export const CLI_ENTRY = import.meta.url.endsWith(".js")
+  ? fileURLToPath(new URL("../../cli/src/main.js", import.meta.url))
+  : join(REPO_ROOT, "bin", "citygraph.mjs");
+
 /** Where local state lives (embedded PostgreSQL, development keys); git-ignored. */
 export const DATA_DIR = process.env.CITYGRAPH_DATA_DIR || join(REPO_ROOT, ".data");
 

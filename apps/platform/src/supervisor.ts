@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Logger } from "@citygraph/core";
-import { REPO_ROOT } from "./paths.ts";
+import { CLI_ENTRY, REPO_ROOT } from "./paths.ts";
 
 /** What the supervisor knows of one service: its current process, and whether it wants it gone. */
 interface ServiceState {
@@ -14,7 +14,7 @@ interface ServiceState {
 export interface ServiceSpec {
   /** Name in logs and in the prefix of every line the service writes (`health | …`). */
   name: string;
-  /** Arguments of `bin/citygraph.mjs`, e.g. `["serve", "health"]`. */
+  /** Arguments of the `citygraph` command, e.g. `["serve", "health"]`. */
   args: string[];
   /** Environment on top of this process's own. */
   env: Record<string, string>;
@@ -74,7 +74,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const starting = new Set<string>();
 
   const spawnOnce = (spec: ServiceSpec, state: ServiceState) => {
-    const child = spawn(process.execPath, ["bin/citygraph.mjs", ...spec.args], {
+    const child = spawn(process.execPath, [CLI_ENTRY, ...spec.args], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...spec.env },
       detached: true,

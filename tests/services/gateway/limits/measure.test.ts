@@ -52,7 +52,7 @@ describe("operation measures", () => {
   });
 
   it("let every operation the project ships (examples and the console's pages) within a signed-in user's budget", () => {
-    for (const dir of ["../../../operations/", "../../../apps/console/operations/"]) {
+    for (const dir of ["../../../../operations/", "../../../../apps/console/operations/"]) {
       const root = new URL(dir, import.meta.url);
       for (const file of readdirSync(root).filter((f) => f.endsWith(".graphql"))) {
         const definitions = parse(readFileSync(new URL(file, root), "utf8")).definitions;
