@@ -18,8 +18,15 @@ export default tseslint.config(
   {
     files: ["apps/**/*.{ts,tsx,mjs,js}", "services/**/*.{ts,mjs,js}", "packages/**/*.{ts,mjs,js}"],
     plugins: { citygraph },
-    rules: { "citygraph/layers": "error" },
+    rules: {
+      "citygraph/layers": "error",
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read the environment through apps/platform/src/config.ts (its VARIABLES are the README's Configuration table)." },
+      ],
+    },
   },
+  { files: ["apps/platform/src/config.ts"], rules: { "no-restricted-properties": "off" } },
   {
     files: ["bin/**/*.mjs", "apps/*/scripts/**/*.mjs", "eslint-rules/**/*.js", "**/*.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },

@@ -63,6 +63,8 @@ async function main(): Promise<number> {
         [
           "--import",
           "tsx",
+          "--import",
+          "./tests/support/log-level.ts",
           "--test",
           "--test-reporter=spec",
           "--test-concurrency=2",

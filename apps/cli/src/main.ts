@@ -42,8 +42,16 @@ function usageOf(command: string): string | undefined {
   return block && `citygraph ${command}\n\n${block.join("\n")}\n`;
 }
 
+/** Loggers created from here on write at `LOG_LEVEL` (read, like every variable, by the configuration module). */
+async function applyLogLevel(): Promise<void> {
+  const [{ logLevelFromEnv }, { setDefaultLogLevel }] = await Promise.all([import("@citygraph/platform/config"), import("@citygraph/core/log")]);
+  setDefaultLogLevel(logLevelFromEnv());
+}
+
 /** Runs one command. Commands load lazily: `generate` must work before any generated code exists. */
 async function main(argv: string[]): Promise<void> {
+  const wantsHelp = argv.length === 0 || argv[0] === "help" || argv.includes("--help") || argv.includes("-h");
+  if (!wantsHelp) await applyLogLevel();
   // `agreement` has options of its own: it parses the rest of the command line itself.
   if (argv[0] === "agreement") return (await import("./commands/agreement.ts")).agreementCommand(argv.slice(1));
   if (argv[0] === "audit") return (await import("./commands/audit.ts")).auditCommand(argv.slice(1));

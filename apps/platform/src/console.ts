@@ -1,3 +1,4 @@
+import { environmentOf, type Environment, type EnvironmentSource } from "./config.ts";
 import { join } from "node:path";
 import { createDevSignIn, type ConsoleOptions } from "@citygraph/gateway/console";
 import { REPO_ROOT } from "./paths.ts";
@@ -21,8 +22,9 @@ export const LOCAL_OPERATOR = {
 export function consoleOptionsOf(
   security: SecurityConfig,
   distDir = CONSOLE_DIST_DIR,
-  env: NodeJS.ProcessEnv = process.env,
+  source?: Environment | EnvironmentSource,
 ): ConsoleOptions {
+  const env = environmentOf(source);
   if (security.oidc) {
     const { issuer, clientId, scope, audience } = security.oidc;
     return { distDir, signIn: { kind: "oidc", issuer, clientId, scope, resource: audience } };
@@ -43,7 +45,7 @@ export function consoleOptionsOf(
  * `citygraph start` printed, handed to the gateway process that redeems it. Each gateway worker
  * accepts it once.
  */
-function issuedSignInOf(env: NodeJS.ProcessEnv): { digest: string; expiresAt: number } | undefined {
-  const match = /^([0-9a-f]{64}):(\d+)$/.exec(env.CITYGRAPH_CONSOLE_SIGNIN ?? "");
+function issuedSignInOf(env: Environment): { digest: string; expiresAt: number } | undefined {
+  const match = /^([0-9a-f]{64}):(\d+)$/.exec(env.get("CITYGRAPH_CONSOLE_SIGNIN") ?? "");
   return match ? { digest: match[1]!, expiresAt: Number(match[2]) } : undefined;
 }

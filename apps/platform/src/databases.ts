@@ -7,14 +7,13 @@ import {
   assertPostgresUrl,
   createDatabase,
   databaseExists,
-  databaseUrlFromEnv,
-  intFromEnv,
   runSeed,
   withDatabase,
   type Logger,
   type SeedProgress,
   type SubgraphName,
 } from "@citygraph/core";
+import { databaseUrlFromEnv, environmentOf, intFromEnv, upperName, type Environment, type EnvironmentSource } from "./config.ts";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { SUBGRAPHS } from "./subgraphs.ts";
 import { DATA_DIR, migrationsDir, prismaSchemaPath } from "./paths.ts";
@@ -39,7 +38,8 @@ export function subgraphNames(): SubgraphName[] {
 }
 
 /** Picks the mode from the environment: any `DATABASE_URL[_<NAME>]` means external. */
-export function databaseModeFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseMode {
+export function databaseModeFromEnv(source?: Environment | EnvironmentSource): DatabaseMode {
+  const env = environmentOf(source);
   const external = subgraphNames().some((name) => databaseUrlFromEnv(name, env));
   if (external) return { kind: "external" };
   return {
@@ -50,7 +50,8 @@ export function databaseModeFromEnv(env: NodeJS.ProcessEnv = process.env): Datab
 }
 
 /** Starts (embedded) or checks (external) the databases every subgraph needs. */
-export async function openDatabases(mode: DatabaseMode, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<PlatformDatabases> {
+export async function openDatabases(mode: DatabaseMode, log: Logger, source?: Environment | EnvironmentSource): Promise<PlatformDatabases> {
+  const env = environmentOf(source);
   switch (mode.kind) {
     case "embedded": {
       const server = await startEmbeddedPostgres({ dataDir: mode.dataDir, port: mode.port, log });
@@ -68,7 +69,7 @@ export async function openDatabases(mode: DatabaseMode, log: Logger, env: NodeJS
         if (!url) {
           throw new Error(`No database for subgraph "${name}": set DATABASE_URL, or DATABASE_URL_${name.toUpperCase()}.`);
         }
-        assertPostgresUrl(env[`DATABASE_URL_${name.toUpperCase()}`] ? `DATABASE_URL_${name.toUpperCase()}` : "DATABASE_URL", url);
+        assertPostgresUrl(env.get(`DATABASE_URL_${upperName(name)}`) ? `DATABASE_URL_${upperName(name)}` : "DATABASE_URL", url);
         urls[name] = url;
       }
       return { mode, urls, stop: async () => undefined };

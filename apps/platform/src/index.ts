@@ -1,3 +1,4 @@
+export * from "./config.ts";
 export * from "./paths.ts";
 export * from "./compose.ts";
 export * from "./embedded.ts";

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import type { SubgraphName } from "@citygraph/core";
+import { processEnvironment } from "./config.ts";
 
 /** The repository's root folder. */
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -14,7 +15,7 @@ export const CLI_ENTRY = import.meta.url.endsWith(".js")
   : join(REPO_ROOT, "bin", "citygraph.mjs");
 
 /** Where local state lives (embedded PostgreSQL, development keys); git-ignored. */
-export const DATA_DIR = process.env.CITYGRAPH_DATA_DIR || join(REPO_ROOT, ".data");
+export const DATA_DIR = processEnvironment().get("CITYGRAPH_DATA_DIR") ?? join(REPO_ROOT, ".data");
 
 /** The anchor file `citygraph start` publishes to unless `CITYGRAPH_ANCHOR_FILE` says otherwise. */
 export const DEFAULT_ANCHOR_FILE = join(DATA_DIR, "anchors", "ledger-anchors.jsonl");

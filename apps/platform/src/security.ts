@@ -7,7 +7,6 @@ import {
   INTERNAL_TOKEN_TTL_SECONDS,
   StartupError,
   deriveSubgraphTokenKey,
-  intFromEnv,
   loadOrCreateDevKeys,
   subgraphTokenKeyFromJwk,
   subgraphTokenKeyJwk,
@@ -17,6 +16,7 @@ import {
   type KeySource,
   type RolePolicy,
 } from "@citygraph/core";
+import { environmentOf, intFromEnv, type Environment, type EnvironmentSource, type VariableName } from "./config.ts";
 import type { GatewayOptions } from "@citygraph/gateway/options";
 import { DATA_DIR, REPO_ROOT } from "./paths.ts";
 
@@ -73,8 +73,9 @@ async function discoverJwksUri(issuer: string): Promise<string> {
 }
 
 /** The policy file: `CITYGRAPH_POLICY_FILE`, default `policy/roles.json`. */
-export function policyFilePath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CITYGRAPH_POLICY_FILE || join(REPO_ROOT, "policy", "roles.json");
+export function policyFilePath(source?: Environment | EnvironmentSource): string {
+  const env = environmentOf(source);
+  return env.get("CITYGRAPH_POLICY_FILE") || join(REPO_ROOT, "policy", "roles.json");
 }
 
 /** The public half of an EC or RSA private JWK. */
@@ -88,29 +89,32 @@ export function publicJwkOf(privateJwk: JWK): JWK {
  * (`CITYGRAPH_JWKS_URL` or `CITYGRAPH_JWKS_FILE`) and the gateway key (`CITYGRAPH_GATEWAY_KEY_FILE`);
  * anything not named falls back to development keys kept under `<data dir>/keys`.
  */
-export async function securityFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<SecurityConfig> {
+export async function securityFromEnv(source?: Environment | EnvironmentSource): Promise<SecurityConfig> {
+  const env = environmentOf(source);
   const roles = loadRolePolicy(policyFilePath(env), SUBGRAPH_NAMES);
-  const oidcIssuer = env.CITYGRAPH_OIDC_ISSUER || undefined;
-  if (oidcIssuer && !env.CITYGRAPH_OIDC_CLIENT_ID) {
+  const jwksFile = env.get("CITYGRAPH_JWKS_FILE");
+  const gatewayKeyFile = env.get("CITYGRAPH_GATEWAY_KEY_FILE");
+  const oidcIssuer = env.get("CITYGRAPH_OIDC_ISSUER") || undefined;
+  if (oidcIssuer && !env.get("CITYGRAPH_OIDC_CLIENT_ID")) {
     throw new StartupError("With CITYGRAPH_OIDC_ISSUER, also set CITYGRAPH_OIDC_CLIENT_ID (the console's client id at the provider).");
   }
   // The console's provider is the identity provider: its issuer is required of tokens and its JWKS
   // trusted, unless set explicitly.
-  const jwtIssuer = env.CITYGRAPH_JWT_ISSUER || oidcIssuer;
-  const needsDevKeys = !(env.CITYGRAPH_JWKS_URL || env.CITYGRAPH_JWKS_FILE || oidcIssuer) || !env.CITYGRAPH_GATEWAY_KEY_FILE;
-  const dev = needsDevKeys ? await loadOrCreateDevKeys(env.CITYGRAPH_DATA_DIR || DATA_DIR) : undefined;
+  const jwtIssuer = env.get("CITYGRAPH_JWT_ISSUER") || oidcIssuer;
+  const needsDevKeys = !(env.get("CITYGRAPH_JWKS_URL") || jwksFile || oidcIssuer) || !env.get("CITYGRAPH_GATEWAY_KEY_FILE");
+  const dev = needsDevKeys ? await loadOrCreateDevKeys(env.get("CITYGRAPH_DATA_DIR") || DATA_DIR) : undefined;
 
   // A real identity provider issues tokens for many applications: accept only those issued for
   // this platform. (The local development provider signs for nothing else.)
-  if ((env.CITYGRAPH_JWKS_URL || env.CITYGRAPH_JWKS_FILE || oidcIssuer) && (!jwtIssuer || !env.CITYGRAPH_JWT_AUDIENCE)) {
+  if ((env.get("CITYGRAPH_JWKS_URL") || jwksFile || oidcIssuer) && (!jwtIssuer || !env.get("CITYGRAPH_JWT_AUDIENCE"))) {
     throw new StartupError(
       "With CITYGRAPH_JWKS_URL, CITYGRAPH_JWKS_FILE or CITYGRAPH_OIDC_ISSUER, also set CITYGRAPH_JWT_ISSUER and CITYGRAPH_JWT_AUDIENCE: " +
         "otherwise any token the identity provider issued for another application would be accepted.",
     );
   }
   let keys: KeySource;
-  if (env.CITYGRAPH_JWKS_URL || (oidcIssuer && !env.CITYGRAPH_JWKS_FILE)) {
-    const jwksUrl = env.CITYGRAPH_JWKS_URL || (await discoverJwksUri(oidcIssuer!));
+  if (env.get("CITYGRAPH_JWKS_URL") || (oidcIssuer && !jwksFile)) {
+    const jwksUrl = env.get("CITYGRAPH_JWKS_URL") || (await discoverJwksUri(oidcIssuer!));
     let url: URL;
     try {
       url = new URL(jwksUrl);
@@ -118,16 +122,16 @@ export async function securityFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
       throw new StartupError(`CITYGRAPH_JWKS_URL is not a URL: ${JSON.stringify(jwksUrl)}.`);
     }
     keys = { kind: "url", url };
-  } else if (env.CITYGRAPH_JWKS_FILE) {
-    const file = readJwkFile(env.CITYGRAPH_JWKS_FILE);
+  } else if (jwksFile) {
+    const file = readJwkFile(jwksFile);
     keys = { kind: "jwks", jwks: { keys: file.keys ?? [file] } };
   } else {
     keys = { kind: "jwks", jwks: { keys: [dev!.identityProvider.publicJwk] } };
   }
 
   let gatewayKeys: KeyPairJwk;
-  if (env.CITYGRAPH_GATEWAY_KEY_FILE) {
-    const privateJwk = readJwkFile(env.CITYGRAPH_GATEWAY_KEY_FILE);
+  if (gatewayKeyFile) {
+    const privateJwk = readJwkFile(gatewayKeyFile);
     if (!privateJwk.d || !privateJwk.kid) {
       throw new StartupError("CITYGRAPH_GATEWAY_KEY_FILE must hold a private ES256 JWK with a kid.");
     }
@@ -136,7 +140,7 @@ export async function securityFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
     gatewayKeys = dev!.gateway;
   }
 
-  const mode = env.CITYGRAPH_DENIED_FIELDS || "reject";
+  const mode = env.get("CITYGRAPH_DENIED_FIELDS") || "reject";
   if (mode !== "reject" && mode !== "filter") {
     throw new StartupError(`CITYGRAPH_DENIED_FIELDS must be "reject" or "filter" (got ${JSON.stringify(mode)}).`);
   }
@@ -144,27 +148,27 @@ export async function securityFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
     identity: {
       keys,
       issuer: jwtIssuer,
-      audience: env.CITYGRAPH_JWT_AUDIENCE || undefined,
-      requireAuthentication: env.CITYGRAPH_REQUIRE_AUTH === "true",
+      audience: env.get("CITYGRAPH_JWT_AUDIENCE") || undefined,
+      requireAuthentication: env.get("CITYGRAPH_REQUIRE_AUTH") === "true",
       maxTokenAgeSeconds: durationFromEnv("CITYGRAPH_MAX_TOKEN_AGE", 12 * 3600, env),
     },
     roles,
     gatewayKeys,
-    devIdentityProvider: keys.kind === "jwks" && !env.CITYGRAPH_JWKS_FILE ? dev?.identityProvider : undefined,
-    permissions: { mode, allowPerRequestMode: env.CITYGRAPH_PER_REQUEST_MODE !== "false" },
+    devIdentityProvider: keys.kind === "jwks" && !jwksFile ? dev?.identityProvider : undefined,
+    permissions: { mode, allowPerRequestMode: env.get("CITYGRAPH_PER_REQUEST_MODE") !== "false" },
     subgraphTokenTtlSeconds: intFromEnv(
       "CITYGRAPH_GATEWAY_TOKEN_TTL",
       INTERNAL_TOKEN_TTL_SECONDS,
       { min: 1, max: INTERNAL_TOKEN_MAX_TTL_SECONDS },
       env,
     ),
-    cursorKey: await cursorKeyFromEnv(env, Boolean(env.CITYGRAPH_JWKS_URL || env.CITYGRAPH_JWKS_FILE)),
+    cursorKey: await cursorKeyFromEnv(env, Boolean(env.get("CITYGRAPH_JWKS_URL") || jwksFile)),
     oidc: oidcIssuer
       ? {
           issuer: oidcIssuer,
-          clientId: env.CITYGRAPH_OIDC_CLIENT_ID!,
-          scope: env.CITYGRAPH_OIDC_SCOPE || "openid",
-          audience: env.CITYGRAPH_JWT_AUDIENCE!,
+          clientId: env.get("CITYGRAPH_OIDC_CLIENT_ID")!,
+          scope: env.get("CITYGRAPH_OIDC_SCOPE") || "openid",
+          audience: env.get("CITYGRAPH_JWT_AUDIENCE")!,
         }
       : undefined,
   };
@@ -174,9 +178,10 @@ export async function securityFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
  * A duration from the environment: seconds, or a number with `s`, `m`, `h` or `d` ("12h").
  * Fails start-up on anything else, or on zero.
  */
-export function durationFromEnv(key: string, fallbackSeconds: number, env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[key];
-  if (raw === undefined || raw === "") return fallbackSeconds;
+export function durationFromEnv(key: VariableName, fallbackSeconds: number, source?: Environment | EnvironmentSource): number {
+  const env = environmentOf(source);
+  const raw = env.get(key);
+  if (raw === undefined) return fallbackSeconds;
   const match = /^(\d+)\s*(s|m|h|d)?$/.exec(raw.trim());
   const seconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[(match[2] ?? "s") as "s"] : NaN;
   if (!Number.isSafeInteger(seconds) || seconds < 1) {
@@ -192,17 +197,17 @@ export function durationFromEnv(key: string, fallbackSeconds: number, env: NodeJ
  * gateway's key (with it, it could mint tokens for every other subgraph), so a deployment that
  * configures `CITYGRAPH_GATEWAY_KEY_FILE` must give the subgraph its own key file.
  */
-export async function subgraphTokenKeyFromEnv(subgraph: string, env: NodeJS.ProcessEnv = process.env): Promise<Uint8Array> {
-  if (env.CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE) {
-    return subgraphTokenKeyFromJwk(readJwkFile(env.CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE), "CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE");
-  }
-  if (env.CITYGRAPH_GATEWAY_KEY_FILE) {
+export async function subgraphTokenKeyFromEnv(subgraph: string, source?: Environment | EnvironmentSource): Promise<Uint8Array> {
+  const env = environmentOf(source);
+  const tokenKeyFile = env.get("CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE");
+  if (tokenKeyFile) return subgraphTokenKeyFromJwk(readJwkFile(tokenKeyFile), "CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE");
+  if (env.get("CITYGRAPH_GATEWAY_KEY_FILE")) {
     throw new StartupError(
       `Set CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE for the ${subgraph} subgraph (its own key: "citygraph token-key ${subgraph}" ` +
         "prints it from the gateway key); a subgraph never uses the gateway key itself.",
     );
   }
-  return deriveSubgraphTokenKey((await loadOrCreateDevKeys(env.CITYGRAPH_DATA_DIR || DATA_DIR)).gateway.privateJwk, subgraph);
+  return deriveSubgraphTokenKey((await loadOrCreateDevKeys(env.get("CITYGRAPH_DATA_DIR") || DATA_DIR)).gateway.privateJwk, subgraph);
 }
 
 /**
@@ -213,9 +218,10 @@ export async function subgraphTokenKeyFromEnv(subgraph: string, env: NodeJS.Proc
 export function writeSubgraphTokenKeyFiles(
   gatewayPrivateJwk: JWK,
   subgraphs: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
+  source?: Environment | EnvironmentSource,
 ): Record<string, string> {
-  const dir = join(env.CITYGRAPH_DATA_DIR || DATA_DIR, "keys", "subgraphs");
+  const env = environmentOf(source);
+  const dir = join(env.get("CITYGRAPH_DATA_DIR") || DATA_DIR, "keys", "subgraphs");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return Object.fromEntries(
     subgraphs.map((name) => {
@@ -227,7 +233,8 @@ export function writeSubgraphTokenKeyFiles(
 }
 
 /** The gateway's private key as `securityFromEnv` reads it (`CITYGRAPH_GATEWAY_KEY_FILE` or the dev key). */
-export async function gatewayPrivateKeyFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<JWK> {
+export async function gatewayPrivateKeyFromEnv(source?: Environment | EnvironmentSource): Promise<JWK> {
+  const env = environmentOf(source);
   return (await securityFromEnv(env)).gatewayKeys.privateJwk;
 }
 
@@ -237,8 +244,9 @@ export async function gatewayPrivateKeyFromEnv(env: NodeJS.ProcessEnv = process.
  * in development derived from the development gateway key under `<data dir>/keys`, so every local
  * process agrees.
  */
-export async function cursorKeyFromEnv(env: NodeJS.ProcessEnv = process.env, production = false): Promise<string> {
-  const configured = env.CITYGRAPH_CURSOR_KEY;
+export async function cursorKeyFromEnv(source?: Environment | EnvironmentSource, production = false): Promise<string> {
+  const env = environmentOf(source);
+  const configured = env.get("CITYGRAPH_CURSOR_KEY");
   if (configured !== undefined && configured !== "") {
     if (configured.length < 32) throw new StartupError("CITYGRAPH_CURSOR_KEY must hold at least 32 characters of random secret (e.g. openssl rand -base64 32).");
     return configured;
@@ -248,12 +256,14 @@ export async function cursorKeyFromEnv(env: NodeJS.ProcessEnv = process.env, pro
       "Set CITYGRAPH_CURSOR_KEY (at least 32 random characters, the same for every service): list cursors are sealed with it.",
     );
   }
-  const dev = await loadOrCreateDevKeys(env.CITYGRAPH_DATA_DIR || DATA_DIR);
+  const dev = await loadOrCreateDevKeys(env.get("CITYGRAPH_DATA_DIR") || DATA_DIR);
   return `citygraph development cursor key ${dev.gateway.privateJwk.d}`;
 }
 
 /** The gateway's public key for a subgraph run on its own: `CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE`, or the dev key. */
-export async function gatewayPublicKeyFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<JWK> {
-  if (env.CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE) return publicJwkOf(readJwkFile(env.CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE));
-  return (await loadOrCreateDevKeys(env.CITYGRAPH_DATA_DIR || DATA_DIR)).gateway.publicJwk;
+export async function gatewayPublicKeyFromEnv(source?: Environment | EnvironmentSource): Promise<JWK> {
+  const env = environmentOf(source);
+  const publicKeyFile = env.get("CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE");
+  if (publicKeyFile) return publicJwkOf(readJwkFile(publicKeyFile));
+  return (await loadOrCreateDevKeys(env.get("CITYGRAPH_DATA_DIR") || DATA_DIR)).gateway.publicJwk;
 }

@@ -3,18 +3,14 @@ import exitHook from "async-exit-hook";
 import {
   SUBGRAPH_NAMES,
   StartupError,
-  anchorConfigFromEnv,
-  ledgerSpoolFromEnv,
   createLogger,
-  databaseUrlFromEnv,
   defaultSubgraphPort,
-  intFromEnv,
-  observabilityFromEnv,
   clusterMetricsRenderer,
   describe,
   type Logger,
   type SubgraphDefinition,
 } from "@citygraph/core";
+import { anchorConfigFromEnv, databaseUrlFromEnv, ledgerSpoolFromEnv, observabilityFromEnv, processEnvironment, upperName } from "./config.ts";
 import { startObservability } from "./observability.ts";
 import { DEFAULT_LEDGER_SPOOL_FILE } from "./paths.ts";
 import { consoleOptionsOf } from "./console.ts";
@@ -65,28 +61,26 @@ function stopOnSignals(log: Logger): (close: () => Promise<void>) => void {
  * `DATABASE_URL`, `<NAME>_PORT` (default 4001..), `HOST`, `CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE`, `REDIS_URL`.
  */
 export async function serveSubgraph(definition: SubgraphDefinition): Promise<void> {
-  const upper = definition.name.toUpperCase();
-  const databaseUrl = databaseUrlFromEnv(definition.name);
+  const env = processEnvironment();
+  const upper = upperName(definition.name);
+  const databaseUrl = databaseUrlFromEnv(definition.name, env);
   if (!databaseUrl) {
     throw new StartupError(`Set DATABASE_URL_${upper} (or DATABASE_URL) to run the ${definition.name} subgraph on its own.`);
   }
-  const port = intFromEnv(`${upper}_PORT`, defaultSubgraphPort(definition.name), { min: 0, max: 65535 });
+  const port = env.int(`${upper}_PORT`, defaultSubgraphPort(definition.name), { min: 0, max: 65535 });
   const log = createLogger({ service: definition.name });
   const onStop = stopOnSignals(log);
-  const observability = await startObservability(observabilityFromEnv(definition.name, defaultOpsPort(definition.name)), log);
+  const observability = await startObservability(observabilityFromEnv(definition.name, defaultOpsPort(definition.name), env), log);
   const app = await definition.create({
     databaseUrl,
     log,
-    gatewayTokenKey: await subgraphTokenKeyFromEnv(definition.name),
-    redisUrl: process.env.REDIS_URL || undefined,
-    supergraphPath: process.env.CITYGRAPH_SUPERGRAPH || undefined,
+    gatewayTokenKey: await subgraphTokenKeyFromEnv(definition.name, env),
+    redisUrl: env.get("REDIS_URL"),
+    supergraphPath: env.get("CITYGRAPH_SUPERGRAPH"),
     // A subgraph given its own token key file is a production deployment: it needs the shared cursor key.
-    cursorKey: await cursorKeyFromEnv(
-      process.env,
-      Boolean(process.env.CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE || process.env.CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE),
-    ),
+    cursorKey: await cursorKeyFromEnv(env, Boolean(env.get("CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE") || env.get("CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE"))),
   });
-  const server = await app.listen(port, process.env.HOST || "127.0.0.1");
+  const server = await app.listen(port, env.get("HOST") ?? "127.0.0.1");
   log.info("listening", { url: server.url, metrics: observability.metricsUrl, traces: observability.tracesTo ?? "off" });
   onStop(async () => {
     await app.close();
@@ -109,44 +103,43 @@ export interface ServeGatewayOptions {
  * `HOST`.
  */
 export async function serveGateway(options: ServeGatewayOptions = {}): Promise<void> {
-  const workers = options.workers ?? intFromEnv("CITYGRAPH_GATEWAY_WORKERS", 1, { min: 1, max: 256 });
+  const env = processEnvironment();
+  const workers = options.workers ?? env.int("CITYGRAPH_GATEWAY_WORKERS", 1, { min: 1, max: 256 });
   if (workers > 1 && cluster.isPrimary) return superviseGatewayWorkers(workers);
   const log = createLogger({ service: "gateway", ...(cluster.isWorker ? { worker: cluster.worker?.id } : {}) });
   const onStop = stopOnSignals(log);
   // A worker's metrics are scraped through its primary.
-  const config = observabilityFromEnv("gateway", OPS_PORT);
+  const config = observabilityFromEnv("gateway", OPS_PORT, env);
   const observability = await startObservability(cluster.isWorker ? { ...config, ops: { kind: "off" } } : config, log);
   const subgraphUrls: Record<string, string> = {};
   for (const name of SUBGRAPH_NAMES) {
-    const url = process.env[`SUBGRAPH_URL_${name.toUpperCase()}`];
+    const url = env.get(`SUBGRAPH_URL_${upperName(name)}`);
     if (url) subgraphUrls[name] = url;
   }
-  const security = await securityFromEnv();
+  const security = await securityFromEnv(env);
+  const governanceUrl = databaseUrlFromEnv("governance", env);
+  const workerSlot = env.get("CITYGRAPH_GATEWAY_WORKER_SLOT");
   const gateway = await createGateway({
-    supergraphSdl: loadSupergraph(process.env.CITYGRAPH_SUPERGRAPH || undefined),
+    supergraphSdl: loadSupergraph(env.get("CITYGRAPH_SUPERGRAPH")),
     subgraphUrls,
     identity: security.identity,
     roles: security.roles,
     signingKey: security.gatewayKeys.privateJwk,
     subgraphTokenTtlSeconds: security.subgraphTokenTtlSeconds,
     permissions: security.permissions,
-    console: consoleOptionsOf(security),
-    governance: process.env.DATABASE_URL_GOVERNANCE || process.env.DATABASE_URL
+    console: consoleOptionsOf(security, undefined, env),
+    governance: governanceUrl
       ? {
-          databaseUrl: (process.env.DATABASE_URL_GOVERNANCE || process.env.DATABASE_URL)!,
-          gatewayDatabaseUrl: process.env.CITYGRAPH_GATEWAY_DATABASE_URL || undefined,
-          redisUrl: process.env.REDIS_URL || undefined,
-          anchors: anchorConfigFromEnv(),
-          spool: ledgerSpoolFromEnv(
-            process.env.CITYGRAPH_GATEWAY_WORKER_SLOT
-              ? DEFAULT_LEDGER_SPOOL_FILE.replace(/\.jsonl$/, `-${process.env.CITYGRAPH_GATEWAY_WORKER_SLOT}.jsonl`)
-              : DEFAULT_LEDGER_SPOOL_FILE,
-          ),
+          databaseUrl: governanceUrl,
+          gatewayDatabaseUrl: env.get("CITYGRAPH_GATEWAY_DATABASE_URL"),
+          redisUrl: env.get("REDIS_URL"),
+          anchors: anchorConfigFromEnv(undefined, env),
+          spool: ledgerSpoolFromEnv(workerSlot ? DEFAULT_LEDGER_SPOOL_FILE.replace(/\.jsonl$/, `-${workerSlot}.jsonl`) : DEFAULT_LEDGER_SPOOL_FILE, env),
         }
       : undefined,
     log,
   });
-  const server = await gateway.listen(intFromEnv("PORT", 4000, { min: 0, max: 65535 }), process.env.HOST || "127.0.0.1");
+  const server = await gateway.listen(env.int("PORT", 4000, { min: 0, max: 65535 }), env.get("HOST") ?? "127.0.0.1");
   log.info("listening", { url: server.url, metrics: observability.metricsUrl, traces: observability.tracesTo ?? "off" });
   onStop(async () => {
     await gateway.close();

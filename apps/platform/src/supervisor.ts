@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Logger } from "@citygraph/core";
 import { CLI_ENTRY, REPO_ROOT } from "./paths.ts";
+import { processEnvironment } from "./config.ts";
 
 /** What the supervisor knows of one service: its current process, and whether it wants it gone. */
 interface ServiceState {
@@ -76,7 +77,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const spawnOnce = (spec: ServiceSpec, state: ServiceState) => {
     const child = spawn(process.execPath, [CLI_ENTRY, ...spec.args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...spec.env },
+      env: processEnvironment().forChild(spec.env),
       detached: true,
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });

@@ -78,13 +78,31 @@ function wrap(root: PinoLogger, bindings: Record<string, unknown>): Logger {
   };
 }
 
+let defaultLevel: LogLevel = "info";
+
+/** Every level {@link parseLogLevel} accepts, least severe first. */
+export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+
+/** A level by name; undefined for anything else. */
+export function parseLogLevel(value: string | undefined): LogLevel | undefined {
+  return LOG_LEVELS.find((level) => level === value);
+}
+
+/**
+ * Sets the level of loggers created without one from now on (the app's configuration sets it from
+ * `LOG_LEVEL` at start-up). Default `info`.
+ */
+export function setDefaultLogLevel(level: LogLevel): void {
+  defaultLevel = level;
+}
+
 /**
  * Creates a JSON-lines logger on stderr (pino): `time`, `level`, `message`, the bindings, the
  * active trace id, and the fields of the call, with credentials and personal kinds redacted.
- * @param level lowest level written; default from `LOG_LEVEL`, else `info`.
+ * @param level lowest level written; default: {@link setDefaultLogLevel}'s, else `info`.
  */
 export function createLogger(bindings: Record<string, unknown> = {}, level?: LogLevel): Logger {
-  return wrap(rootLogger(level ?? parseLevel(process.env.LOG_LEVEL)), bindings);
+  return wrap(rootLogger(level ?? defaultLevel), bindings);
 }
 
 /**
@@ -101,6 +119,3 @@ export function describe(value: unknown): string {
   }
 }
 
-function parseLevel(value: string | undefined): LogLevel {
-  return value === "debug" || value === "info" || value === "warn" || value === "error" ? value : "info";
-}

@@ -87,7 +87,9 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   const owners = new Map(supergraphFields.flatMap((f) => (f.policy ? [[f.coordinate, f.policy.owner] as const] : [])));
   assertRolesKeepMasks(options.roles, policyIndexOf(policies.values()), "the role policy");
   // @apollo/gateway exports usage metrics to Apollo's cloud unless told not to; a government
-  // platform sends nothing outside its network. Read in the constructor, so set it just before.
+  // platform sends nothing outside its network. Read in the constructor, so set it just before
+  // (a write, not a setting citygraph reads).
+  // eslint-disable-next-line no-restricted-properties
   process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({
     supergraphSdl: withoutSecurityFeatures(options.supergraphSdl),

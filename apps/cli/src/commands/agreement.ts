@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { processEnvironment } from "@citygraph/platform/config";
 import { StartupError, loadOrCreateDevKeys, signDevToken } from "@citygraph/core";
 
 export const AGREEMENT_USAGE = `citygraph agreement <subcommand> [options]   (administers data-operation agreements through the gateway)
@@ -178,11 +179,12 @@ function describeError(error: GraphQLErrorBody): string {
 }
 
 async function connect(values: Options): Promise<Gateway> {
-  const url = values.url || process.env.CITYGRAPH_URL || DEFAULT_URL;
-  let token = values.token || process.env.CITYGRAPH_TOKEN;
+  const env = processEnvironment();
+  const url = values.url || env.get("CITYGRAPH_URL") || DEFAULT_URL;
+  let token = values.token || env.get("CITYGRAPH_TOKEN");
   if (values.as) {
     const { DATA_DIR } = await import("@citygraph/platform");
-    const { identityProvider } = await loadOrCreateDevKeys(process.env.CITYGRAPH_DATA_DIR || DATA_DIR);
+    const { identityProvider } = await loadOrCreateDevKeys(DATA_DIR);
     token = await signDevToken(identityProvider.privateJwk, { subject: values.as, scopes: ["governance:admin"], ttl: "10m" });
   }
   if (!token) {

@@ -3,7 +3,8 @@ import { once } from "node:events";
 import { parseArgs } from "node:util";
 import type pg from "pg";
 import type { JWK } from "jose";
-import { StartupError, anchorConfigFromEnv, assertPostgresUrl, createLogger, createPgPool, readJwkFile } from "@citygraph/core";
+import { StartupError, assertPostgresUrl, createLogger, createPgPool, readJwkFile } from "@citygraph/core";
+import { anchorConfigFromEnv, processEnvironment } from "@citygraph/platform";
 import { DEFAULT_ANCHOR_FILE, databaseModeFromEnv, openDatabases, publicJwkOf, securityFromEnv } from "@citygraph/platform";
 import {
   ANCHOR_WRITER_ROLE,
@@ -127,7 +128,7 @@ async function withGovernancePool(work: (pool: pg.Pool, url: string) => Promise<
  * platform's gateway key (`CITYGRAPH_GATEWAY_KEY_FILE`, or the development key).
  */
 async function gatewayPublicKeys(): Promise<JWK[]> {
-  const file = process.env.CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE;
+  const file = processEnvironment().get("CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE");
   if (file) {
     const read = readJwkFile(file);
     return (read.keys ?? [read]).map((key) => publicJwkOf(key));

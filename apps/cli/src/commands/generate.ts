@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { processEnvironment } from "@citygraph/platform/config";
 
 // Deliberately imports nothing that needs generated code: this command is what creates it.
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -30,11 +31,12 @@ export function generateCommand(args: { force: boolean; quiet: boolean }): void 
     if (!args.quiet) console.log("Prisma clients are up to date.");
     return;
   }
+  const env = processEnvironment();
   for (const schema of schemas) {
     const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "prisma", "build", "index.js"), "generate", "--schema", schema], {
       cwd: ROOT,
       // The CLI insists on a native schema engine it cannot download here; generation does not use it.
-      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? "/bin/true", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+      env: env.forChild({ PRISMA_SCHEMA_ENGINE_BINARY: env.get("PRISMA_SCHEMA_ENGINE_BINARY") ?? "/bin/true", PRISMA_HIDE_UPDATE_MESSAGE: "1" }),
       encoding: "utf8",
     });
     if (result.status !== 0) {

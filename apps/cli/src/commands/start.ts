@@ -1,5 +1,6 @@
 import exitHook from "async-exit-hook";
-import { createLogger, defaultSubgraphPort, intFromEnv, observabilityFromEnv, signDevToken } from "@citygraph/core";
+import { createLogger, defaultSubgraphPort, signDevToken } from "@citygraph/core";
+import { observabilityFromEnv, processEnvironment, upperName } from "@citygraph/platform";
 import {
   DEFAULT_ANCHOR_FILE,
   createSupervisor,
@@ -38,15 +39,16 @@ export interface StartOptions {
 export async function startCommand(options: StartOptions = {}): Promise<void> {
   const started = Date.now();
   const log = createLogger({ service: "citygraph" });
-  const port = intFromEnv("PORT", 4000, { min: 0, max: 65535 });
-  const host = process.env.HOST || "127.0.0.1";
+  const env = processEnvironment();
+  const port = env.int("PORT", 4000, { min: 0, max: 65535 });
+  const host = env.get("HOST") ?? "127.0.0.1";
   const gatewayWorkers =
     // One until the primary's metrics aggregation works: with more, its /metrics times out (the
     // workers do not answer prom-client's cluster requests; to be fixed with the compiled build).
-    options.gatewayWorkers ?? intFromEnv("CITYGRAPH_GATEWAY_WORKERS", 1, { min: 1, max: 256 });
-  const observability = observabilityFromEnv("citygraph", OPS_PORT);
-  const mode = databaseModeFromEnv();
-  const databases = await openDatabases(mode, log);
+    options.gatewayWorkers ?? env.int("CITYGRAPH_GATEWAY_WORKERS", 1, { min: 1, max: 256 });
+  const observability = observabilityFromEnv("citygraph", OPS_PORT, env);
+  const mode = databaseModeFromEnv(env);
+  const databases = await openDatabases(mode, log, env);
   const supervisor = createSupervisor({ log });
   const subgraphs = subgraphNames();
   let security: SecurityConfig | undefined;
@@ -82,8 +84,8 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
     const seeded = await seedAll(databases.urls, { scale });
     if (seeded.rowsWritten > 0) log.info("seeded", { scale, rows: seeded.rowsWritten, ms: seeded.elapsedMs });
     // Creates the development keys every service reads, before any of them starts.
-    security = await securityFromEnv();
-    consoleOptions = consoleOptionsOf(security);
+    security = await securityFromEnv(env);
+    consoleOptions = consoleOptionsOf(security, undefined, env);
     // The gateway process redeems the one-time console sign-in link this process prints.
     signIn = consoleOptions.signIn.kind === "dev" ? issueForAnotherProcess() : undefined;
     // Each subgraph gets its own token key and the shared cursor key, never the gateway's key.
@@ -92,8 +94,8 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
     const services: ServiceSpec[] = [];
     const urls: Record<string, string> = {};
     for (const name of subgraphs) {
-      const upper = name.toUpperCase();
-      const subgraphPort = await settle(intFromEnv(`${upper}_PORT`, defaultSubgraphPort(name), { min: 0, max: 65535 }));
+      const upper = upperName(name);
+      const subgraphPort = await settle(env.int(`${upper}_PORT`, defaultSubgraphPort(name), { min: 0, max: 65535 }));
       urls[name] = `http://${reachable}:${subgraphPort}/graphql`;
       services.push({
         name,
@@ -120,12 +122,12 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
         DATABASE_URL_GOVERNANCE: databases.urls.governance,
         // Least privilege by default: the gateway logs in as citygraph_gateway, not as the
         // administrator that ran the migrations (unless the operator named a login of their own).
-        CITYGRAPH_GATEWAY_DATABASE_URL: process.env.CITYGRAPH_GATEWAY_DATABASE_URL || (await gatewayLoginUrl(databases.urls.governance)),
+        CITYGRAPH_GATEWAY_DATABASE_URL: env.get("CITYGRAPH_GATEWAY_DATABASE_URL") ?? (await gatewayLoginUrl(databases.urls.governance)),
         PORT: String(gatewayPort),
         HOST: host,
         CITYGRAPH_GATEWAY_WORKERS: String(gatewayWorkers),
         CITYGRAPH_OPS_PORT: gatewayOps,
-        CITYGRAPH_ANCHOR_FILE: process.env.CITYGRAPH_ANCHOR_FILE || DEFAULT_ANCHOR_FILE,
+        CITYGRAPH_ANCHOR_FILE: env.get("CITYGRAPH_ANCHOR_FILE") ?? DEFAULT_ANCHOR_FILE,
         ...(signIn ? { CITYGRAPH_CONSOLE_SIGNIN: `${signIn.digest}:${signIn.expiresAt}` } : {}),
       },
       readyUrl: new URL("/readyz", gatewayUrl).toString(),

@@ -50,7 +50,7 @@ export async function tokenCommand(args: TokenArgs): Promise<void> {
     );
   }
   if (args.ttl && !/^\d+\s*(s|m|h|d)$/.test(args.ttl)) throw new StartupError('--ttl takes a duration like "15m", "1h" or "7d".');
-  const { identityProvider } = await loadOrCreateDevKeys(process.env.CITYGRAPH_DATA_DIR || DATA_DIR);
+  const { identityProvider } = await loadOrCreateDevKeys(DATA_DIR);
   process.stdout.write(
     (await signDevToken(identityProvider.privateJwk, {
       subject: args.sub,
