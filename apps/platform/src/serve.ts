@@ -6,6 +6,7 @@ import {
   createLogger,
   defaultSubgraphPort,
   clusterMetricsRenderer,
+  answerClusterMetricsRequests,
   describe,
   type Logger,
   type SubgraphDefinition,
@@ -109,6 +110,7 @@ export async function serveGateway(options: ServeGatewayOptions = {}): Promise<v
   const log = createLogger({ service: "gateway", ...(cluster.isWorker ? { worker: cluster.worker?.id } : {}) });
   const onStop = stopOnSignals(log);
   // A worker's metrics are scraped through its primary.
+  if (cluster.isWorker) answerClusterMetricsRequests();
   const config = observabilityFromEnv("gateway", OPS_PORT, env);
   const observability = await startObservability(cluster.isWorker ? { ...config, ops: { kind: "off" } } : config, log);
   const subgraphUrls: Record<string, string> = {};

@@ -9,7 +9,7 @@ import pg from "pg";
 import { SUBGRAPH_NAMES, type SubgraphName } from "@citygraph/core";
 import { generateApiKey } from "@citygraph/agreements";
 import { verifyLedger } from "@citygraph/ledger";
-import { REPO_ROOT, migrateAll, seedAll } from "@citygraph/platform";
+import { REPO_ROOT, freePort, migrateAll, seedAll } from "@citygraph/platform";
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
 import { spawnSubgraph, type SubgraphProcess } from "../../support/subgraph-process.ts";
 import { testSecurity } from "../../support/security.ts";
@@ -42,13 +42,13 @@ describe("two gateways over one PostgreSQL and one Redis", async () => {
   const gateways: GatewayProcess[] = [];
   const dirs: string[] = [];
 
-  async function spawnGateway(redisUrl: string): Promise<GatewayProcess> {
+  async function spawnGateway(redisUrl: string, extra: { args?: string[]; env?: Record<string, string> } = {}): Promise<GatewayProcess> {
     const { gatewayKeys } = await testSecurity();
     const dir = mkdtempSync(join(tmpdir(), "citygraph-gateway-"));
     dirs.push(dir);
     const keyFile = join(dir, "gateway.jwk");
     writeFileSync(keyFile, JSON.stringify(gatewayKeys.privateJwk), { mode: 0o600 });
-    const child = spawn(process.execPath, ["bin/citygraph.mjs", "serve", "gateway"], {
+    const child = spawn(process.execPath, ["bin/citygraph.mjs", "serve", "gateway", ...(extra.args ?? [])], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
@@ -61,6 +61,7 @@ describe("two gateways over one PostgreSQL and one Redis", async () => {
         CITYGRAPH_OPS_PORT: "off",
         PORT: "0",
         LOG_LEVEL: "info",
+        ...extra.env,
       },
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -212,5 +213,26 @@ describe("two gateways over one PostgreSQL and one Redis", async () => {
     assert.equal(verification.breakCount, 0, JSON.stringify(verification.breaks.slice(0, 3)));
     assert.ok(verification.ok);
     assert.ok(verification.entries >= answered.length + 1);
+  });
+
+  it("run a gateway as two worker processes on one port, whose /metrics sums both", { skip }, async () => {
+    const opsPort = await freePort();
+    const gateway = await spawnGateway(redis.kind === "ready" ? redis.url : "", {
+      args: ["--workers", "2"],
+      env: { PORT: String(await freePort()), CITYGRAPH_OPS_PORT: String(opsPort) },
+    });
+    const { key } = await seedAgreement(1000);
+    const pids = new Set<string>();
+    for (let i = 0; i < 16; i++) {
+      assert.equal((await call(gateway, key)).status, 200);
+    }
+    for (const line of gateway.output().split("\n").filter((l) => l.includes('"message":"listening"'))) pids.add(/"pid":(\d+)/.exec(line)?.[1] ?? "");
+    assert.equal(pids.size, 2, "two worker processes listen");
+    const metrics = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+    const served = [...metrics.matchAll(/^citygraph_graphql_requests_total\{[^}]*service="gateway"[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    assert.ok(served >= 16, `the primary's /metrics counts both workers' requests (${served})`);
+    gateway.child.kill("SIGTERM");
+    // 143: stopped by SIGTERM, after its workers (as a single gateway process answers it too).
+    assert.equal(await gateway.exited, 143, "the primary stops its workers and exits cleanly");
   });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import exitHook from "async-exit-hook";
 import { createLogger, defaultSubgraphPort, signDevToken } from "@citygraph/core";
 import { observabilityFromEnv, processEnvironment, upperName } from "@citygraph/platform";
@@ -25,7 +26,7 @@ import { issueForAnotherProcess } from "@citygraph/gateway/console";
 
 /** Options of {@link startCommand}. */
 export interface StartOptions {
-  /** Gateway processes sharing the port. Default `CITYGRAPH_GATEWAY_WORKERS`, else 1. */
+  /** Gateway processes sharing the port. Default `CITYGRAPH_GATEWAY_WORKERS`, else one per core. */
   gatewayWorkers?: number;
 }
 
@@ -42,10 +43,8 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
   const env = processEnvironment();
   const port = env.int("PORT", 4000, { min: 0, max: 65535 });
   const host = env.get("HOST") ?? "127.0.0.1";
-  const gatewayWorkers =
-    // One until the primary's metrics aggregation works: with more, its /metrics times out (the
-    // workers do not answer prom-client's cluster requests; to be fixed with the compiled build).
-    options.gatewayWorkers ?? env.int("CITYGRAPH_GATEWAY_WORKERS", 1, { min: 1, max: 256 });
+  // One gateway process per core by default: the gateway is what a whole city's apps queue on.
+  const gatewayWorkers = options.gatewayWorkers ?? env.int("CITYGRAPH_GATEWAY_WORKERS", availableParallelism(), { min: 1, max: 256 });
   const observability = observabilityFromEnv("citygraph", OPS_PORT, env);
   const mode = databaseModeFromEnv(env);
   const databases = await openDatabases(mode, log, env);

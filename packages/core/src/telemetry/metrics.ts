@@ -137,5 +137,15 @@ export function clusterMetricsRenderer(): () => Promise<string> {
   return () => aggregator.clusterMetrics();
 }
 
+/**
+ * In a cluster worker: answers the primary's requests for this process's metrics (what
+ * {@link clusterMetricsRenderer} sums). prom-client answers only once an AggregatorRegistry exists in
+ * the worker, and by default from its global registry, where citygraph's metrics are not.
+ */
+export function answerClusterMetricsRequests(): void {
+  AggregatorRegistry.setRegistries([metricsRegistry]);
+  new AggregatorRegistry();
+}
+
 /** The content type of {@link renderMetrics}' output. */
 export const METRICS_CONTENT_TYPE = metricsRegistry.contentType;
