@@ -35,6 +35,8 @@ export async function spawnSubgraph(name: SubgraphName, databaseUrl: string): Pr
       // Given its key file, a subgraph counts as production and needs its cursor key.
       CITYGRAPH_CURSOR_KEY: `test cursor key for ${name}, at least thirty-two characters`,
       LOG_LEVEL: "info",
+      // Its own operations port would be 9401.., shared by every test file that spawns this subgraph.
+      CITYGRAPH_OPS_PORT: "off",
     },
     stdio: ["ignore", "ignore", "pipe"],
   });
