@@ -14,6 +14,7 @@ import {
   type SubgraphApp,
 } from "@citygraph/core";
 import { gatewayHeaders, testSubgraphTokenKey } from "../../../support/security.ts";
+import { testRedis } from "../../../support/redis.ts";
 
 // A subgraph with no database: persons, records that point at a person by `personId`, and a
 // lookup that returns a person from a sensitive argument.
@@ -113,7 +114,11 @@ interface Body {
   extensions?: Record<string, unknown>;
 }
 
-describe("subgraph data subjects", () => {
+// The real shared store for used token ids, Redis: one found or started for this file (skipped,
+// saying why, only where neither is possible).
+const redis = await testRedis();
+
+describe("subgraph data subjects", { skip: redis.kind === "absent" && redis.reason }, () => {
   let app: SubgraphApp;
   let url: string;
   const post = async (query: string, scopes: readonly string[] | null): Promise<Body> => {
@@ -137,14 +142,17 @@ describe("subgraph data subjects", () => {
       stats: new SqlStats(),
       gatewayTokenKey: await testSubgraphTokenKey("registry"),
       // The real shared store (no database in this test): each request's token is claimed in Redis.
-      replay: createRedisReplayCache(process.env.REDIS_URL || "redis://127.0.0.1:6379", `test-${randomUUID()}`),
+      replay: createRedisReplayCache(redis.kind === "ready" ? redis.url : "", `test-${randomUUID()}`),
       createContext: (base) => base,
       ready: async () => true,
       dispose: async () => undefined,
     });
     url = (await app.listen(0)).url;
   });
-  after(async () => app?.close());
+  after(async () => {
+    await app?.close();
+    if (redis.kind === "ready") await redis.stop();
+  });
 
   it("reports the persons whose personal data was read in full", async () => {
     const body = await post(`{ persons { id name } }`, ["registry:personal"]);
