@@ -5,7 +5,12 @@
 import { existsSync } from "node:fs";
 import { URL, fileURLToPath } from "node:url";
 
-const tsx = await import("tsx/esm/api").catch(() => undefined);
+// Only an absent tsx means a production install: any other failure to load it is reported, never
+// papered over by running a build that may be older than the sources.
+const tsx = await import("tsx/esm/api").catch((error) => {
+  if (error?.code === "ERR_MODULE_NOT_FOUND") return undefined;
+  throw error;
+});
 if (tsx) {
   // The repo's own tsconfig, wherever the command is run from: tsx would otherwise look for one
   // in the working directory, and without its decorator settings type-graphql cannot load.

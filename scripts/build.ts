@@ -46,7 +46,8 @@ run(process.execPath, [join(REPO_ROOT, "apps/console/scripts/build.mjs")]);
 rmSync(DIST, { recursive: true, force: true });
 run(process.execPath, [join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"]);
 
-for (const { dir, manifest } of workspaces()) {
+const packages = workspaces();
+for (const { dir, manifest } of packages) {
   const exports = Object.fromEntries(Object.entries(manifest.exports ?? {}).map(([path, file]) => [path, file.replace(/\.ts$/, ".js")]));
   mkdirSync(join(DIST, dir), { recursive: true });
   writeFileSync(join(DIST, dir, "package.json"), JSON.stringify({ ...manifest, exports }, null, 2) + "\n");
@@ -55,7 +56,7 @@ for (const { dir, manifest } of workspaces()) {
   symlinkSync(relative(dirname(link), join(DIST, dir)), link);
 }
 copyInto("packages/supergraph", (path) => path.endsWith(".graphql"));
-for (const { dir } of workspaces().filter((w) => w.dir.startsWith("services/subgraphs/"))) {
+for (const { dir } of packages.filter((w) => w.dir.startsWith("services/subgraphs/"))) {
   copyInto(`${dir}/prisma`, (path) => path === "migrations" || path.startsWith("migrations/") || path === "schema.prisma");
 }
 copyInto("policy");

@@ -140,11 +140,6 @@ export function databaseUrlFromEnv(name: SubgraphName, source?: Environment | En
   return env.get(`DATABASE_URL_${upperName(name)}`) ?? env.get("DATABASE_URL");
 }
 
-/** Reads an integer variable, failing start-up with a clear message when it is not one. */
-export function intFromEnv(name: VariableName, fallback: number, range: { min: number; max: number }, source?: Environment | EnvironmentSource): number {
-  return environmentOf(source).int(name, fallback, range);
-}
-
 /**
  * Reads the anchor sinks from the environment; `defaultFile` (e.g. under .data for `npm start`)
  * applies when `CITYGRAPH_ANCHOR_FILE` is unset. `CITYGRAPH_ANCHOR_FILE=off` turns the file off.

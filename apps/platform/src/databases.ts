@@ -13,7 +13,7 @@ import {
   type SeedProgress,
   type SubgraphName,
 } from "@citygraph/core";
-import { databaseUrlFromEnv, environmentOf, intFromEnv, upperName, type Environment, type EnvironmentSource } from "./config.ts";
+import { databaseUrlFromEnv, environmentOf, upperName, type Environment, type EnvironmentSource } from "./config.ts";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { SUBGRAPHS } from "./subgraphs.ts";
 import { DATA_DIR, migrationsDir, prismaSchemaPath } from "./paths.ts";
@@ -45,7 +45,7 @@ export function databaseModeFromEnv(source?: Environment | EnvironmentSource): D
   return {
     kind: "embedded",
     dataDir: join(DATA_DIR, "postgres"),
-    port: intFromEnv("CITYGRAPH_EMBEDDED_PG_PORT", 54329, { min: 1, max: 65535 }, env),
+    port: env.int("CITYGRAPH_EMBEDDED_PG_PORT", 54329, { min: 1, max: 65535 }),
   };
 }
 

@@ -16,7 +16,7 @@ import {
   type KeySource,
   type RolePolicy,
 } from "@citygraph/core";
-import { environmentOf, intFromEnv, type Environment, type EnvironmentSource, type VariableName } from "./config.ts";
+import { environmentOf, type Environment, type EnvironmentSource, type VariableName } from "./config.ts";
 import type { GatewayOptions } from "@citygraph/gateway/options";
 import { DATA_DIR, REPO_ROOT } from "./paths.ts";
 
@@ -156,12 +156,7 @@ export async function securityFromEnv(source?: Environment | EnvironmentSource):
     gatewayKeys,
     devIdentityProvider: keys.kind === "jwks" && !jwksFile ? dev?.identityProvider : undefined,
     permissions: { mode, allowPerRequestMode: env.get("CITYGRAPH_PER_REQUEST_MODE") !== "false" },
-    subgraphTokenTtlSeconds: intFromEnv(
-      "CITYGRAPH_GATEWAY_TOKEN_TTL",
-      INTERNAL_TOKEN_TTL_SECONDS,
-      { min: 1, max: INTERNAL_TOKEN_MAX_TTL_SECONDS },
-      env,
-    ),
+    subgraphTokenTtlSeconds: env.int("CITYGRAPH_GATEWAY_TOKEN_TTL", INTERNAL_TOKEN_TTL_SECONDS, { min: 1, max: INTERNAL_TOKEN_MAX_TTL_SECONDS }),
     cursorKey: await cursorKeyFromEnv(env, Boolean(env.get("CITYGRAPH_JWKS_URL") || jwksFile)),
     oidc: oidcIssuer
       ? {
