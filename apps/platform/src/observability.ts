@@ -1,4 +1,6 @@
-import { StartupError, startOpsServer, startTracing, type Logger, type ObservabilityConfig } from "@citygraph/core";
+import { StartupError } from "@citygraph/core/errors";
+import type { Logger, ObservabilityConfig } from "@citygraph/core";
+import { startOpsServer, startTracing } from "@citygraph/core/telemetry";
 
 /** What {@link startObservability} started, and where. */
 export interface RunningObservability {
@@ -17,7 +19,7 @@ export async function startObservability(
   /** What the operations port's `/metrics` answers. Default: this process's own metrics. */
   render?: () => Promise<string>,
 ): Promise<RunningObservability> {
-  const tracing = config.otlpEndpoint ? startTracing({ serviceName: config.serviceName, endpoint: config.otlpEndpoint }) : undefined;
+  const tracing = config.otlpEndpoint ? await startTracing({ serviceName: config.serviceName, endpoint: config.otlpEndpoint }) : undefined;
   let ops: Awaited<ReturnType<typeof startOpsServer>> | undefined;
   if (config.ops.kind === "listen") {
     try {

@@ -47,7 +47,7 @@ describe("logs", () => {
     const [line] = logLinesOf(`
       import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-node";
       import { createLogger, startTracing, inSpan } from "@citygraph/core";
-      startTracing({ serviceName: "t", processor: new SimpleSpanProcessor(new InMemorySpanExporter()) });
+      await startTracing({ serviceName: "t", processor: new SimpleSpanProcessor(new InMemorySpanExporter()) });
       await inSpan("work", {}, async (span) => { createLogger().info("inside", { spanTrace: span.spanContext().traceId }); });`);
     assert.ok(line);
     assert.match(String(line.traceId), /^[0-9a-f]{32}$/);

@@ -1,10 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { GraphQLFormattedError } from "graphql";
-import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import type { Logger } from "../log.ts";
 import { isRequestError } from "../errors.ts";
+import { sendJson } from "./listen.ts";
+
+// Apart from Apollo, so the operations port (and a gateway primary) can serve without loading it.
+export { listen, sendJson, type RunningServer } from "./listen.ts";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { contextFromHeaders, traceContext, tracer, tracingEnabled } from "../telemetry/tracing.ts";
 
@@ -77,14 +80,6 @@ export type Prepared =
     }
   /** The document fails validation: answered like Apollo answers one (400, or 200 to a JSON-only client). */
   | { kind: "invalid"; errors: readonly GraphQLFormattedError[] };
-
-/** A started HTTP server. */
-export interface RunningServer {
-  server: Server;
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
 
 /**
  * Serves an Apollo Server over Node's HTTP with no framework: the GraphQL endpoint (GET and POST,
@@ -239,39 +234,6 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
   // a large-body slot for minutes.
   server.requestTimeout = 30_000;
   return server;
-}
-
-/** Listens on `host:port` (port 0 picks a free one) and resolves with the URL of `path`. */
-export async function listen(server: Server, port: number, host: string, path = "/graphql", graceMs = 2_000): Promise<RunningServer> {
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  server.keepAliveTimeout = 65_000;
-  return {
-    server,
-    port: address.port,
-    url: `http://${host}:${address.port}${path}`,
-    // Idle keep-alive sockets close at once; requests in flight get `graceMs` to finish, then their
-    // sockets are closed too, so stopping never waits out the 65 s keep-alive timeout.
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), graceMs).unref();
-      }),
-  };
-}
-
-/** Writes a JSON response. */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader("content-type", "application/json; charset=utf-8");
-  res.end(JSON.stringify(body));
 }
 
 /** The first value of a request header, if present. */

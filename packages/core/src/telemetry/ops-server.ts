@@ -1,5 +1,5 @@
 import { createServer } from "node:http";
-import { listen, sendJson, type RunningServer } from "../http/server.ts";
+import { listen, sendJson, type RunningServer } from "../http/listen.ts";
 import { METRICS_CONTENT_TYPE, renderMetrics } from "./metrics.ts";
 
 /** Where a process serves its operations endpoints, or not at all. */

@@ -9,9 +9,7 @@ import {
   type Context,
   type Span,
 } from "@opentelemetry/api";
-import { NodeTracerProvider, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-node";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
+import type { NodeTracerProvider, SpanProcessor } from "@opentelemetry/sdk-trace-node";
 import type { IncomingHttpHeaders } from "node:http";
 
 /**
@@ -47,11 +45,20 @@ let active: NodeTracerProvider | undefined;
  * Registers a tracer provider for the whole process (W3C trace context, AsyncLocalStorage
  * context), exporting to `endpoint` or to `processor`. Idempotent per process: a second call
  * returns the provider already running.
+ *
+ * The SDK and exporter load here, not with this module: tracing is off unless configured, and
+ * every service process would otherwise pay for them at start-up.
  */
-export function startTracing(options: TracingOptions): Tracing {
+export async function startTracing(options: TracingOptions): Promise<Tracing> {
   if (!active) {
+    const [{ NodeTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }] = await Promise.all([
+      import("@opentelemetry/sdk-trace-node"),
+      import("@opentelemetry/exporter-trace-otlp-http"),
+      import("@opentelemetry/resources"),
+    ]);
     const processor =
       options.processor ?? new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(options.endpoint!) }));
+    if (active) return startTracing(options);
     active = new NodeTracerProvider({
       resource: resourceFromAttributes({ "service.name": options.serviceName }),
       spanProcessors: [processor],

@@ -15,7 +15,7 @@ describe("tracing", () => {
   let tracing: Tracing;
   let stack: TestStack;
   before(async () => {
-    tracing = startTracing({ serviceName: "citygraph-test", processor: new SimpleSpanProcessor(exporter) });
+    tracing = await startTracing({ serviceName: "citygraph-test", processor: new SimpleSpanProcessor(exporter) });
     stack = await startStack();
   });
   after(async () => {

@@ -1,0 +1,40 @@
+import { StartupError, createLogger, defaultSubgraphPort, type SubgraphDefinition } from "@citygraph/core";
+import { databaseUrlFromEnv, observabilityFromEnv, processEnvironment, upperName } from "./config.ts";
+import { defaultOpsPort, stopOnSignals } from "./lifecycle.ts";
+import { startObservability } from "./observability.ts";
+import { cursorKeyFromEnv, subgraphTokenKeyFromEnv } from "./security.ts";
+
+export { SUBGRAPH_LOADERS } from "./subgraph-loaders.ts";
+
+/**
+ * Runs one subgraph as its own process (one department's deployment): `DATABASE_URL_<NAME>` or
+ * `DATABASE_URL`, `<NAME>_PORT` (default 4001..), `HOST`, `CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE`, `REDIS_URL`.
+ */
+export async function serveSubgraph(definition: SubgraphDefinition): Promise<void> {
+  const env = processEnvironment();
+  const upper = upperName(definition.name);
+  const databaseUrl = databaseUrlFromEnv(definition.name, env);
+  if (!databaseUrl) {
+    throw new StartupError(`Set DATABASE_URL_${upper} (or DATABASE_URL) to run the ${definition.name} subgraph on its own.`);
+  }
+  const port = env.int(`${upper}_PORT`, defaultSubgraphPort(definition.name), { min: 0, max: 65535 });
+  const log = createLogger({ service: definition.name });
+  const onStop = stopOnSignals(log);
+  const observability = await startObservability(observabilityFromEnv(definition.name, defaultOpsPort(definition.name), env), log);
+  const app = await definition.create({
+    databaseUrl,
+    log,
+    gatewayTokenKey: await subgraphTokenKeyFromEnv(definition.name, env),
+    redisUrl: env.get("REDIS_URL"),
+    supergraphPath: env.get("CITYGRAPH_SUPERGRAPH"),
+    // A subgraph given its own token key file is a production deployment: it needs the shared cursor key.
+    cursorKey: await cursorKeyFromEnv(env, Boolean(env.get("CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE") || env.get("CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE"))),
+  });
+  const server = await app.listen(port, env.get("HOST") ?? "127.0.0.1");
+  log.info("listening", { url: server.url, metrics: observability.metricsUrl, traces: observability.tracesTo ?? "off" });
+  onStop(async () => {
+    await app.close();
+    await observability.stop();
+  });
+}
+
