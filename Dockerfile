@@ -20,7 +20,7 @@ ENV NODE_ENV=production \
     CITYGRAPH_DATA_DIR=/var/lib/citygraph
 WORKDIR /app
 COPY --from=build /out/ ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force \
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force \
  && mkdir -p /var/lib/citygraph && chown node:node /var/lib/citygraph
 USER node
 EXPOSE 8080 9400

@@ -6,16 +6,23 @@ import { processEnvironment } from "./config.ts";
 /** The repository's root folder. */
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
+/** Whether this code runs compiled (`npm run build`, in dist/) rather than as TypeScript. */
+const COMPILED = import.meta.url.endsWith(".js");
+
 /**
  * The `citygraph` command of this installation, as a node script: the compiled one when this code
  * runs compiled (dist/), else bin/citygraph.mjs, which runs the TypeScript through tsx.
  */
-export const CLI_ENTRY = import.meta.url.endsWith(".js")
+export const CLI_ENTRY = COMPILED
   ? fileURLToPath(new URL("../../cli/src/main.js", import.meta.url))
   : join(REPO_ROOT, "bin", "citygraph.mjs");
 
-/** Where local state lives (embedded PostgreSQL, development keys); git-ignored. */
-export const DATA_DIR = processEnvironment().get("CITYGRAPH_DATA_DIR") ?? join(REPO_ROOT, ".data");
+/**
+ * Where local state lives (embedded PostgreSQL, development keys); git-ignored. Compiled, it is
+ * still the checkout's `.data`, beside dist/ rather than in it: every build replaces dist/, and
+ * `npm start` (compiled) and `npx citygraph` (TypeScript) must find the same database and keys.
+ */
+export const DATA_DIR = processEnvironment().get("CITYGRAPH_DATA_DIR") ?? join(REPO_ROOT, COMPILED ? ".." : "", ".data");
 
 /** The anchor file `citygraph start` publishes to unless `CITYGRAPH_ANCHOR_FILE` says otherwise. */
 export const DEFAULT_ANCHOR_FILE = join(DATA_DIR, "anchors", "ledger-anchors.jsonl");

@@ -1,0 +1,24 @@
+// npm runs this after `npm ci` / `npm install` in a checkout: it prepares what `npm start` and
+// `npm test` need and would otherwise make on their first run (the Prisma clients take ~9 s on two
+// cores, the console ~1.5 s), so a fresh clone's first start is a start, not a build. Both steps
+// skip themselves when nothing changed. A production install (`npm ci --omit=dev`) has neither
+// Prisma's CLI nor Vite: its clients and console come compiled in dist/ (`npm run build`), and the
+// image installs with --ignore-scripts anyway.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const development = ["prisma", "tsx", "vite"].every((name) => existsSync(join(root, "node_modules", name, "package.json")));
+if (!development) {
+  console.log("citygraph: no development dependencies installed; the Prisma clients and the console come from the build (dist/).");
+  process.exit(0);
+}
+for (const args of [
+  [join(root, "bin", "citygraph.mjs"), "generate", "--quiet"],
+  [join(root, "apps", "console", "scripts", "build.mjs")],
+]) {
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
