@@ -48,7 +48,7 @@ export async function prepareDatabase(options: PrepareDatabaseOptions): Promise<
     // Seeding is resumable and per table, so this also fills the tables of a subgraph added since the
     // database was last seeded (otherwise its fields would answer null and the benchmark would
     // measure less work than it claims); on a complete seed it only checks the bookkeeping.
-    const total = Object.values(seedTotals(scale)).reduce((a, b) => a + b, 0);
+    const total = Object.values(await seedTotals(scale)).reduce((a, b) => a + b, 0);
     let lastReport = Date.now();
     const seeded = await seedAll(databases.urls, {
       scale,

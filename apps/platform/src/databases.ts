@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
 import {
+  SUBGRAPH_NAMES,
   createPgClient,
   createPgPool,
   applyMigrations,
@@ -15,7 +16,7 @@ import {
 } from "@citygraph/core";
 import { databaseUrlFromEnv, environmentOf, upperName, type Environment, type EnvironmentSource } from "./config.ts";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { SUBGRAPHS } from "./subgraphs.ts";
+import { loadSeedPlans } from "./subgraph-loaders.ts";
 import { DATA_DIR, migrationsDir, prismaSchemaPath } from "./paths.ts";
 import { startEmbeddedPostgres } from "./embedded.ts";
 
@@ -34,7 +35,7 @@ export const EMBEDDED_DATABASE = "citygraph";
 
 /** The subgraphs the platform runs, in start-up order. */
 export function subgraphNames(): SubgraphName[] {
-  return Object.keys(SUBGRAPHS) as SubgraphName[];
+  return [...SUBGRAPH_NAMES];
 }
 
 /** Picks the mode from the environment: any `DATABASE_URL[_<NAME>]` means external. */
@@ -128,9 +129,10 @@ export interface SeedAllOptions {
 }
 
 /** Total rows a seed at `scale` writes, by subgraph (for progress and rates). */
-export function seedTotals(scale: number): Record<string, number> {
+export async function seedTotals(scale: number): Promise<Record<string, number>> {
+  const plans = await loadSeedPlans();
   return Object.fromEntries(
-    Object.entries(SUBGRAPHS).map(([name, def]) => [name, def!.seed.tables(scale).reduce((sum, t) => sum + t.count, 0)]),
+    Object.entries(plans).map(([name, plan]) => [name, plan.tables(scale).reduce((sum, t) => sum + t.count, 0)]),
   );
 }
 
@@ -140,11 +142,12 @@ export function seedTotals(scale: number): Record<string, number> {
  */
 export async function seedAll(urls: Record<SubgraphName, string>, options: SeedAllOptions) {
   const started = Date.now();
+  const plans = await loadSeedPlans();
   const reports = await Promise.all(
     subgraphNames().map(async (name) => {
       const pool = createPgPool({ connectionString: urls[name], max: 1 });
       try {
-        return await runSeed(pool, SUBGRAPHS[name]!.seed, {
+        return await runSeed(pool, plans[name], {
           scale: options.scale,
           reset: options.reset,
           batchSize: options.batchSize,

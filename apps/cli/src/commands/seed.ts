@@ -8,7 +8,7 @@ export async function seedCommand(args: { scale: number; reset: boolean }): Prom
   const databases = await openDatabases(databaseModeFromEnv(), log);
   try {
     await migrateAll(databases.urls);
-    const totals = seedTotals(args.scale);
+    const totals = await seedTotals(args.scale);
     const total = Object.values(totals).reduce((a, b) => a + b, 0);
     const bar = createProgressBar({ total, label: `seed ×${args.scale}` });
     const done = new Map<string, number>();

@@ -1,26 +1,29 @@
 import { availableParallelism } from "node:os";
 import exitHook from "async-exit-hook";
 import { createLogger, defaultSubgraphPort, signDevToken } from "@citygraph/core";
-import { observabilityFromEnv, processEnvironment, upperName } from "@citygraph/platform";
 import {
   DEFAULT_ANCHOR_FILE,
+  OPS_PORT,
+  consoleOptionsOf,
   createSupervisor,
-  type ServiceSpec,
+  databaseModeFromEnv,
   defaultOpsPort,
   freePort,
   gatewayLoginUrl,
-  subgraphNames,
-  databaseModeFromEnv,
-  seededScale,
+  loadSeedPlans,
   migrateAll,
+  observabilityFromEnv,
   openDatabases,
-  consoleOptionsOf,
+  processEnvironment,
   securityFromEnv,
   seedAll,
+  seededScale,
+  subgraphNames,
+  upperName,
   writeSubgraphTokenKeyFiles,
-  OPS_PORT,
   type SecurityConfig,
-} from "@citygraph/platform";
+  type ServiceSpec,
+} from "@citygraph/platform/run";
 import { FIRST_QUERY } from "@citygraph/gateway/explorer";
 import { issueForAnotherProcess } from "@citygraph/gateway/console";
 
@@ -47,6 +50,9 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
   const gatewayWorkers = options.gatewayWorkers ?? env.int("CITYGRAPH_GATEWAY_WORKERS", availableParallelism(), { min: 1, max: 256 });
   const observability = observabilityFromEnv("citygraph", OPS_PORT, env);
   const mode = databaseModeFromEnv(env);
+  // Seeding needs every subgraph's seed plan: they load while PostgreSQL starts (another process).
+  const seedPlans = loadSeedPlans();
+  seedPlans.catch(() => undefined);
   const databases = await openDatabases(mode, log, env);
   const supervisor = createSupervisor({ log });
   const subgraphs = subgraphNames();
@@ -76,12 +82,19 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
   const gatewayUrl = `http://${reachable}:${gatewayPort}/graphql`;
   const gatewayOps = await opsPortOf(OPS_PORT);
   try {
-    await migrateAll(databases.urls);
+    const migrating = Date.now();
+    const applied = await migrateAll(databases.urls);
+    const count = Object.values(applied).reduce((sum, names) => sum + (names?.length ?? 0), 0);
+    log.info("migrated", { applied: count, ms: Date.now() - migrating, sinceProcessStartMs: Math.round(process.uptime() * 1000) });
     // Seeding is idempotent: an empty database gets the demo city; one seeded earlier (at any
     // scale) only gets what is missing, e.g. the tables of a subgraph added since.
+    // The services start meanwhile (their schemas exist now; rows are not needed to start), and
+    // "ready" waits for both.
     const scale = (await seededScale(databases.urls)) ?? 1;
-    const seeded = await seedAll(databases.urls, { scale });
-    if (seeded.rowsWritten > 0) log.info("seeded", { scale, rows: seeded.rowsWritten, ms: seeded.elapsedMs });
+    const seeding = seedAll(databases.urls, { scale }).then((seeded) => {
+      if (seeded.rowsWritten > 0) log.info("seeded", { scale, rows: seeded.rowsWritten, ms: seeded.elapsedMs });
+    });
+    seeding.catch(() => undefined);
     // Creates the development keys every service reads, before any of them starts.
     security = await securityFromEnv(env);
     consoleOptions = consoleOptionsOf(security, undefined, env);
@@ -131,7 +144,7 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
       },
       readyUrl: new URL("/readyz", gatewayUrl).toString(),
     });
-    await Promise.all(services.map((service) => supervisor.start(service)));
+    await Promise.all([seeding, ...services.map((service) => supervisor.start(service))]);
   } catch (error) {
     await supervisor.stop(["gateway", ...subgraphs]);
     await databases.stop().catch(() => undefined);

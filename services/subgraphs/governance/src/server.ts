@@ -3,6 +3,7 @@ import { PrismaClient } from "../prisma/generated/client.ts";
 import { buildGovernanceSchema } from "./schema.ts";
 import { createGovernanceContext } from "./context.ts";
 import { syncCatalog } from "./catalog-sync.ts";
+import { governanceSeed } from "./seed.ts";
 
 /** The bureau's governance service: the data-asset catalog. */
 export const governanceSubgraph = definePrismaSubgraph({
@@ -10,7 +11,6 @@ export const governanceSubgraph = definePrismaSubgraph({
   PrismaClient,
   buildSchema: buildGovernanceSchema,
   createContext: createGovernanceContext,
-  // The catalog is derived from the supergraph, not seeded: it is rebuilt at every start.
-  seed: { schema: "governance", tables: () => [] },
+  seed: governanceSeed,
   onStart: syncCatalog,
 });
