@@ -1,21 +1,20 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { JWK } from "jose";
+import { SUBGRAPH_NAMES } from "@citygraph/core/config";
+import { StartupError } from "@citygraph/core/errors";
 import {
-  SUBGRAPH_NAMES,
   INTERNAL_TOKEN_MAX_TTL_SECONDS,
   INTERNAL_TOKEN_TTL_SECONDS,
-  StartupError,
   deriveSubgraphTokenKey,
   loadOrCreateDevKeys,
+  readJwkFile,
   subgraphTokenKeyFromJwk,
   subgraphTokenKeyJwk,
-  loadRolePolicy,
-  readJwkFile,
   type KeyPairJwk,
   type KeySource,
-  type RolePolicy,
-} from "@citygraph/core";
+} from "@citygraph/core/auth";
+import { loadRolePolicy, type RolePolicy } from "@citygraph/core/policy/roles";
 import { environmentOf, type Environment, type EnvironmentSource, type VariableName } from "./config.ts";
 import type { GatewayOptions } from "@citygraph/gateway/options";
 import { DATA_DIR, REPO_ROOT } from "./paths.ts";

@@ -1,17 +1,13 @@
-import {
-  DISTRICTS,
-  ROLE_PREFIX,
-  SUBGRAPH_NAMES,
-  StartupError,
-  findDistrict,
-  loadOrCreateDevKeys,
-  loadRolePolicy,
-  scopeProblem,
-  signDevToken,
-  deriveSubgraphTokenKey,
-  subgraphTokenKeyJwk,
-} from "@citygraph/core";
-import { DATA_DIR, gatewayPrivateKeyFromEnv, policyFilePath } from "@citygraph/platform";
+// Subpaths, not the kits' barrels: a token is made in well under a second, not after loading
+// every subgraph's schema machinery.
+import { SUBGRAPH_NAMES } from "@citygraph/core/config";
+import { StartupError } from "@citygraph/core/errors";
+import { DISTRICTS, findDistrict } from "@citygraph/core/districts";
+import { ROLE_PREFIX, loadRolePolicy } from "@citygraph/core/policy/roles";
+import { scopeProblem } from "@citygraph/core/policy/scopes";
+import { deriveSubgraphTokenKey, loadOrCreateDevKeys, signDevToken, subgraphTokenKeyJwk } from "@citygraph/core/auth";
+import { DATA_DIR } from "@citygraph/platform/paths";
+import { gatewayPrivateKeyFromEnv, policyFilePath } from "@citygraph/platform/security";
 
 /** Arguments of `citygraph token`. */
 export interface TokenArgs {
