@@ -28,7 +28,7 @@ export default tseslint.config(
   },
   { files: ["apps/platform/src/config.ts"], rules: { "no-restricted-properties": "off" } },
   {
-    files: ["bin/**/*.mjs", "scripts/**/*.mjs", "apps/*/scripts/**/*.mjs", "eslint-rules/**/*.js", "**/*.js"],
+    files: ["bin/**/*.mjs", "scripts/**/*.mjs", "tests/support/**/*.mjs", "apps/*/scripts/**/*.mjs", "eslint-rules/**/*.js", "**/*.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },
 );
