@@ -2,9 +2,11 @@ import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
 import {
   SUBGRAPH_NAMES,
+  StartupError,
   createPgClient,
   createPgPool,
   applyMigrations,
+  assertDatabaseReachable,
   assertPostgresUrl,
   createDatabase,
   databaseExists,
@@ -64,15 +66,19 @@ export async function openDatabases(mode: DatabaseMode, log: Logger, source?: En
       return { mode, urls, stop: server.stop };
     }
     case "external": {
+      const variableOf = (name: SubgraphName) => (env.get(`DATABASE_URL_${upperName(name)}`) ? `DATABASE_URL_${upperName(name)}` : "DATABASE_URL");
       const urls = {} as Record<SubgraphName, string>;
       for (const name of subgraphNames()) {
         const url = databaseUrlFromEnv(name, env);
         if (!url) {
-          throw new Error(`No database for subgraph "${name}": set DATABASE_URL, or DATABASE_URL_${name.toUpperCase()}.`);
+          throw new StartupError(`No database for subgraph "${name}": set DATABASE_URL, or DATABASE_URL_${name.toUpperCase()}.`);
         }
-        assertPostgresUrl(env.get(`DATABASE_URL_${upperName(name)}`) ? `DATABASE_URL_${upperName(name)}` : "DATABASE_URL", url);
+        assertPostgresUrl(variableOf(name), url);
         urls[name] = url;
       }
+      // Each distinct server and database once, all at once: a wrong URL is named before migrating.
+      const distinct = new Map(subgraphNames().map((name) => [urls[name], variableOf(name)]));
+      await Promise.all([...distinct].map(([url, variable]) => assertDatabaseReachable(url, variable)));
       return { mode, urls, stop: async () => undefined };
     }
     default: {

@@ -6,6 +6,7 @@ import { anchorConfigFromEnv, databaseUrlFromEnv, ledgerSpoolFromEnv, observabil
 import { consoleOptionsOf } from "./console.ts";
 import { OPS_PORT } from "./lifecycle.ts";
 import { startObservability } from "./observability.ts";
+import { listenExplained } from "./ports.ts";
 import { DEFAULT_LEDGER_SPOOL_FILE } from "./paths.ts";
 import { securityFromEnv } from "./security.ts";
 
@@ -51,7 +52,9 @@ export async function runGateway({ env, log, onStop }: GatewayProcessContext): P
       : undefined,
     log,
   });
-  const server = await gateway.listen(env.int("PORT", 4000, { min: 0, max: 65535 }), env.get("HOST") ?? "127.0.0.1");
+  const port = env.int("PORT", 4000, { min: 0, max: 65535 });
+  const host = env.get("HOST") ?? "127.0.0.1";
+  const server = await listenExplained(() => gateway.listen(port, host), port, host, "PORT");
   log.info("listening", { url: server.url, metrics: observability.metricsUrl, traces: observability.tracesTo ?? "off" });
   onStop(async () => {
     await gateway.close();

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
+import { StartupError } from "@citygraph/core/errors";
 
 /** Linux's default `ip_local_port_range`; macOS and Windows hand out 49152–65535, above it. */
 const DEFAULT_EPHEMERAL = { low: 32768, high: 60999 };
@@ -17,10 +18,13 @@ function ephemeralRange(): { low: number; high: number } {
   return DEFAULT_EPHEMERAL;
 }
 
-function tryListen(port: number, host: string): Promise<number | undefined> {
+function tryListen(port: number, host: string, onError: (error: NodeJS.ErrnoException) => void = () => undefined): Promise<number | undefined> {
   return new Promise((resolve) => {
     const probe = createServer();
-    probe.once("error", () => resolve(undefined));
+    probe.once("error", (error: NodeJS.ErrnoException) => {
+      onError(error);
+      resolve(undefined);
+    });
     probe.listen(port, host, () => {
       const { port: bound } = probe.address() as AddressInfo;
       probe.close(() => resolve(bound));
@@ -49,4 +53,38 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
   const port = await tryListen(0, host);
   if (port === undefined) throw new Error(`No TCP port can be bound on ${host}.`);
   return port;
+}
+
+/** The message for a port a service cannot bind: what holds it, and the variable that moves it. */
+export function portProblem(error: NodeJS.ErrnoException, port: number, host: string, variable: string): StartupError | undefined {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return new StartupError(`Port ${port} on ${host} is in use (${variable}): stop what listens there (another citygraph?) or set ${variable} to a free port (0 picks one).`);
+    case "EACCES":
+      return new StartupError(`Port ${port} on ${host} needs privileges this process lacks (${variable}): set ${variable} to a port above 1023.`);
+    case "EADDRNOTAVAIL":
+      return new StartupError(`${host} is not an address of this machine (HOST): set HOST to one of its addresses, 127.0.0.1 or 0.0.0.0.`);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Fails with {@link portProblem}'s message unless `port` can be bound on `host` now: `citygraph
+ * start` checks every fixed port before it starts anything, rather than let a service fail three
+ * times over.
+ */
+export async function assertPortFree(port: number, host: string, variable: string): Promise<number> {
+  let failure: NodeJS.ErrnoException | undefined;
+  if ((await tryListen(port, host, (error) => (failure = error))) !== undefined) return port;
+  throw (failure && portProblem(failure, port, host, variable)) ?? new StartupError(`Port ${port} on ${host} cannot be bound (${variable}): ${failure?.code ?? "unknown reason"}.`);
+}
+
+/** Runs a service's `listen`, turning a port it cannot bind into {@link portProblem}'s message. */
+export async function listenExplained<T>(listen: () => Promise<T>, port: number, host: string, variable: string): Promise<T> {
+  try {
+    return await listen();
+  } catch (error) {
+    throw portProblem(error as NodeJS.ErrnoException, port, host, variable) ?? error;
+  }
 }

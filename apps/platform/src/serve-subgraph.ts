@@ -2,6 +2,7 @@ import { StartupError, createLogger, defaultSubgraphPort, type SubgraphDefinitio
 import { databaseUrlFromEnv, observabilityFromEnv, processEnvironment, upperName } from "./config.ts";
 import { defaultOpsPort, stopOnSignals } from "./lifecycle.ts";
 import { startObservability } from "./observability.ts";
+import { listenExplained } from "./ports.ts";
 import { cursorKeyFromEnv, subgraphTokenKeyFromEnv } from "./security.ts";
 
 export { SUBGRAPH_LOADERS } from "./subgraph-loaders.ts";
@@ -30,7 +31,8 @@ export async function serveSubgraph(definition: SubgraphDefinition): Promise<voi
     // A subgraph given its own token key file is a production deployment: it needs the shared cursor key.
     cursorKey: await cursorKeyFromEnv(env, Boolean(env.get("CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE") || env.get("CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE"))),
   });
-  const server = await app.listen(port, env.get("HOST") ?? "127.0.0.1");
+  const host = env.get("HOST") ?? "127.0.0.1";
+  const server = await listenExplained(() => app.listen(port, host), port, host, `${upper}_PORT`);
   log.info("listening", { url: server.url, metrics: observability.metricsUrl, traces: observability.tracesTo ?? "off" });
   onStop(async () => {
     await app.close();

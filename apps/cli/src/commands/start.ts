@@ -8,6 +8,7 @@ import {
   createSupervisor,
   databaseModeFromEnv,
   defaultOpsPort,
+  assertPortFree,
   freePort,
   gatewayLoginUrl,
   loadSeedPlans,
@@ -49,6 +50,22 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
   // One gateway process per core by default: the gateway is what a whole city's apps queue on.
   const gatewayWorkers = options.gatewayWorkers ?? env.int("CITYGRAPH_GATEWAY_WORKERS", availableParallelism(), { min: 1, max: 256 });
   const observability = observabilityFromEnv("citygraph", OPS_PORT, env);
+  const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  // Ports are settled here, so a service restarted after a crash comes back where the others
+  // (the gateway's routing) expect it, even when 0 asked for "any free port".
+  // A fixed port that is taken is named now, before anything (PostgreSQL included) starts.
+  const settle = async (value: number, variable: string) => (value === 0 ? freePort(reachable) : assertPortFree(value, host, variable));
+  const opsPortOf = async (fallback: number) =>
+    observability.ops.kind === "off" ? "off" : String(await settle(observability.ops.port === OPS_PORT ? fallback : observability.ops.port, "CITYGRAPH_OPS_PORT"));
+  const gatewayPort = await settle(port, "PORT");
+  const gatewayUrl = `http://${reachable}:${gatewayPort}/graphql`;
+  const gatewayOps = await opsPortOf(OPS_PORT);
+  const subgraphPorts = new Map<string, { port: number; ops: string }>();
+  for (const name of subgraphNames()) {
+    const upper = upperName(name);
+    const subgraphPort = await settle(env.int(`${upper}_PORT`, defaultSubgraphPort(name), { min: 0, max: 65535 }), `${upper}_PORT`);
+    subgraphPorts.set(name, { port: subgraphPort, ops: await opsPortOf(defaultOpsPort(name)) });
+  }
   const mode = databaseModeFromEnv(env);
   // Seeding needs every subgraph's seed plan: they load while PostgreSQL starts (another process).
   const seedPlans = loadSeedPlans();
@@ -72,20 +89,11 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
       log.info("stopped");
     })().finally(done);
   });
-  const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
-  // Ports are settled here, so a service restarted after a crash comes back where the others
-  // (the gateway's routing) expect it, even when 0 asked for "any free port".
-  const settle = async (value: number) => (value === 0 ? freePort(reachable) : value);
-  const opsPortOf = async (fallback: number) =>
-    observability.ops.kind === "off" ? "off" : String(await settle(observability.ops.port === OPS_PORT ? fallback : observability.ops.port));
-  const gatewayPort = await settle(port);
-  const gatewayUrl = `http://${reachable}:${gatewayPort}/graphql`;
-  const gatewayOps = await opsPortOf(OPS_PORT);
   try {
     const migrating = Date.now();
     const applied = await migrateAll(databases.urls);
     const count = Object.values(applied).reduce((sum, names) => sum + (names?.length ?? 0), 0);
-    log.info("migrated", { applied: count, ms: Date.now() - migrating, sinceProcessStartMs: Math.round(process.uptime() * 1000) });
+    log.info("migrated", { applied: count, ms: Date.now() - migrating });
     // Seeding is idempotent: an empty database gets the demo city; one seeded earlier (at any
     // scale) only gets what is missing, e.g. the tables of a subgraph added since.
     // The services start meanwhile (their schemas exist now; rows are not needed to start), and
@@ -107,7 +115,7 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
     const urls: Record<string, string> = {};
     for (const name of subgraphs) {
       const upper = upperName(name);
-      const subgraphPort = await settle(env.int(`${upper}_PORT`, defaultSubgraphPort(name), { min: 0, max: 65535 }));
+      const { port: subgraphPort, ops: subgraphOps } = subgraphPorts.get(name)!;
       urls[name] = `http://${reachable}:${subgraphPort}/graphql`;
       services.push({
         name,
@@ -116,7 +124,7 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
           [`DATABASE_URL_${upper}`]: databases.urls[name],
           [`${upper}_PORT`]: String(subgraphPort),
           HOST: host,
-          CITYGRAPH_OPS_PORT: await opsPortOf(defaultOpsPort(name)),
+          CITYGRAPH_OPS_PORT: subgraphOps,
           CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE: tokenKeyFiles[name]!,
           CITYGRAPH_GATEWAY_KEY_FILE: "",
           CITYGRAPH_CURSOR_KEY: cursorKey,

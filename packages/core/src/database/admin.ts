@@ -1,3 +1,4 @@
+import { StartupError } from "../errors.ts";
 import { createPgClient } from "./pool.ts";
 
 /** Creates a database on the server of `adminUrl` (optionally from a template) and returns its URL. */
@@ -47,4 +48,50 @@ export function withDatabase(url: string, database: string): string {
 
 function assertIdentifier(name: string): void {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Not a safe database name: ${name}`);
+}
+
+/** How long {@link assertDatabaseReachable} waits for a server to answer, milliseconds. */
+const REACH_TIMEOUT_MS = 5_000;
+
+/**
+ * Connects to `url` once and fails with a {@link StartupError} that says what is wrong and what to
+ * do — the database does not exist, the login was refused, nothing answers — naming `variable`
+ * (where the URL came from), the server and the database, never the password. Without this, the
+ * first to connect is Prisma's migration engine, whose errors arrive as WebAssembly stack traces.
+ */
+export async function assertDatabaseReachable(url: string, variable: string): Promise<void> {
+  const parsed = new URL(url);
+  const server = `${parsed.hostname || "localhost"}:${parsed.port || "5432"}`;
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, "")) || decodeURIComponent(parsed.username) || "postgres";
+  const user = decodeURIComponent(parsed.username) || "(the default user)";
+  const client = createPgClient({ connectionString: url, connectionTimeoutMillis: REACH_TIMEOUT_MS });
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    switch (code) {
+      case "3D000":
+        throw new StartupError(
+          `The database "${database}" (${variable}) does not exist on ${server}: create it (createdb -h ${parsed.hostname} -p ${parsed.port || "5432"} -U ${user} ${database}) or name one that exists.`,
+        );
+      case "28P01":
+      case "28000":
+        throw new StartupError(`PostgreSQL at ${server} refused the login of ${user} to "${database}" (${variable}): check the user and password in the URL.`);
+      case "ECONNREFUSED":
+      case "ENOTFOUND":
+      case "EAI_AGAIN":
+      case "EHOSTUNREACH":
+      case "ETIMEDOUT":
+        throw new StartupError(
+          `No PostgreSQL answers at ${server} (${variable}, ${code}): start it, or correct the URL. Without any DATABASE_URL, citygraph runs an embedded PostgreSQL of its own.`,
+        );
+      default: {
+        const reason = error instanceof Error && /timeout/i.test(error.message) ? `no answer within ${REACH_TIMEOUT_MS / 1000} s` : (code ?? (error as Error).message);
+        throw new StartupError(`Cannot use PostgreSQL at ${server}, database "${database}" (${variable}): ${reason}.`);
+      }
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
