@@ -3,7 +3,7 @@
 // codegen types operations against the API schema.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Kind, parse } from "graphql";
+import { Kind, buildSchema, parse, type GraphQLSchema } from "graphql";
 import { StartupError } from "@citygraph/core";
 
 /** Where `citygraph compose` writes the supergraph, and where the gateway loads it from. */
@@ -37,4 +37,12 @@ export function subgraphUrlsOf(supergraphSdl: string): Record<string, string> {
     }
   }
   return urls;
+}
+
+let apiSchema: GraphQLSchema | undefined;
+
+/** The API schema (what clients see) as a schema object, built once per process. */
+export function loadApiSchema(): GraphQLSchema {
+  apiSchema ??= buildSchema(readFileSync(API_SCHEMA_PATH, "utf8"));
+  return apiSchema;
 }

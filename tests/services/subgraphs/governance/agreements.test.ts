@@ -334,7 +334,7 @@ describe("data-operation agreements", () => {
   });
 
   it("registers persisted operations by the SHA-256 of their exact text, and refuses what is not one query", async () => {
-    const agreement = await draft();
+    const agreement = await draft({ scopes: ["registry:internal", "registry:personal:masked"], allowedFields: [] });
     const document = "query FeverClinicVisits($first: Int) {\n  persons(first: $first) { nodes { name } }\n}\n";
     const register = (name: string, text: string, id = agreement.id) =>
       call<{ registerOperation: { name: string; sha256: string; registeredBy: string } }>(
@@ -356,11 +356,21 @@ describe("data-operation agreements", () => {
       ["a name that is not a GraphQL name", "fever clinic", "{ districts { code } }", "name"],
       ["a name taken already", "FeverClinicVisits", "{ districts { code } }", "name"],
       ["a document registered already", "SameAgain", document, "document"],
+      ["a field the API schema lacks", "Shoes", "{ persons { nodes { shoeSize } } }", "document"],
     ];
     for (const [what, name, text, argumentName] of cases) {
       const response = await register(name, text);
       assert.deepEqual([errorOf(response).code, errorOf(response).argumentName], ["BAD_USER_INPUT", argumentName], what);
     }
+    // An operation the agreement could never run is refused, naming each field and what it needs;
+    // a masked grant is enough (the holder reads the field masked).
+    const ungranted = errorOf(await register("IdNumbers", "{ persons { nodes { name idNumber healthCode { color } } } }"));
+    assert.equal(ungranted.code, "BAD_USER_INPUT");
+    assert.match(ungranted.message, /Person\.idNumber needs registry:sensitive/);
+    assert.match(ungranted.message, /Person\.healthCode needs health:sensitive/);
+    assert.doesNotMatch(ungranted.message, /Person\.name/, "a masked grant reads the name");
+    const listed = await draft({ scopes: ["registry:internal", "registry:personal"], allowedFields: ["Person.name"] });
+    assert.match(errorOf(await register("Unlisted", document, listed.id)).message, /Query\.persons needs .*lists this field/, "a field list narrows the scopes");
     // A trailing newline is a different text, hence a different hash: the hash is of the exact bytes.
     const variant = ok(await register("FeverClinicVisitsTrimmed", document.trimEnd())).registerOperation;
     assert.notEqual(variant.sha256, registered.sha256);

@@ -6,11 +6,13 @@ import type { AgreementRow, StoredStatus, TransitionData, TransitionGuard } from
 import {
   AGREEMENT_LIMITS,
   assertAgreementKeepsMasks,
+  assertOperationRunnable,
   requiredText,
   validateAgreementInput,
   validateOperation,
 } from "./agreement.validation.ts";
 import { policyOf } from "../data-asset/data-asset.catalog.ts";
+import { loadApiSchema } from "@citygraph/supergraph";
 import { GOVERNANCE_ADMIN, adminSubject, agreementStateConflict, assertUuid, fourEyes } from "./agreement.access.ts";
 import { Organization } from "../organization/organization.type.ts";
 import { ApiKey } from "../api-key/api-key.type.ts";
@@ -152,11 +154,13 @@ export class AgreementResolver {
   ): Promise<AgreementOperation> {
     const subject = adminSubject(context);
     const id = assertUuid("agreementId", agreementId);
-    validateOperation(name, document);
+    const parsed = validateOperation(name, document);
     const agreement = await this.existing(context, "agreementId", id);
     if (!OPEN.includes(agreement.status)) {
       throw agreementStateConflict(agreement.status, `A ${agreement.status} agreement takes no new operations.`);
     }
+    const catalog = await context.repositories.dataAsset.list({}, undefined);
+    assertOperationRunnable(parsed, loadApiSchema(), agreement, catalog.map(policyOf));
     const sha256 = createHash("sha256").update(document, "utf8").digest("hex");
     const repository = context.repositories.agreement;
     const clash = await repository.findOperation(id, name, sha256);

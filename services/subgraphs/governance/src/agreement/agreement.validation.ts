@@ -1,10 +1,11 @@
-import { parse, GraphQLError, Kind, type DocumentNode } from "graphql";
+import { parse, GraphQLError, Kind, TypeInfo, validate, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from "graphql";
 import {
   SPECIAL_SCOPES,
   SUBGRAPH_NAMES,
   assertDateRange,
   assertDistrictCode,
   badUserInput,
+  decide,
   describeUndoneMasks,
   grantSetOf,
   maskedGrantsUndone,
@@ -158,5 +159,48 @@ export function assertAgreementKeepsMasks(
       agreement.allowedFields.length ? "input.allowedFields" : "input.scopes",
       `${describeUndoneMasks(undone).join("; ")}: drop the masked scope or the revealing fields`,
     );
+  }
+}
+
+/**
+ * Refuses an operation the agreement could never run, naming what is wrong: a document that is
+ * not valid against the API schema, or one that selects a field the agreement's scopes (narrowed
+ * by its field list) deny — each such field with the scope it needs. Masked fields pass: the
+ * holder reads them masked. A field the catalog does not describe is refused (the gateway would
+ * deny it too). The caller is an administrator, who may see every field's name.
+ * @param policies every field's policy, from the data-asset catalog
+ */
+export function assertOperationRunnable(
+  document: DocumentNode,
+  schema: GraphQLSchema,
+  agreement: Pick<NewAgreement, "scopes" | "allowedFields">,
+  policies: readonly FieldPolicy[],
+): void {
+  const invalid = validate(schema, document);
+  if (invalid.length) {
+    throw badUserInput("document", `is not valid against the API schema: ${invalid.slice(0, 3).map((e) => e.message).join("; ")}`);
+  }
+  const grantee = { authenticated: true, grants: grantSetOf(agreement.scopes, [], agreement.allowedFields.length ? agreement.allowedFields : undefined) };
+  const index = policyIndexOf(policies);
+  const byCoordinate = new Map(policies.map((policy) => [policy.coordinate, policy]));
+  const denied = new Map<string, string>();
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const parent = typeInfo.getParentType();
+        const field = typeInfo.getFieldDef();
+        if (!parent || !field || field.name.startsWith("__")) return;
+        const coordinate = `${parent.name}.${field.name}`;
+        const policy = byCoordinate.get(coordinate);
+        const decision = policy ? decide(grantee, policy, index) : { access: "denied" as const, needs: "a place in the data-asset catalog" };
+        if (decision.access === "denied") denied.set(coordinate, decision.needs ?? "a grant the agreement does not give");
+      },
+    }),
+  );
+  if (denied.size) {
+    const listed = [...denied].slice(0, 10).map(([coordinate, needs]) => `${coordinate} needs ${needs}`);
+    throw badUserInput("document", `selects fields the agreement does not grant, so it could never run: ${listed.join("; ")}${denied.size > 10 ? ` (and ${denied.size - 10} more)` : ""}`);
   }
 }
