@@ -29,6 +29,7 @@ import {
 } from "@citygraph/platform";
 import { loadSupergraph, subgraphUrlsOf } from "@citygraph/supergraph";
 import { startBaselineGateway } from "./baseline.ts";
+import { startProcesses, type RunningProcesses } from "./processes.ts";
 
 /**
  * One thing the benchmark measures: a GraphQL endpoint, and which other scenario it is compared
@@ -206,9 +207,12 @@ async function startTargets(
   let unguarded: Awaited<ReturnType<typeof startServices>> | undefined;
   // ... and with the access ledger off (permissions on): the baseline of the ledger's cost.
   let unrecorded: Awaited<ReturnType<typeof startServices>> | undefined;
+  // ... and as `citygraph start` runs it: one process per service, one gateway worker per core.
+  let processes: RunningProcesses | undefined;
   try {
     unguarded = await start(false, false);
     unrecorded = await start(true, false);
+    processes = await startProcesses(databaseUrls);
     const subgraphUrls = startedSubgraphUrls(supergraphSdl, services);
     const caller = await benchCaller(security, Object.keys(subgraphUrls));
     const baseline = await startBaselineGateway({
@@ -246,8 +250,16 @@ async function startTargets(
           headers: caller.headers,
           baselines: ["baseline", "ledger-off"],
         },
+        {
+          name: "processes",
+          description: `citygraph as shipped, as \`citygraph start\` runs it: each subgraph its own process, ${processes.workers} gateway workers, ${caller.description}`,
+          url: processes.gatewayUrl,
+          headers: caller.headers,
+          baselines: ["baseline", "citygraph"],
+        },
       ],
       stop: async () => {
+        await processes?.stop();
         await baseline.stop();
         // A subgraph's close() drops only the connections idle at that moment; one still busy
         // would hold it open for the 65 s keep-alive timeout after its response. The load is over
@@ -262,6 +274,7 @@ async function startTargets(
     await services.stop().catch(() => undefined);
     await unguarded?.stop().catch(() => undefined);
     await unrecorded?.stop().catch(() => undefined);
+    await processes?.stop().catch(() => undefined);
     throw error;
   }
 }

@@ -48,6 +48,11 @@ async function main(): Promise<number> {
       rmSync(dataDir, { recursive: true, force: true });
     };
   }
+  // Keys, anchors and spools the tests' services write go to a folder of the run's own, never to
+  // the checkout's .data: a test's anchors there would be another database's chain to the next
+  // `npm start`, which would then report its ledger as rewritten.
+  const dataDir = process.env.CITYGRAPH_DATA_DIR ?? mkdtempSync(join(tmpdir(), "citygraph-test-data-"));
+  chmodSync(dataDir, 0o755);
   const template = `citygraph_tpl_${process.pid}`;
   try {
     const started = Date.now();
@@ -81,6 +86,7 @@ async function main(): Promise<number> {
             ...process.env,
             CITYGRAPH_TEST_DATABASE_URL: server,
             CITYGRAPH_TEST_TEMPLATE: template,
+            CITYGRAPH_DATA_DIR: dataDir,
             LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
           },
         },
@@ -90,6 +96,7 @@ async function main(): Promise<number> {
   } finally {
     await dropDatabase(server, template).catch(() => undefined);
     await stopEmbedded?.();
+    if (!process.env.CITYGRAPH_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

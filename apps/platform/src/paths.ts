@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import type { SubgraphName } from "@citygraph/core";
@@ -24,8 +25,17 @@ export const CLI_ENTRY = COMPILED
  */
 export const DATA_DIR = processEnvironment().get("CITYGRAPH_DATA_DIR") ?? join(REPO_ROOT, COMPILED ? ".." : "", ".data");
 
-/** The anchor file `citygraph start` publishes to unless `CITYGRAPH_ANCHOR_FILE` says otherwise. */
-export const DEFAULT_ANCHOR_FILE = join(DATA_DIR, "anchors", "ledger-anchors.jsonl");
+/**
+ * The anchor file `citygraph start` publishes to (and `citygraph audit` reads) unless
+ * `CITYGRAPH_ANCHOR_FILE` says otherwise: one per governance database, named by a digest of its
+ * server and name. An anchor file holds one chain's heads; read against another database's chain
+ * (the embedded one yesterday, a DATABASE_URL today) every head would look rewritten.
+ */
+export function defaultAnchorFile(governanceUrl: string): string {
+  const url = new URL(governanceUrl);
+  const digest = createHash("sha256").update(`${url.hostname}:${url.port || "5432"}/${url.pathname.replace(/^\//, "")}`).digest("hex").slice(0, 12);
+  return join(DATA_DIR, "anchors", `ledger-anchors-${digest}.jsonl`);
+}
 
 /** The gateway's ledger spool unless `CITYGRAPH_LEDGER_SPOOL_FILE` says otherwise (one per worker). */
 export const DEFAULT_LEDGER_SPOOL_FILE = join(DATA_DIR, "ledger", "spool.jsonl");

@@ -7,5 +7,5 @@ export { consoleOptionsOf } from "./console.ts";
 export { createSupervisor, type ServiceSpec } from "./supervisor.ts";
 export { assertPortFree, freePort } from "./ports.ts";
 export { OPS_PORT, defaultOpsPort } from "./lifecycle.ts";
-export { DEFAULT_ANCHOR_FILE } from "./paths.ts";
+export { defaultAnchorFile } from "./paths.ts";
 export { loadSeedPlans } from "./subgraph-loaders.ts";

@@ -5,7 +5,7 @@ import type pg from "pg";
 import type { JWK } from "jose";
 import { StartupError, assertPostgresUrl, createLogger, createPgPool, readJwkFile } from "@citygraph/core";
 import { anchorConfigFromEnv, processEnvironment } from "@citygraph/platform";
-import { DEFAULT_ANCHOR_FILE, databaseModeFromEnv, openDatabases, publicJwkOf, securityFromEnv } from "@citygraph/platform";
+import { defaultAnchorFile, databaseModeFromEnv, openDatabases, publicJwkOf, securityFromEnv } from "@citygraph/platform";
 import {
   ANCHOR_WRITER_ROLE,
   acknowledgeLedgerBreak,
@@ -81,7 +81,7 @@ export async function auditCommand(argv: string[]): Promise<void> {
   if (extra.length) throw new StartupError(`Unexpected arguments: ${extra.join(" ")}\n\n${AUDIT_USAGE}`);
   switch (subcommand) {
     case "verify":
-      return withGovernancePool((pool) => verify(pool, { anchors: values.anchors, json: values.json }));
+      return withGovernancePool((pool, url) => verify(pool, url, { anchors: values.anchors, json: values.json }));
     case "acknowledge": {
       if (!values.as) throw new StartupError("--as <operator> is required: who acknowledges the break.");
       if (!values.reason) throw new StartupError("--reason <text> is required: what was found and done (at most 256 characters).");
@@ -137,14 +137,14 @@ async function gatewayPublicKeys(): Promise<JWK[]> {
 }
 
 /** The sinks named by --anchors, else the configured ones. */
-function anchorSinks(specs: readonly string[] | undefined): AnchorSink[] {
+function anchorSinks(specs: readonly string[] | undefined, governanceUrl: string): AnchorSink[] {
   if (specs?.length) return specs.map((spec) => openAnchorSink(spec));
-  return anchorSinksOf(anchorConfigFromEnv(DEFAULT_ANCHOR_FILE));
+  return anchorSinksOf(anchorConfigFromEnv(defaultAnchorFile(governanceUrl)));
 }
 
-async function verify(pool: pg.Pool, options: { anchors?: string[]; json: boolean }): Promise<void> {
+async function verify(pool: pg.Pool, governanceUrl: string, options: { anchors?: string[]; json: boolean }): Promise<void> {
   const keys = await gatewayPublicKeys();
-  const sinks = anchorSinks(options.anchors);
+  const sinks = anchorSinks(options.anchors, governanceUrl);
   const total = await countLedgerEntries(pool, {});
   const bar = !options.json && total >= PROGRESS_THRESHOLD ? createProgressBar({ total, label: "verify" }) : undefined;
   let result: Awaited<ReturnType<typeof verifyLedger>>;
@@ -194,7 +194,7 @@ async function acknowledge(pool: pg.Pool, url: string, who: { operator: string; 
     url,
     ...who,
     signingKey: security.gatewayKeys.privateJwk,
-    sinks: anchorSinksOf(anchorConfigFromEnv(DEFAULT_ANCHOR_FILE)),
+    sinks: anchorSinksOf(anchorConfigFromEnv(defaultAnchorFile(url))),
     log: createLogger({ service: "cli" }, "warn"),
   });
   if (result.compromise) {

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import exitHook from "async-exit-hook";
 import { createLogger, defaultSubgraphPort, signDevToken } from "@citygraph/core";
 import {
-  DEFAULT_ANCHOR_FILE,
+  defaultAnchorFile,
   OPS_PORT,
   consoleOptionsOf,
   createSupervisor,
@@ -80,6 +80,8 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
   // are done; registering ours there too makes that exit wait until the gateway, then the
   // subgraphs (and the ledger's last checkpoint) have stopped. The exit code is the signal's
   // (130 for Ctrl-C).
+  // Started by another program over an IPC channel (the benchmark, a test): its end is ours too.
+  if (process.connected) process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
   exitHook((done: () => void) => {
     log.info("stopping");
     void (async () => {
@@ -147,7 +149,7 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
         HOST: host,
         CITYGRAPH_GATEWAY_WORKERS: String(gatewayWorkers),
         CITYGRAPH_OPS_PORT: gatewayOps,
-        CITYGRAPH_ANCHOR_FILE: env.get("CITYGRAPH_ANCHOR_FILE") ?? DEFAULT_ANCHOR_FILE,
+        CITYGRAPH_ANCHOR_FILE: env.get("CITYGRAPH_ANCHOR_FILE") ?? defaultAnchorFile(databases.urls.governance),
         ...(signIn ? { CITYGRAPH_CONSOLE_SIGNIN: `${signIn.digest}:${signIn.expiresAt}` } : {}),
       },
       readyUrl: new URL("/readyz", gatewayUrl).toString(),

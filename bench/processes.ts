@@ -1,0 +1,68 @@
+/**
+ * The platform as `citygraph start` runs it — each subgraph its own process, the gateway as
+ * workers sharing one port — for the benchmark's "processes" scenario, which is divided by the
+ * single-process "citygraph" scenario: what one process per service buys (or costs) on this machine.
+ */
+import { spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { CLI_ENTRY, REPO_ROOT, freePort, upperName } from "@citygraph/platform";
+import { StartupError, type SubgraphName } from "@citygraph/core";
+
+/** A running `citygraph start`. */
+export interface RunningProcesses {
+  gatewayUrl: string;
+  /** Gateway worker processes. */
+  workers: number;
+  /** Stops it (SIGTERM: gateway, then subgraphs) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `citygraph start` over the benchmark's databases, every port chosen free, and resolves once
+ * it prints that it is ready. Its keys are this process's (same data directory), so the bench
+ * caller's token is accepted; it exits when this process does (its IPC channel closes).
+ */
+export async function startProcesses(databaseUrls: Record<SubgraphName, string>, timeoutMs = 180_000): Promise<RunningProcesses> {
+  const port = await freePort();
+  const workers = availableParallelism();
+  const env: Record<string, string> = { PORT: String(port), CITYGRAPH_OPS_PORT: "off", CITYGRAPH_GATEWAY_WORKERS: String(workers), LOG_LEVEL: "warn" };
+  for (const [name, url] of Object.entries(databaseUrls)) {
+    env[`DATABASE_URL_${upperName(name as SubgraphName)}`] = url;
+    env[`${upperName(name as SubgraphName)}_PORT`] = "0";
+  }
+  const child = spawn(process.execPath, [CLI_ENTRY, "start"], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new StartupError(`citygraph start was not ready within ${timeoutMs / 1000} s.`)), timeoutMs);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/is ready in/.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new StartupError(`citygraph start exited (code ${code}) before it was ready:\n${output}`));
+    });
+  }).catch(async (error: unknown) => {
+    child.kill("SIGKILL");
+    await exited;
+    throw error;
+  });
+  return {
+    gatewayUrl: `http://127.0.0.1:${port}/graphql`,
+    workers,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
