@@ -51,7 +51,15 @@ function copyInto(from: string, keep: (path: string) => boolean = () => true): v
 /** The folders compiled into dist/. */
 const SOURCE_ROOTS = ["apps/cli/src", "apps/platform/src", "services", "packages"];
 /** Everything else the build reads: a change to any of them makes the next build a real one. */
-const OTHER_INPUTS = ["package.json", "package-lock.json", "scripts/build.ts", "policy", "apps/console/dist/.source-hash", "apps/cli/package.json", "apps/platform/package.json"];
+const OTHER_INPUTS = [
+  "package.json",
+  "package-lock.json",
+  "scripts/build.ts",
+  "policy",
+  "apps/cli/package.json",
+  "apps/platform/package.json",
+  ...["index.html", "vite.config.ts", "package.json", "src"].map((input) => `apps/console/${input}`),
+];
 const STAMP = join(DIST, ".build-hash");
 
 /** Every file under `path` (relative to the repo), sorted, skipping installed packages. */
@@ -83,17 +91,23 @@ const oneFilePerSource: Plugin = {
 const started = Date.now();
 const force = process.argv.includes("--force");
 const quiet = process.argv.includes("--quiet");
+/** A digest of every input: the sources (generated clients and Prisma schemas included) and the rest. */
+function digestOfInputs(): string {
+  const hash = createHash("sha256");
+  for (const file of [...SOURCE_ROOTS, ...OTHER_INPUTS].flatMap(filesUnder)) hash.update(file).update("\0").update(readFileSync(join(REPO_ROOT, file))).update("\0");
+  return hash.digest("hex");
+}
+// Checked first, so that `npm start` on an unchanged tree spends a hash and no more.
+if (!force && existsSync(STAMP) && readFileSync(STAMP, "utf8") === digestOfInputs()) {
+  if (!quiet) console.log("dist/ is up to date.");
+  process.exit(0);
+}
 // In this process (it runs under tsx already): a check of unchanged schemas then costs no start-up.
 await generateCommand({ force: false, quiet: true });
 run(process.execPath, [join(REPO_ROOT, "apps/console/scripts/build.mjs")]);
 const sources = SOURCE_ROOTS.flatMap(filesUnder);
-const hash = createHash("sha256");
-for (const file of [...sources, ...OTHER_INPUTS.flatMap(filesUnder)]) hash.update(file).update("\0").update(readFileSync(join(REPO_ROOT, file))).update("\0");
-const digest = hash.digest("hex");
-if (!force && existsSync(STAMP) && readFileSync(STAMP, "utf8") === digest) {
-  if (!quiet) console.log("dist/ is up to date.");
-  process.exit(0);
-}
+// After generation, which may have rewritten the clients: the digest of what is compiled.
+const digest = digestOfInputs();
 // Stale output of a moved or deleted source file would otherwise stay loadable.
 rmSync(DIST, { recursive: true, force: true });
 await build({

@@ -2,6 +2,7 @@
 // writes them, the gateway plans from the supergraph, the governance catalog describes it, and
 // codegen types operations against the API schema.
 import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kind, buildSchema, parse, type GraphQLSchema } from "graphql";
 import { StartupError } from "@citygraph/core";
@@ -39,10 +40,23 @@ export function subgraphUrlsOf(supergraphSdl: string): Record<string, string> {
   return urls;
 }
 
-let apiSchema: GraphQLSchema | undefined;
+const apiSchemas = new Map<string, GraphQLSchema>();
 
-/** The API schema (what clients see) as a schema object, built once per process. */
-export function loadApiSchema(): GraphQLSchema {
-  apiSchema ??= buildSchema(readFileSync(API_SCHEMA_PATH, "utf8"));
-  return apiSchema;
+/**
+ * The API schema (what clients see) of the supergraph at `supergraphPath`, as a schema object,
+ * built once per process: `schema.graphql` beside it, as `citygraph compose` writes them. A
+ * supergraph given elsewhere (`CITYGRAPH_SUPERGRAPH`) must come with its API schema.
+ */
+export function loadApiSchema(supergraphPath: string = SUPERGRAPH_PATH): GraphQLSchema {
+  const path = join(dirname(supergraphPath), "schema.graphql");
+  let schema = apiSchemas.get(path);
+  if (!schema) {
+    try {
+      schema = buildSchema(readFileSync(path, "utf8"));
+    } catch {
+      throw new StartupError(`Cannot read the API schema at ${path}, beside the supergraph: "citygraph compose" writes both; copy them together.`);
+    }
+    apiSchemas.set(path, schema);
+  }
+  return schema;
 }

@@ -7,3 +7,4 @@ export * from "./fields.ts";
 export * from "./roles.ts";
 export * from "./inference.ts";
 export * from "./arguments.ts";
+export * from "./reach.ts";

@@ -54,7 +54,7 @@ export interface PrismaSubgraphParts<TClient, TContext extends RequestContext> {
   PrismaClient: new (options: { adapter: never }) => TClient;
   buildSchema(): Promise<GraphQLSchema>;
   /** Builds repositories and per-request loaders around the shared request context. */
-  createContext(prisma: TClient, base: RequestContext): TContext;
+  createContext(prisma: TClient, base: RequestContext, options: SubgraphOptions): TContext;
   seed: SeedPlan;
   /** Work before the subgraph serves (e.g. synchronising a catalog); a failure aborts start-up. */
   onStart?(prisma: TClient, options: SubgraphOptions): Promise<void>;
@@ -87,7 +87,7 @@ export function definePrismaSubgraph<TClient extends { $disconnect(): Promise<vo
         gatewayTokenKey: options.gatewayTokenKey,
         replay: createReplayCache({ subgraph: parts.name, databaseUrl: options.databaseUrl, redisUrl: options.redisUrl }),
         enforcePermissions: options.enforcePermissions ?? true,
-        createContext: (base) => parts.createContext(prisma, base),
+        createContext: (base) => parts.createContext(prisma, base, options),
         ready: async () => (await db.pool.query("SELECT 1")).rowCount === 1,
         dispose: db.close,
       });

@@ -2,7 +2,7 @@ import { execute, type GraphQLSchema } from "graphql";
 import type { ApolloServerPlugin, GraphQLRequestContext } from "@apollo/server";
 import { ErrorCode, argumentDenials, clientError, decide, granteeOf, policyIndexOf, type FieldPolicy, type Principal } from "@citygraph/core";
 import type { GatewayContext } from "../context.ts";
-import { reachableCoordinates } from "./coordinates.ts";
+import { reachableCoordinates } from "@citygraph/core";
 import type { VisibleSchemas } from "./visible-schema.ts";
 import { BoundedCache } from "./bounded-cache.ts";
 import { recordAccess, type RequestAccess } from "./access.ts";

@@ -13,7 +13,7 @@ import {
 import { filterSchema, pruneSchema } from "@graphql-tools/utils";
 import { decide, granteeOf, policyIndexOf, type FieldPolicy, type Principal } from "@citygraph/core";
 import { BoundedCache } from "./bounded-cache.ts";
-import { reachableCoordinates } from "./coordinates.ts";
+import { reachableCoordinates } from "@citygraph/core";
 
 /** A document judged against one caller's visible schema. */
 export interface Visibility {

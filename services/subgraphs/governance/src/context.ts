@@ -1,4 +1,4 @@
-import type { RequestContext } from "@citygraph/core";
+import type { RequestContext, SubgraphOptions } from "@citygraph/core";
 import type { PrismaClient } from "../prisma/generated/client.ts";
 import { DataAssetRepository } from "./data-asset/data-asset.repository.ts";
 import { OrganizationRepository } from "./organization/organization.repository.ts";
@@ -9,11 +9,14 @@ import { createAgreementLoaders } from "./agreement/agreement.loaders.ts";
 import { createApiKeyLoaders } from "./api-key/api-key.loaders.ts";
 import { LedgerRepository } from "./ledger/ledger.repository.ts";
 import { createLedgerLoaders } from "./ledger/ledger.loaders.ts";
+import { operationSurfaceOf, type OperationSurface } from "./agreement/agreement.surface.ts";
 
 /** The governance subgraph's per-request context. */
 export interface GovernanceContext extends RequestContext {
   repositories: ReturnType<typeof createRepositories>;
   loaders: ReturnType<typeof createLoaders>;
+  /** What registered operations are checked against (the supergraph this subgraph describes). */
+  operationSurface: OperationSurface;
 }
 
 function createRepositories(prisma: PrismaClient) {
@@ -37,7 +40,7 @@ function createLoaders(repositories: ReturnType<typeof createRepositories>) {
 }
 
 /** Builds the context of one request. */
-export function createGovernanceContext(prisma: PrismaClient, base: RequestContext): GovernanceContext {
+export function createGovernanceContext(prisma: PrismaClient, base: RequestContext, options: SubgraphOptions): GovernanceContext {
   const repositories = createRepositories(prisma);
-  return { ...base, repositories, loaders: createLoaders(repositories) };
+  return { ...base, repositories, loaders: createLoaders(repositories), operationSurface: operationSurfaceOf(options.supergraphPath) };
 }

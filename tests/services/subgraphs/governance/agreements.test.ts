@@ -371,6 +371,14 @@ describe("data-operation agreements", () => {
     assert.doesNotMatch(ungranted.message, /Person\.name/, "a masked grant reads the name");
     const listed = await draft({ scopes: ["registry:internal", "registry:personal"], allowedFields: ["Person.name"] });
     assert.match(errorOf(await register("Unlisted", document, listed.id)).message, /Query\.persons needs .*lists this field/, "a field list narrows the scopes");
+    // The gateway's own reach: through fragments, and arguments that compare against a field.
+    const throughFragment = "query Hidden { ...F } fragment F on Query { persons { nodes { ... on Person { idNumber } } } }";
+    assert.match(errorOf(await register("Hidden", throughFragment)).message, /Person\.idNumber needs registry:sensitive/);
+    const narrow = await draft({ scopes: ["registry:internal"], allowedFields: ["Query.persons", "PersonConnection.nodes", "Person.id"] });
+    ok(await register("Ids", "{ persons { nodes { id } } }", narrow.id));
+    const byCommunity = errorOf(await register("ByCommunity", '{ persons(community: "4101050010") { nodes { id } } }', narrow.id));
+    assert.match(byCommunity.message, /Query\.persons\(community:\) needs/, "filtering by a field the agreement cannot read would confirm its values");
+    assert.match(errorOf(await register("Types", "{ __schema { types { name } } }")).message, /must not introspect/);
     // A trailing newline is a different text, hence a different hash: the hash is of the exact bytes.
     const variant = ok(await register("FeverClinicVisitsTrimmed", document.trimEnd())).registerOperation;
     assert.notEqual(variant.sha256, registered.sha256);

@@ -12,7 +12,6 @@ import {
   validateOperation,
 } from "./agreement.validation.ts";
 import { policyOf } from "../data-asset/data-asset.catalog.ts";
-import { loadApiSchema } from "@citygraph/supergraph";
 import { GOVERNANCE_ADMIN, adminSubject, agreementStateConflict, assertUuid, fourEyes } from "./agreement.access.ts";
 import { Organization } from "../organization/organization.type.ts";
 import { ApiKey } from "../api-key/api-key.type.ts";
@@ -159,8 +158,7 @@ export class AgreementResolver {
     if (!OPEN.includes(agreement.status)) {
       throw agreementStateConflict(agreement.status, `A ${agreement.status} agreement takes no new operations.`);
     }
-    const catalog = await context.repositories.dataAsset.list({}, undefined);
-    assertOperationRunnable(parsed, loadApiSchema(), agreement, catalog.map(policyOf));
+    assertOperationRunnable(parsed, context.operationSurface, agreement);
     const sha256 = createHash("sha256").update(document, "utf8").digest("hex");
     const repository = context.repositories.agreement;
     const clash = await repository.findOperation(id, name, sha256);

@@ -1,20 +1,23 @@
-import { parse, GraphQLError, Kind, TypeInfo, validate, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from "graphql";
+import { parse, GraphQLError, Kind, validate, type DocumentNode } from "graphql";
 import {
   SPECIAL_SCOPES,
   SUBGRAPH_NAMES,
   assertDateRange,
   assertDistrictCode,
+  argumentDenials,
   badUserInput,
   decide,
   describeUndoneMasks,
   grantSetOf,
   maskedGrantsUndone,
   policyIndexOf,
+  reachableCoordinates,
   scopeProblem,
   type FieldPolicy,
 } from "@citygraph/core";
 import type { CreateAgreementInput } from "./agreement.type.ts";
 import type { NewAgreement } from "./agreement.repository.ts";
+import type { OperationSurface } from "./agreement.surface.ts";
 
 const PURPOSE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 const COORDINATE = /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/;
@@ -164,43 +167,34 @@ export function assertAgreementKeepsMasks(
 
 /**
  * Refuses an operation the agreement could never run, naming what is wrong: a document that is
- * not valid against the API schema, or one that selects a field the agreement's scopes (narrowed
- * by its field list) deny — each such field with the scope it needs. Masked fields pass: the
- * holder reads them masked. A field the catalog does not describe is refused (the gateway would
- * deny it too). The caller is an administrator, who may see every field's name.
- * @param policies every field's policy, from the data-asset catalog
+ * not valid against the API schema, one that introspects, or one that selects a field — or passes
+ * an argument comparing against a field — the agreement's scopes (narrowed by its field list) do
+ * not grant, each with the scope it needs. It applies the gateway's own rules (the fields a
+ * document reaches through fragments and abstract types, `decide`, `argumentDenials`) to the
+ * gateway's own policies, so what is registered is what the gateway would run. Masked fields pass:
+ * the holder reads them masked. The caller is an administrator, who may see every field's name.
  */
-export function assertOperationRunnable(
-  document: DocumentNode,
-  schema: GraphQLSchema,
-  agreement: Pick<NewAgreement, "scopes" | "allowedFields">,
-  policies: readonly FieldPolicy[],
-): void {
-  const invalid = validate(schema, document);
+export function assertOperationRunnable(document: DocumentNode, surface: OperationSurface, agreement: Pick<NewAgreement, "scopes" | "allowedFields">): void {
+  const invalid = validate(surface.schema, document);
   if (invalid.length) {
     throw badUserInput("document", `is not valid against the API schema: ${invalid.slice(0, 3).map((e) => e.message).join("; ")}`);
   }
+  const reach = reachableCoordinates(surface.schema, document);
+  if (reach.introspection) throw badUserInput("document", "must not introspect the schema: an agreement grants data");
   const grantee = { authenticated: true, grants: grantSetOf(agreement.scopes, [], agreement.allowedFields.length ? agreement.allowedFields : undefined) };
-  const index = policyIndexOf(policies);
-  const byCoordinate = new Map(policies.map((policy) => [policy.coordinate, policy]));
-  const denied = new Map<string, string>();
-  const typeInfo = new TypeInfo(schema);
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field() {
-        const parent = typeInfo.getParentType();
-        const field = typeInfo.getFieldDef();
-        if (!parent || !field || field.name.startsWith("__")) return;
-        const coordinate = `${parent.name}.${field.name}`;
-        const policy = byCoordinate.get(coordinate);
-        const decision = policy ? decide(grantee, policy, index) : { access: "denied" as const, needs: "a place in the data-asset catalog" };
-        if (decision.access === "denied") denied.set(coordinate, decision.needs ?? "a grant the agreement does not give");
-      },
-    }),
-  );
-  if (denied.size) {
-    const listed = [...denied].slice(0, 10).map(([coordinate, needs]) => `${coordinate} needs ${needs}`);
-    throw badUserInput("document", `selects fields the agreement does not grant, so it could never run: ${listed.join("; ")}${denied.size > 10 ? ` (and ${denied.size - 10} more)` : ""}`);
+  const index = policyIndexOf(surface.policies.values());
+  const denied: string[] = [];
+  for (const coordinate of [...reach.coordinates].sort()) {
+    const policy = surface.policies.get(coordinate);
+    const decision = policy ? decide(grantee, policy, index) : { access: "denied" as const, needs: "a classification" };
+    if (decision.access === "denied") denied.push(`${coordinate} needs ${decision.needs ?? "a grant the agreement does not give"}`);
+    const used = reach.arguments.get(coordinate);
+    if (policy && used) {
+      for (const denial of argumentDenials(grantee, policy, used, surface.policies, index)) denied.push(`${denial.coordinate} needs ${denial.needs}`);
+    }
+  }
+  if (denied.length) {
+    const listed = denied.slice(0, 10).join("; ");
+    throw badUserInput("document", `selects what the agreement does not grant, so it could never run: ${listed}${denied.length > 10 ? ` (and ${denied.length - 10} more)` : ""}`);
   }
 }
