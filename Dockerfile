@@ -1,17 +1,17 @@
 # syntax=docker/dockerfile:1.7
 # One image for every citygraph service: `docker run IMAGE serve gateway`, `serve health`, `migrate`…
-# Built in two stages: the first installs everything and runs `npm run build` (tsc → dist/, Prisma
-# clients generated and compiled in, the console bundled); the second holds production dependencies
+# Built in two stages: the first installs everything, type-checks and runs `npm run build` (dist/,
+# Prisma clients generated and compiled in, the console bundled); the second holds production dependencies
 # and dist/ only, runs as a non-root user, and starts `node` on the build output (no tsx).
 
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY . .
-RUN npm ci --no-audit --no-fund && npm run build
+RUN npm ci --no-audit --no-fund && npm run typecheck && npm run build
 # What the runtime stage needs: the manifests npm ci --omit=dev reads (workspaces included) and dist/.
 RUN mkdir /out && cp package.json package-lock.json /out/ \
  && find apps services packages -name package.json -not -path "*/node_modules/*" -exec cp --parents {} /out/ \; \
- && cp -r bin dist /out/
+ && cp -r bin dist /out/ && mkdir -p /out/scripts && cp scripts/postinstall.mjs /out/scripts/
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
@@ -20,7 +20,7 @@ ENV NODE_ENV=production \
     CITYGRAPH_DATA_DIR=/var/lib/citygraph
 WORKDIR /app
 COPY --from=build /out/ ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force \
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force \
  && mkdir -p /var/lib/citygraph && chown node:node /var/lib/citygraph
 USER node
 EXPOSE 8080 9400

@@ -54,6 +54,7 @@ const SOURCE_ROOTS = ["apps/cli/src", "apps/platform/src", "services", "packages
 const OTHER_INPUTS = [
   "package.json",
   "package-lock.json",
+  "tsconfig.json",
   "scripts/build.ts",
   "policy",
   "apps/cli/package.json",
@@ -98,7 +99,7 @@ function digestOfInputs(): string {
   return hash.digest("hex");
 }
 // Checked first, so that `npm start` on an unchanged tree spends a hash and no more.
-if (!force && existsSync(STAMP) && readFileSync(STAMP, "utf8") === digestOfInputs()) {
+if (!force && existsSync(STAMP) && existsSync(join(DIST, "apps/cli/src/main.js")) && readFileSync(STAMP, "utf8") === digestOfInputs()) {
   if (!quiet) console.log("dist/ is up to date.");
   process.exit(0);
 }
@@ -120,6 +121,8 @@ await build({
   platform: "node",
   target: "node20",
   sourcemap: true,
+  // As tsx runs it: a class that names itself keeps its name (esbuild would rename it otherwise).
+  keepNames: true,
   tsconfig: join(REPO_ROOT, "tsconfig.json"),
   logLevel: "warning",
 });

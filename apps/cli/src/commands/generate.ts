@@ -37,7 +37,13 @@ export async function generateCommand(args: { force: boolean; quiet: boolean }):
   // one per core, they take a third of the time in a row on a fresh clone's first `npm ci`.
   const queue = [...schemas];
   const worker = async () => {
-    for (let schema = queue.shift(); schema; schema = queue.shift()) await prismaGenerate(schema, env);
+    for (let schema = queue.shift(); schema; schema = queue.shift()) {
+      // One failure is enough: the others stop taking schemas, and it is reported whole.
+      await prismaGenerate(schema, env).catch((error: unknown) => {
+        queue.length = 0;
+        throw error;
+      });
+    }
   };
   await Promise.all(Array.from({ length: Math.min(availableParallelism(), schemas.length) }, worker));
   mkdirSync(dirname(STAMP), { recursive: true });
@@ -58,6 +64,7 @@ function prismaGenerate(schema: string, env: ReturnType<typeof processEnvironmen
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.once("error", reject);
-    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`prisma generate failed for ${schema}:\n${output}`))));
+    // "close", not "exit": by then the output has been read to its end.
+    child.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`prisma generate failed for ${schema}:\n${output}`))));
   });
 }

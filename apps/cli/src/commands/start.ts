@@ -55,8 +55,12 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
   // (the gateway's routing) expect it, even when 0 asked for "any free port".
   // A fixed port that is taken is named now, before anything (PostgreSQL included) starts.
   const settle = async (value: number, variable: string) => (value === 0 ? freePort(reachable) : assertPortFree(value, host, variable));
-  const opsPortOf = async (fallback: number) =>
-    observability.ops.kind === "off" ? "off" : String(await settle(observability.ops.port === OPS_PORT ? fallback : observability.ops.port, "CITYGRAPH_OPS_PORT"));
+  // Checked where the operations servers will bind (CITYGRAPH_OPS_HOST), not on HOST.
+  const opsPortOf = async (fallback: number) => {
+    if (observability.ops.kind === "off") return "off";
+    const wanted = observability.ops.port === OPS_PORT ? fallback : observability.ops.port;
+    return String(wanted === 0 ? await freePort(reachable) : await assertPortFree(wanted, observability.ops.host, "CITYGRAPH_OPS_PORT"));
+  };
   const gatewayPort = await settle(port, "PORT");
   const gatewayUrl = `http://${reachable}:${gatewayPort}/graphql`;
   const gatewayOps = await opsPortOf(OPS_PORT);
@@ -98,13 +102,11 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
     log.info("migrated", { applied: count, ms: Date.now() - migrating });
     // Seeding is idempotent: an empty database gets the demo city; one seeded earlier (at any
     // scale) only gets what is missing, e.g. the tables of a subgraph added since.
-    // The services start meanwhile (their schemas exist now; rows are not needed to start), and
-    // "ready" waits for both.
+    // Before any service starts: a seed that resumes drops and rebuilds indexes, which no service
+    // should be reading through, and "ready" must mean the data is there.
     const scale = (await seededScale(databases.urls)) ?? 1;
-    const seeding = seedAll(databases.urls, { scale }).then((seeded) => {
-      if (seeded.rowsWritten > 0) log.info("seeded", { scale, rows: seeded.rowsWritten, ms: seeded.elapsedMs });
-    });
-    seeding.catch(() => undefined);
+    const seeded = await seedAll(databases.urls, { scale });
+    if (seeded.rowsWritten > 0) log.info("seeded", { scale, rows: seeded.rowsWritten, ms: seeded.elapsedMs });
     // Creates the development keys every service reads, before any of them starts.
     security = await securityFromEnv(env);
     consoleOptions = consoleOptionsOf(security, undefined, env);
@@ -154,7 +156,7 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
       },
       readyUrl: new URL("/readyz", gatewayUrl).toString(),
     });
-    await Promise.all([seeding, ...services.map((service) => supervisor.start(service))]);
+    await Promise.all(services.map((service) => supervisor.start(service)));
   } catch (error) {
     await supervisor.stop(["gateway", ...subgraphs]);
     await databases.stop().catch(() => undefined);

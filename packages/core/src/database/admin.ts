@@ -1,3 +1,4 @@
+import { parse as parseConnectionString } from "pg-connection-string";
 import { StartupError } from "../errors.ts";
 import { createPgClient } from "./pool.ts";
 
@@ -60,10 +61,19 @@ const REACH_TIMEOUT_MS = 5_000;
  * first to connect is Prisma's migration engine, whose errors arrive as WebAssembly stack traces.
  */
 export async function assertDatabaseReachable(url: string, variable: string): Promise<void> {
-  const parsed = new URL(url);
-  const server = `${parsed.hostname || "localhost"}:${parsed.port || "5432"}`;
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, "")) || decodeURIComponent(parsed.username) || "postgres";
-  const user = decodeURIComponent(parsed.username) || "(the default user)";
+  // pg's own parser, so the server named is the one pg connects to (?host= sockets, [::1] …).
+  let parsed: ReturnType<typeof parseConnectionString>;
+  try {
+    parsed = parseConnectionString(url);
+  } catch {
+    throw new StartupError(`${variable} is not a PostgreSQL URL pg can read (check its percent-encoding).`);
+  }
+  const host = parsed.host || "localhost";
+  const port = parsed.port || "5432";
+  const server = host.startsWith("/") ? `the socket in ${host}` : `${host}:${port}`;
+  const user = parsed.user || "(the default user)";
+  const database = parsed.database || parsed.user || "postgres";
+  const createdb = ["createdb", ...(parsed.host ? ["-h", host] : []), "-p", port, ...(parsed.user ? ["-U", parsed.user] : []), database].join(" ");
   const client = createPgClient({ connectionString: url, connectionTimeoutMillis: REACH_TIMEOUT_MS });
   try {
     await client.connect();
@@ -73,7 +83,7 @@ export async function assertDatabaseReachable(url: string, variable: string): Pr
     switch (code) {
       case "3D000":
         throw new StartupError(
-          `The database "${database}" (${variable}) does not exist on ${server}: create it (createdb -h ${parsed.hostname} -p ${parsed.port || "5432"} -U ${user} ${database}) or name one that exists.`,
+          `The database "${database}" (${variable}) does not exist on ${server}: create it (${createdb}) or name one that exists.`,
         );
       case "28P01":
       case "28000":

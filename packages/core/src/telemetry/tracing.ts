@@ -56,9 +56,10 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
       import("@opentelemetry/exporter-trace-otlp-http"),
       import("@opentelemetry/resources"),
     ]);
+    // Another call may have registered one while these loaded: it is the process's provider.
+    if (active) return startTracing(options);
     const processor =
       options.processor ?? new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(options.endpoint!) }));
-    if (active) return startTracing(options);
     active = new NodeTracerProvider({
       resource: resourceFromAttributes({ "service.name": options.serviceName }),
       spanProcessors: [processor],
