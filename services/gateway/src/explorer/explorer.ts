@@ -48,7 +48,15 @@ const PAGE = `<!doctype html>
   <meta charset="utf-8">
   <title>citygraph explorer</title>
   <link rel="stylesheet" href="/explorer/graphiql.css">
-  <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
+  <style>
+    body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }
+    /* GraphiQL asks for Roboto and Fira Code, which carry no Chinese: the system's CJK faces follow. */
+    .graphiql-container, .CodeMirror, .graphiql-container * {
+      --font-family: Roboto, system-ui, "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", sans-serif;
+      --font-family-mono: "Fira Code", ui-monospace, "Noto Sans Mono CJK SC", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", monospace;
+    }
+    .CodeMirror { font-family: var(--font-family-mono); }
+  </style>
 </head>
 <body>
   <div id="graphiql">Loading the explorer…</div>
