@@ -4,6 +4,8 @@
  * single-process "citygraph" scenario: what one process per service buys (or costs) on this machine.
  */
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { CLI_ENTRY, REPO_ROOT, freePort, upperName } from "@citygraph/platform";
 import { StartupError, type SubgraphName } from "@citygraph/core";
@@ -22,10 +24,15 @@ export interface RunningProcesses {
  * it prints that it is ready. Its keys are this process's (same data directory), so the bench
  * caller's token is accepted; it exits when this process does (its IPC channel closes).
  */
-export async function startProcesses(databaseUrls: Record<SubgraphName, string>, timeoutMs = 180_000): Promise<RunningProcesses> {
+export async function startProcesses(
+  databaseUrls: Record<SubgraphName, string>,
+  options: { /** An OTLP/HTTP endpoint every process sends its spans to; default: tracing off. */ tracesTo?: string } = {},
+  timeoutMs = 180_000,
+): Promise<RunningProcesses> {
   const port = await freePort();
   const workers = availableParallelism();
   const env: Record<string, string> = { PORT: String(port), CITYGRAPH_OPS_PORT: "off", CITYGRAPH_GATEWAY_WORKERS: String(workers), LOG_LEVEL: "warn" };
+  if (options.tracesTo) env.OTEL_EXPORTER_OTLP_ENDPOINT = options.tracesTo;
   for (const [name, url] of Object.entries(databaseUrls)) {
     env[`DATABASE_URL_${upperName(name as SubgraphName)}`] = url;
     env[`${upperName(name as SubgraphName)}_PORT`] = "0";
@@ -65,4 +72,19 @@ export async function startProcesses(databaseUrls: Record<SubgraphName, string>,
       clearTimeout(timer);
     },
   };
+}
+
+/** A stand-in for an OpenTelemetry collector: accepts OTLP/HTTP exports and discards them, counting requests. */
+export async function startTraceSink(): Promise<{ url: string; exports(): number; stop(): Promise<void> }> {
+  let exports = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      exports++;
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, exports: () => exports, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -29,7 +29,7 @@ import {
 } from "@citygraph/platform";
 import { loadSupergraph, subgraphUrlsOf } from "@citygraph/supergraph";
 import { startBaselineGateway } from "./baseline.ts";
-import { startProcesses, type RunningProcesses } from "./processes.ts";
+import { startProcesses, startTraceSink, type RunningProcesses } from "./processes.ts";
 
 /**
  * One thing the benchmark measures: a GraphQL endpoint, and which other scenario it is compared
@@ -209,10 +209,14 @@ async function startTargets(
   let unrecorded: Awaited<ReturnType<typeof startServices>> | undefined;
   // ... and as `citygraph start` runs it: one process per service, one gateway worker per core.
   let processes: RunningProcesses | undefined;
+  // ... and the same with OpenTelemetry tracing on, exporting every span to a local sink.
+  let traced: RunningProcesses | undefined;
+  const sink = await startTraceSink();
   try {
     unguarded = await start(false, false);
     unrecorded = await start(true, false);
     processes = await startProcesses(databaseUrls);
+    traced = await startProcesses(databaseUrls, { tracesTo: sink.url });
     const subgraphUrls = startedSubgraphUrls(supergraphSdl, services);
     const caller = await benchCaller(security, Object.keys(subgraphUrls));
     const baseline = await startBaselineGateway({
@@ -257,9 +261,18 @@ async function startTargets(
           headers: caller.headers,
           baselines: ["baseline", "citygraph"],
         },
+        {
+          name: "traced",
+          description: `as "processes", with OpenTelemetry tracing on in every process (spans exported over OTLP/HTTP to a local sink), ${caller.description}`,
+          url: traced.gatewayUrl,
+          headers: caller.headers,
+          baselines: ["processes"],
+        },
       ],
       stop: async () => {
+        await traced?.stop();
         await processes?.stop();
+        await sink.stop();
         await baseline.stop();
         // A subgraph's close() drops only the connections idle at that moment; one still busy
         // would hold it open for the 65 s keep-alive timeout after its response. The load is over
@@ -275,6 +288,8 @@ async function startTargets(
     await unguarded?.stop().catch(() => undefined);
     await unrecorded?.stop().catch(() => undefined);
     await processes?.stop().catch(() => undefined);
+    await traced?.stop().catch(() => undefined);
+    await sink.stop().catch(() => undefined);
     throw error;
   }
 }
