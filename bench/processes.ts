@@ -46,13 +46,16 @@ export async function startProcesses(
   let output = "";
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new StartupError(`citygraph start was not ready within ${timeoutMs / 1000} s.`)), timeoutMs);
-    child.stdout!.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (/is ready in/.test(output)) {
         clearTimeout(timer);
+        // Only the banner was wanted: later output is read and dropped, not kept for the whole run.
+        child.stdout!.off("data", onData).resume();
         resolve();
       }
-    });
+    };
+    child.stdout!.on("data", onData);
     child.once("exit", (code) => {
       clearTimeout(timer);
       reject(new StartupError(`citygraph start exited (code ${code}) before it was ready:\n${output}`));

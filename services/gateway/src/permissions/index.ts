@@ -1,4 +1,3 @@
 export { createPermissionPlugin, type DeniedFieldMode, type DeniedField, type PermissionPluginOptions } from "./plugin.ts";
-export { reachableCoordinates } from "@citygraph/core";
 export { visibleSchema, createVisibleSchemas, type VisibleSchemas } from "./visible-schema.ts";
 export { accessOf, type RequestAccess } from "./access.ts";
