@@ -2,7 +2,7 @@
 // services themselves (the barrel's startServices and compose load all six subgraphs).
 export { observabilityFromEnv, processEnvironment, upperName } from "./config.ts";
 export { databaseModeFromEnv, gatewayLoginUrl, migrateAll, openDatabases, seedAll, seededScale, subgraphNames } from "./databases.ts";
-export { securityFromEnv, writeSubgraphTokenKeyFiles, type SecurityConfig } from "./security.ts";
+export { securityFromEnv, writeGatewayPublicKeyFile, writeSubgraphTokenKeyFiles, type SecurityConfig } from "./security.ts";
 export { consoleOptionsOf } from "./console.ts";
 export { createSupervisor, type ServiceSpec } from "./supervisor.ts";
 export { assertPortFree, freePort } from "./ports.ts";

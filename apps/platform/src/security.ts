@@ -261,3 +261,26 @@ export async function gatewayPublicKeyFromEnv(source?: Environment | Environment
   if (publicKeyFile) return publicJwkOf(readJwkFile(publicKeyFile));
   return (await loadOrCreateDevKeys(env.get("CITYGRAPH_DATA_DIR") || DATA_DIR)).gateway.publicJwk;
 }
+
+/**
+ * The public keys ledger checkpoints and anchors verify with, from `CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE`
+ * (a JWK, or a JWKS listing the current and earlier keys); undefined when it is not set.
+ */
+export function checkpointKeysFromEnv(source?: Environment | EnvironmentSource): JWK[] | undefined {
+  const file = environmentOf(source).get("CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE");
+  if (!file) return undefined;
+  const read = readJwkFile(file);
+  return (read.keys ?? [read]).map((key) => publicJwkOf(key));
+}
+
+/**
+ * Writes the gateway's public key where `citygraph start` points the governance subgraph
+ * (`CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE`), so that it can verify the ledger without the private half.
+ */
+export function writeGatewayPublicKeyFile(publicJwk: JWK, source?: Environment | EnvironmentSource): string {
+  const dir = join(environmentOf(source).get("CITYGRAPH_DATA_DIR") || DATA_DIR, "keys");
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, "gateway.public.jwk");
+  writeFileSync(path, `${JSON.stringify(publicJwkOf(publicJwk))}\n`, { mode: 0o644 });
+  return path;
+}

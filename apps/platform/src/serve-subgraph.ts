@@ -1,9 +1,10 @@
-import { StartupError, createLogger, defaultSubgraphPort, type SubgraphDefinition } from "@citygraph/core";
-import { databaseUrlFromEnv, observabilityFromEnv, processEnvironment, upperName } from "./config.ts";
+import { StartupError, createLogger, defaultSubgraphPort, type LedgerAuditOptions, type SubgraphDefinition } from "@citygraph/core";
+import { anchorConfigFromEnv, databaseUrlFromEnv, observabilityFromEnv, processEnvironment, upperName, type Environment } from "./config.ts";
 import { defaultOpsPort, stopOnSignals } from "./lifecycle.ts";
 import { startObservability } from "./observability.ts";
 import { listenExplained } from "./ports.ts";
-import { cursorKeyFromEnv, subgraphTokenKeyFromEnv } from "./security.ts";
+import { checkpointKeysFromEnv, cursorKeyFromEnv, gatewayPublicKeyFromEnv, subgraphTokenKeyFromEnv } from "./security.ts";
+import { defaultAnchorFile } from "./paths.ts";
 
 export { SUBGRAPH_LOADERS } from "./subgraph-loaders.ts";
 
@@ -28,6 +29,7 @@ export async function serveSubgraph(definition: SubgraphDefinition): Promise<voi
     gatewayTokenKey: await subgraphTokenKeyFromEnv(definition.name, env),
     redisUrl: env.get("REDIS_URL"),
     supergraphPath: env.get("CITYGRAPH_SUPERGRAPH"),
+    ledgerAudit: definition.name === "governance" ? await ledgerAuditFromEnv(databaseUrl, env) : undefined,
     // A subgraph given its own token key file is a production deployment: it needs the shared cursor key.
     cursorKey: await cursorKeyFromEnv(env, Boolean(env.get("CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE") || env.get("CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE"))),
   });
@@ -40,3 +42,14 @@ export async function serveSubgraph(definition: SubgraphDefinition): Promise<voi
   });
 }
 
+
+/**
+ * What the governance subgraph verifies the ledger with: the gateway's public key(s)
+ * (`CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE`; in development, without a token key file, the development
+ * key) and the anchor sinks the gateway publishes to. None in production without the key file.
+ */
+async function ledgerAuditFromEnv(governanceUrl: string, env: Environment): Promise<LedgerAuditOptions | undefined> {
+  const production = Boolean(env.get("CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE"));
+  const checkpointKeys = checkpointKeysFromEnv(env) ?? (production ? undefined : [await gatewayPublicKeyFromEnv(env)]);
+  return checkpointKeys && { checkpointKeys, anchors: anchorConfigFromEnv(defaultAnchorFile(governanceUrl), env) };
+}

@@ -64,6 +64,7 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
         redisUrl: options.redisUrl,
         cursorKey: options.security.cursorKey,
         enforcePermissions: options.enforcePermissions ?? true,
+        ledgerAudit: { checkpointKeys: [options.security.gatewayKeys.publicJwk], anchors: options.anchors },
       });
       const server = await app.listen(options.subgraphPort?.(name) ?? defaultSubgraphPort(name), host);
       started.push({ app, server, name });

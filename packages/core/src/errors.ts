@@ -82,6 +82,10 @@ export const ERROR_REGISTRY = {
     headers: ["retry-after"],
     description: "The quota counters (Redis or PostgreSQL) cannot be reached, so third-party requests cannot be counted and are not served.",
   },
+  LEDGER_VERIFICATION_UNAVAILABLE: {
+    status: 503,
+    description: "This deployment cannot verify the ledger on request (the governance subgraph holds no gateway public key); `citygraph audit verify` still can.",
+  },
   LEDGER_UNAVAILABLE: { status: 503, description: "The access ledger cannot be written: personal data is not sent unrecorded." },
   LEDGER_COMPROMISED: {
     status: 503,

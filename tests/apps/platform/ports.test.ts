@@ -15,9 +15,16 @@ describe("free ports", () => {
     // Another process drawing at random from the same range must skip every port claimed here
     // (without the claim, 300 draws from some 22 000 ports collide more often than not).
     const script = `import { freePort } from "@citygraph/platform"; const ports = []; for (let i = 0; i < 150; i++) ports.push(await freePort()); console.log(JSON.stringify(ports));`;
-    const there: number[] = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" }));
+    const there: number[] = JSON.parse(
+      execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        encoding: "utf8",
+      }),
+    );
     assert.equal(new Set(there).size, 150);
-    assert.deepEqual(there.filter((port) => here.has(port)), []);
+    assert.deepEqual(
+      there.filter((port) => here.has(port)),
+      [],
+    );
   });
 
   it("hands out ports below the kernel's ephemeral range, where listen(0) never lands", async () => {

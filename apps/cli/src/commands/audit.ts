@@ -3,9 +3,9 @@ import { once } from "node:events";
 import { parseArgs } from "node:util";
 import type pg from "pg";
 import type { JWK } from "jose";
-import { StartupError, assertPostgresUrl, createLogger, createPgPool, readJwkFile } from "@citygraph/core";
-import { anchorConfigFromEnv, processEnvironment } from "@citygraph/platform";
-import { defaultAnchorFile, databaseModeFromEnv, openDatabases, publicJwkOf, securityFromEnv } from "@citygraph/platform";
+import { StartupError, assertPostgresUrl, createLogger, createPgPool } from "@citygraph/core";
+import { anchorConfigFromEnv, checkpointKeysFromEnv } from "@citygraph/platform";
+import { defaultAnchorFile, databaseModeFromEnv, openDatabases, securityFromEnv } from "@citygraph/platform";
 import {
   ANCHOR_WRITER_ROLE,
   acknowledgeLedgerBreak,
@@ -128,12 +128,7 @@ async function withGovernancePool(work: (pool: pg.Pool, url: string) => Promise<
  * platform's gateway key (`CITYGRAPH_GATEWAY_KEY_FILE`, or the development key).
  */
 async function gatewayPublicKeys(): Promise<JWK[]> {
-  const file = processEnvironment().get("CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE");
-  if (file) {
-    const read = readJwkFile(file);
-    return (read.keys ?? [read]).map((key) => publicJwkOf(key));
-  }
-  return [(await securityFromEnv()).gatewayKeys.publicJwk];
+  return checkpointKeysFromEnv() ?? [(await securityFromEnv()).gatewayKeys.publicJwk];
 }
 
 /** The sinks named by --anchors, else the configured ones. */

@@ -21,6 +21,7 @@ import {
   seededScale,
   subgraphNames,
   upperName,
+  writeGatewayPublicKeyFile,
   writeSubgraphTokenKeyFiles,
   type SecurityConfig,
   type ServiceSpec,
@@ -115,6 +116,9 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
     // Each subgraph gets its own token key and the shared cursor key, never the gateway's key.
     const tokenKeyFiles = writeSubgraphTokenKeyFiles(security.gatewayKeys.privateJwk, subgraphs);
     const cursorKey = security.cursorKey!;
+    // The governance subgraph verifies the ledger for auditors with the public half only.
+    const gatewayPublicKeyFile = writeGatewayPublicKeyFile(security.gatewayKeys.publicJwk, env);
+    const anchorFile = env.get("CITYGRAPH_ANCHOR_FILE") ?? defaultAnchorFile(databases.urls.governance);
     const services: ServiceSpec[] = [];
     const urls: Record<string, string> = {};
     for (const name of subgraphs) {
@@ -132,6 +136,7 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
           CITYGRAPH_SUBGRAPH_TOKEN_KEY_FILE: tokenKeyFiles[name]!,
           CITYGRAPH_GATEWAY_KEY_FILE: "",
           CITYGRAPH_CURSOR_KEY: cursorKey,
+          ...(name === "governance" ? { CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE: gatewayPublicKeyFile, CITYGRAPH_ANCHOR_FILE: anchorFile } : {}),
         },
         readyUrl: `http://${reachable}:${subgraphPort}/readyz`,
       });
@@ -151,7 +156,7 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
         HOST: host,
         CITYGRAPH_GATEWAY_WORKERS: String(gatewayWorkers),
         CITYGRAPH_OPS_PORT: gatewayOps,
-        CITYGRAPH_ANCHOR_FILE: env.get("CITYGRAPH_ANCHOR_FILE") ?? defaultAnchorFile(databases.urls.governance),
+        CITYGRAPH_ANCHOR_FILE: anchorFile,
         ...(signIn ? { CITYGRAPH_CONSOLE_SIGNIN: `${signIn.digest}:${signIn.expiresAt}` } : {}),
       },
       readyUrl: new URL("/readyz", gatewayUrl).toString(),

@@ -1,6 +1,8 @@
 import type { GraphQLSchema } from "graphql";
+import type { JWK } from "jose";
+import type pg from "pg";
 import type { RequestContext } from "../context.ts";
-import type { SubgraphName } from "../config.ts";
+import type { AnchorConfig, SubgraphName } from "../config.ts";
 import { connectPrisma, SqlStats } from "../database/prisma.ts";
 import type { Logger } from "../log.ts";
 import type { SeedPlan } from "../seed/writer.ts";
@@ -34,6 +36,21 @@ export interface SubgraphOptions {
   cursorKey?: string;
   /** The supergraph file the governance catalog describes (`CITYGRAPH_SUPERGRAPH`). Default: the committed one. */
   supergraphPath?: string;
+  /**
+   * What the governance subgraph verifies the access ledger with when an auditor asks
+   * (`startLedgerVerification`): the gateway's public key(s), which sign checkpoints and anchors,
+   * and the anchor sinks to hold the chain against. Unset: such requests are refused as not
+   * configured, never answered with a verification that checked less.
+   */
+  ledgerAudit?: LedgerAuditOptions;
+}
+
+/** See {@link SubgraphOptions.ledgerAudit}. */
+export interface LedgerAuditOptions {
+  /** Public ES256 JWKs: the gateway's current key and any earlier ones still found on checkpoints. */
+  checkpointKeys: readonly JWK[];
+  /** Anchor sinks (`CITYGRAPH_ANCHOR_FILE`, `CITYGRAPH_ANCHOR_DATABASE_URL`). Default none. */
+  anchors?: AnchorConfig;
 }
 
 /**
@@ -53,8 +70,11 @@ export interface PrismaSubgraphParts<TClient, TContext extends RequestContext> {
   name: SubgraphName;
   PrismaClient: new (options: { adapter: never }) => TClient;
   buildSchema(): Promise<GraphQLSchema>;
-  /** Builds repositories and per-request loaders around the shared request context. */
-  createContext(prisma: TClient, base: RequestContext, options: SubgraphOptions): TContext;
+  /**
+   * Builds repositories and per-request loaders around the shared request context. `pool` is the
+   * pg pool under the Prisma client, for the rare work Prisma cannot stream (the ledger's walk).
+   */
+  createContext(prisma: TClient, base: RequestContext, options: SubgraphOptions, pool: pg.Pool): TContext;
   seed: SeedPlan;
   /** Work before the subgraph serves (e.g. synchronising a catalog); a failure aborts start-up. */
   onStart?(prisma: TClient, options: SubgraphOptions): Promise<void>;
@@ -87,7 +107,7 @@ export function definePrismaSubgraph<TClient extends { $disconnect(): Promise<vo
         gatewayTokenKey: options.gatewayTokenKey,
         replay: createReplayCache({ subgraph: parts.name, databaseUrl: options.databaseUrl, redisUrl: options.redisUrl }),
         enforcePermissions: options.enforcePermissions ?? true,
-        createContext: (base) => parts.createContext(prisma, base, options),
+        createContext: (base) => parts.createContext(prisma, base, options, db.pool),
         ready: async () => (await db.pool.query("SELECT 1")).rowCount === 1,
         dispose: db.close,
       });
