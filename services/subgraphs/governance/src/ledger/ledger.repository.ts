@@ -163,6 +163,37 @@ export class LedgerRepository {
     ]);
     return { timeline, byDepartment, byAgreement, denied };
   }
+
+  /**
+   * Principals with at least `minimum` personal-data reads in [recentFrom, to), each with its reads
+   * in [baselineFrom, recentFrom). The recent window is read through the time index; the baseline
+   * only for those principals, through the (principal, time) index, so the cost follows the
+   * recent hour's traffic, not the week's.
+   */
+  anomalies(window: { baselineFrom: Date; recentFrom: Date; to: Date }, minimum: number): Promise<AnomalyRow[]> {
+    return this.prisma.$queryRaw<AnomalyRow[]>`
+      WITH recent AS (
+        SELECT e.principal, min(e.agreement_id::text) AS "agreementId", count(*)::int AS recent
+        FROM governance.ledger_entry e
+        WHERE e.created_at >= ${window.recentFrom} AND e.created_at < ${window.to} AND cardinality(e.subjects) > 0
+        GROUP BY e.principal
+        HAVING count(*) >= ${minimum}
+      )
+      SELECT r.principal, r."agreementId", r.recent,
+             (SELECT count(*)::int FROM governance.ledger_entry b
+              WHERE b.principal = r.principal AND b.created_at >= ${window.baselineFrom} AND b.created_at < ${window.recentFrom}
+                AND cardinality(b.subjects) > 0) AS baseline
+      FROM recent r
+      ORDER BY r.recent DESC, r.principal`;
+  }
+}
+
+/** One principal's personal-data reads in the recent window, and in the baseline before it. */
+export interface AnomalyRow {
+  principal: string;
+  agreementId: string | null;
+  recent: number;
+  baseline: number;
 }
 
 /** The rows of {@link LedgerRepository.overview}. */

@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, ID, Query, Resolver } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
 import { Restricted, PageArgs, pageSize, toPage } from "@citygraph/core";
 import {
+  AccessAnomalies,
   AccessLogConnection,
   AccessLogEntry,
   AccessOutcome,
@@ -26,6 +27,13 @@ import {
   validateLedgerWindow,
 } from "./ledger.arguments.ts";
 import type { GovernanceContext } from "../context.ts";
+
+/**
+ * When a principal's personal-data reads count as an anomaly: in the hour examined, at least
+ * `minimum` of them and at least `factor` times its own hourly mean over the `baselineDays` before.
+ * A principal with no history has a mean of 0, so `minimum` alone decides for it.
+ */
+export const ANOMALY_RULE = { factor: 5, minimum: 20, baselineDays: 7 } as const;
 
 /** The scope of auditors. It grants no personal data: entries hold pseudonymous ids only. */
 export const AUDIT_READ = "audit:read";
@@ -124,6 +132,33 @@ export class LedgerResolver {
       recordsReturned: rows.filter((r) => returning.has(r.outcome)).reduce((sum, r) => sum + r.records, 0),
       deniedAttempts: rows.filter((r) => r.outcome === AccessOutcome.DENIED).reduce((sum, r) => sum + r.requests, 0),
       byDay: rows.map((r) => ({ date: r.date, outcome: r.outcome as AccessOutcome, requests: r.requests, records: r.records })),
+    };
+  }
+
+  @Restricted(AUDIT_READ)
+  @Query(() => AccessAnomalies, {
+    description:
+      `Principals whose personal-data reads in the hour before \`to\` are at least ${ANOMALY_RULE.minimum} and at least ` +
+      `${ANOMALY_RULE.factor}x their own hourly mean over the ${ANOMALY_RULE.baselineDays} days before that hour. Requires audit:read.`,
+  })
+  async accessAnomalies(
+    @Arg("to", () => GraphQLDateTime, { nullable: true, description: "End of the hour examined. Default: now." }) to: Date | undefined,
+    @Ctx() context: GovernanceContext,
+  ): Promise<AccessAnomalies> {
+    const end = validateLedgerWindow(undefined, to ?? new Date()).to ?? new Date();
+    const recentFrom = new Date(end.getTime() - 3_600_000);
+    const baselineHours = ANOMALY_RULE.baselineDays * 24;
+    const baselineFrom = new Date(recentFrom.getTime() - baselineHours * 3_600_000);
+    const rows = await context.repositories.ledger.anomalies({ baselineFrom, recentFrom, to: end }, ANOMALY_RULE.minimum);
+    return {
+      rule:
+        `At least ${ANOMALY_RULE.minimum} requests returning personal data in one hour, and at least ` +
+        `${ANOMALY_RULE.factor}× the principal's own hourly mean over the ${ANOMALY_RULE.baselineDays} days before.`,
+      from: recentFrom,
+      to: end,
+      anomalies: rows
+        .map((r) => ({ principal: r.principal, agreementId: r.agreementId, reads: r.recent, usualPerHour: r.baseline / baselineHours }))
+        .filter((a) => a.reads >= ANOMALY_RULE.factor * a.usualPerHour),
     };
   }
 

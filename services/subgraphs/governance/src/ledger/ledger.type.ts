@@ -370,3 +370,41 @@ export class AccessOverview {
   @Field(() => [OverviewDeniedCoordinate], { description: "The ten coordinates denied most often, most first." })
   topDeniedCoordinates!: OverviewDeniedCoordinate[];
 }
+
+@ObjectType({ description: "A principal whose personal-data reads jumped far above its own usual rate." })
+export class AccessAnomaly {
+  @Classified("PUBLIC")
+  @Field(() => String, { description: '"user:<subject>" or "agreement:<api key id>", as in `accessLog(principal:)`.' })
+  principal!: string;
+
+  @Classified("PUBLIC")
+  @Field(() => ID, { nullable: true, description: "The agreement it called under, if any." })
+  agreementId!: string | null;
+
+  @Classified("PUBLIC")
+  @Field(() => Int, { description: "Requests that returned personal data in the last hour of the window." })
+  reads!: number;
+
+  @Classified("PUBLIC")
+  @Field(() => Float, { description: "Its mean of such requests per hour over the baseline before that hour." })
+  usualPerHour!: number;
+}
+
+@ObjectType({ description: "The anomaly feed: principals reading personal data far above their own usual rate, and the rule that says so." })
+export class AccessAnomalies {
+  @Classified("PUBLIC")
+  @Field(() => String, { description: "The rule, in words (the console shows it beside the list)." })
+  rule!: string;
+
+  @Classified("PUBLIC")
+  @Field(() => GraphQLDateTime, { description: "Start of the hour examined." })
+  from!: Date;
+
+  @Classified("PUBLIC")
+  @Field(() => GraphQLDateTime)
+  to!: Date;
+
+  @Classified("PUBLIC")
+  @Field(() => [AccessAnomaly], { description: "Most reads first." })
+  anomalies!: AccessAnomaly[];
+}
