@@ -5,6 +5,8 @@ import { CatalogPage } from "./pages/catalog.tsx";
 import { OverviewPage } from "./pages/overview.tsx";
 import { AccessLogPage } from "./pages/access-log.tsx";
 import { AgreementsPage } from "./pages/agreements.tsx";
+import { SubjectReportPage } from "./pages/subject-report.tsx";
+import { VerifyPage } from "./pages/verify.tsx";
 import type { MessageKey } from "./i18n/zh-CN.ts";
 
 /** Pages by hash route; `scope` only decides which links to offer — the gateway decides access. */
@@ -12,6 +14,8 @@ const PAGES = [
   { route: "catalog", label: "nav.catalog", scope: undefined, Page: CatalogPage },
   { route: "overview", label: "nav.overview", scope: "audit:read", Page: OverviewPage },
   { route: "access-log", label: "nav.accessLog", scope: "audit:read", Page: AccessLogPage },
+  { route: "subject-report", label: "nav.subjectReport", scope: "audit:read", Page: SubjectReportPage },
+  { route: "verify", label: "nav.verify", scope: "audit:read", Page: VerifyPage },
   { route: "agreements", label: "nav.agreements", scope: "governance:admin", Page: AgreementsPage },
 ] as const satisfies readonly { route: string; label: MessageKey; scope?: string; Page: () => JSX.Element }[];
 

@@ -219,7 +219,25 @@ describe("governance console (browser)", { skip: BROWSER_SKIP }, () => {
     assert.ok(charts.timeline.ALLOWED! >= 31, "the 30 public reads and the personal read are allowed requests");
     assert.deepEqual(charts.byDepartment, { registry: 1 });
     assert.deepEqual(charts.byAgreement, { "政府工作人员（无协议）": 1 });
-    await page.screenshot({ path: join(SCREENSHOTS, "overview.png") });
+    assert.equal(await page.locator("[data-anomalies]").getAttribute("data-anomalies"), "0", "one read is no anomaly");
+    // A burst of personal reads by one official: the anomaly feed names it after a refresh.
+    for (let i = 0; i < 20; i++) assert.ok((await gql("{ persons(first: 1) { nodes { id name } } }", {}, dev)).data);
+    for (let attempt = 0; ; attempt++) {
+      const feed = await gql<{ accessAnomalies: { anomalies: unknown[] } }>("{ accessAnomalies { anomalies { reads } } }", {}, auditorToken);
+      if (feed.data?.accessAnomalies.anomalies.length) break;
+      assert.ok(attempt < 100, "the burst reaches the ledger");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await page.getByRole("button", { name: "刷新" }).click();
+    await page.waitForFunction(() => (window as unknown as ChartWindow).citygraphCharts?.anomalies?.getOption());
+    const anomalies = (await page.evaluate(() => (window as unknown as ChartWindow).citygraphCharts!.anomalies!.getOption())) as {
+      yAxis: { data: string[] }[];
+      series: { id: string; data: number[] }[];
+    };
+    assert.deepEqual(anomalies.yAxis[0]!.data, ["user:dev.wang"]);
+    assert.deepEqual(anomalies.series.find((series) => series.id === "reads")!.data, [21]);
+    assert.equal(await page.locator("[data-last-verification]").getAttribute("data-last-verification"), "NONE");
+    await page.screenshot({ path: join(SCREENSHOTS, "overview.png"), fullPage: true });
     await assertAccessible(page, "overview");
 
     // The access log: filter by outcome, open an entry, page on.
@@ -249,6 +267,31 @@ describe("governance console (browser)", { skip: BROWSER_SKIP }, () => {
     assert.ok((await page.locator("tr[data-seq]").count()) >= 1);
     await page.screenshot({ path: join(SCREENSHOTS, "access-log.png") });
     await assertAccessible(page, "access log");
+
+    // The subject report, reached from the entry of the personal read: who read this person's data.
+    const person = read.data!.persons.nodes[0]!.id;
+    await page.getByLabel("数据主体（人员编号）").fill(person);
+    await page.getByRole("button", { name: "查询" }).click();
+    await page.waitForFunction(() => document.querySelectorAll("tr[data-seq]").length === 21, undefined, { timeout: 10_000 });
+    await page.locator("tr[data-seq]").first().getByRole("button").click();
+    await page.getByRole("link", { name: `查看 ${person} 的数据主体报告` }).click();
+    await page.getByRole("heading", { name: "数据主体报告" }).waitFor();
+    await page.locator("ol.timeline > li").first().waitFor();
+    const readers = await page.$$eval("ol.timeline > li", (items) => items.map((item) => item.getAttribute("data-principal")));
+    assert.ok(readers.length >= 1 && readers.every((r) => r === "user:dev.wang"), JSON.stringify(readers));
+    assert.match((await page.locator("ol.timeline > li").first().textContent()) ?? "", /Person\.name/);
+    await page.screenshot({ path: join(SCREENSHOTS, "subject-report.png"), fullPage: true });
+    await assertAccessible(page, "subject report");
+
+    // Verify: the whole chain, in the background, with progress; then the overview says when.
+    await page.getByRole("link", { name: "日志核验" }).click();
+    await page.getByRole("button", { name: "开始核验" }).click();
+    await page.locator('article[data-status="INTACT"]').waitFor({ timeout: 30_000 });
+    assert.match((await page.locator("article[data-run]").textContent()) ?? "", /发现 0 处问题/);
+    await page.screenshot({ path: join(SCREENSHOTS, "verify.png"), fullPage: true });
+    await assertAccessible(page, "verify");
+    await page.getByRole("link", { name: "审计概览" }).click();
+    await page.locator('[data-last-verification="INTACT"]').waitFor();
 
     // Tokens live in memory only; signing out forgets them.
     const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);

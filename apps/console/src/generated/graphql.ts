@@ -69,6 +69,19 @@ export type DataLevel =
   /** Sensitive personal information: `<owner>:sensitive`. */
   | 'SENSITIVE';
 
+/** Where a verification of the access ledger stands. */
+export type LedgerVerificationStatus =
+  /** Breaks were found: see `breaks`. */
+  | 'BROKEN'
+  /** It could not finish (`failure` says why); nothing is known of the chain from it. */
+  | 'FAILED'
+  /** Every entry, checkpoint and anchor checked out. */
+  | 'INTACT'
+  /** The process running it stopped before it finished; start another. */
+  | 'INTERRUPTED'
+  /** Walking the chain; `entriesChecked` grows. */
+  | 'RUNNING';
+
 /** The width of the access overview's time buckets, in China Standard Time (UTC+8). */
 export type OverviewBucket =
   | 'DAY'
@@ -127,6 +140,13 @@ export type ConsoleIssueApiKeyMutationVariables = Exact<{
 
 export type ConsoleIssueApiKeyMutation = { issueApiKey: { key: string, apiKey: { id: string, createdAt: string, createdBy: string, revokedAt: string | null } } };
 
+export type ConsoleAgreementUsageQueryVariables = Exact<{
+  agreementId: string | number;
+}>;
+
+
+export type ConsoleAgreementUsageQuery = { agreementUsage: { from: string, to: string, requests: number, recordsReturned: number, deniedAttempts: number, byDay: Array<{ date: string, outcome: AccessOutcome, requests: number, records: number }> } };
+
 export type ConsoleDataAssetsQueryVariables = Exact<{
   after?: string | null | undefined;
 }>;
@@ -140,7 +160,34 @@ export type ConsoleOverviewQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleOverviewQuery = { accessOverview: { from: string, to: string, bucket: OverviewBucket, timeline: Array<{ start: string, outcome: AccessOutcome, requests: number }>, personalReadsByDepartment: Array<{ key: string | null, requests: number }>, personalReadsByAgreement: Array<{ key: string | null, requests: number }>, topDeniedCoordinates: Array<{ coordinate: string, attempts: number }> } };
+export type ConsoleOverviewQuery = { accessOverview: { from: string, to: string, bucket: OverviewBucket, timeline: Array<{ start: string, outcome: AccessOutcome, requests: number }>, personalReadsByDepartment: Array<{ key: string | null, requests: number }>, personalReadsByAgreement: Array<{ key: string | null, requests: number }>, topDeniedCoordinates: Array<{ coordinate: string, attempts: number }> }, accessAnomalies: { rule: string, from: string, to: string, anomalies: Array<{ principal: string, agreementId: string | null, reads: number, usualPerHour: number }> }, ledgerIntegrity: { headSeq: string | null, headAt: string | null, checkpointSeq: string | null, checkpointAt: string | null, lastVerification: { id: string, status: LedgerVerificationStatus, finishedAt: string | null, breakCount: number } | null } };
+
+export type ConsoleSubjectReportQueryVariables = Exact<{
+  personId: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleSubjectReportQuery = { subjectAccessReport: { personId: string, nodes: Array<{ seq: string, time: string, requestId: string, purpose: string | null, operationName: string | null, outcome: AccessOutcome, principal: { kind: string, subject: string, org: string | null }, authority: { basis: AccessBasis, agreementId: string | null, organization: string | null }, fields: Array<{ coordinate: string, decision: AccessDecision }> }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type ConsoleVerificationRunFragment = { id: string, status: LedgerVerificationStatus, requestedBy: string, startedAt: string, finishedAt: string | null, totalEntries: number, entriesChecked: number, breakCount: number, warnings: Array<string>, headSeq: string | null, checkpointSeq: string | null, failure: string | null, breaks: Array<{ kind: string, seq: string, lastSeq: string | null, reason: string }>, anchors: Array<{ source: string, anchors: number, latestSeq: string | null }> };
+
+export type ConsoleLedgerIntegrityQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleLedgerIntegrityQuery = { ledgerIntegrity: { headSeq: string | null, headHash: string | null, headAt: string | null, checkpointSeq: string | null, checkpointAt: string | null, verifiable: boolean, anchorSinks: Array<string>, lastVerification: { id: string, status: LedgerVerificationStatus, requestedBy: string, startedAt: string, finishedAt: string | null, totalEntries: number, entriesChecked: number, breakCount: number, warnings: Array<string>, headSeq: string | null, checkpointSeq: string | null, failure: string | null, breaks: Array<{ kind: string, seq: string, lastSeq: string | null, reason: string }>, anchors: Array<{ source: string, anchors: number, latestSeq: string | null }> } | null } };
+
+export type ConsoleLedgerVerificationQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleLedgerVerificationQuery = { ledgerVerification: { id: string, status: LedgerVerificationStatus, requestedBy: string, startedAt: string, finishedAt: string | null, totalEntries: number, entriesChecked: number, breakCount: number, warnings: Array<string>, headSeq: string | null, checkpointSeq: string | null, failure: string | null, breaks: Array<{ kind: string, seq: string, lastSeq: string | null, reason: string }>, anchors: Array<{ source: string, anchors: number, latestSeq: string | null }> } | null };
+
+export type ConsoleStartLedgerVerificationMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleStartLedgerVerificationMutation = { startLedgerVerification: { id: string, status: LedgerVerificationStatus, requestedBy: string, startedAt: string, finishedAt: string | null, totalEntries: number, entriesChecked: number, breakCount: number, warnings: Array<string>, headSeq: string | null, checkpointSeq: string | null, failure: string | null, breaks: Array<{ kind: string, seq: string, lastSeq: string | null, reason: string }>, anchors: Array<{ source: string, anchors: number, latestSeq: string | null }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -197,6 +244,33 @@ export const ConsoleAgreementFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ConsoleAgreementFields"}) as unknown as TypedDocumentString<ConsoleAgreementFieldsFragment, unknown>;
+export const ConsoleVerificationRunFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleVerificationRun on LedgerVerificationRun {
+  id
+  status
+  requestedBy
+  startedAt
+  finishedAt
+  totalEntries
+  entriesChecked
+  breakCount
+  breaks {
+    kind
+    seq
+    lastSeq
+    reason
+  }
+  anchors {
+    source
+    anchors
+    latestSeq
+  }
+  warnings
+  headSeq
+  checkpointSeq
+  failure
+}
+    `, {"fragmentName":"ConsoleVerificationRun"}) as unknown as TypedDocumentString<ConsoleVerificationRunFragment, unknown>;
 export const ConsoleAccessLogDocument = new TypedDocumentString(`
     query ConsoleAccessLog($from: DateTime, $to: DateTime, $principal: String, $agreement: ID, $purpose: String, $outcome: AccessOutcome, $coordinate: String, $subject: String, $after: String) {
   accessLog(
@@ -341,6 +415,23 @@ export const ConsoleIssueApiKeyDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleIssueApiKeyMutation, ConsoleIssueApiKeyMutationVariables>;
+export const ConsoleAgreementUsageDocument = new TypedDocumentString(`
+    query ConsoleAgreementUsage($agreementId: ID!) {
+  agreementUsage(agreementId: $agreementId) {
+    from
+    to
+    requests
+    recordsReturned
+    deniedAttempts
+    byDay {
+      date
+      outcome
+      requests
+      records
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAgreementUsageQuery, ConsoleAgreementUsageQueryVariables>;
 export const ConsoleDataAssetsDocument = new TypedDocumentString(`
     query ConsoleDataAssets($after: String) {
   dataAssets(first: 100, after: $after) {
@@ -385,5 +476,163 @@ export const ConsoleOverviewDocument = new TypedDocumentString(`
       attempts
     }
   }
+  accessAnomalies(to: $to) {
+    rule
+    from
+    to
+    anomalies {
+      principal
+      agreementId
+      reads
+      usualPerHour
+    }
+  }
+  ledgerIntegrity {
+    headSeq
+    headAt
+    checkpointSeq
+    checkpointAt
+    lastVerification {
+      id
+      status
+      finishedAt
+      breakCount
+    }
+  }
 }
     `) as unknown as TypedDocumentString<ConsoleOverviewQuery, ConsoleOverviewQueryVariables>;
+export const ConsoleSubjectReportDocument = new TypedDocumentString(`
+    query ConsoleSubjectReport($personId: String!, $after: String) {
+  subjectAccessReport(personId: $personId, first: 25, after: $after) {
+    personId
+    nodes {
+      seq
+      time
+      requestId
+      principal {
+        kind
+        subject
+        org
+      }
+      purpose
+      authority {
+        basis
+        agreementId
+        organization
+      }
+      fields {
+        coordinate
+        decision
+      }
+      operationName
+      outcome
+    }
+    pageInfo {
+      endCursor
+      hasNextPage
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSubjectReportQuery, ConsoleSubjectReportQueryVariables>;
+export const ConsoleLedgerIntegrityDocument = new TypedDocumentString(`
+    query ConsoleLedgerIntegrity {
+  ledgerIntegrity {
+    headSeq
+    headHash
+    headAt
+    checkpointSeq
+    checkpointAt
+    verifiable
+    anchorSinks
+    lastVerification {
+      ...ConsoleVerificationRun
+    }
+  }
+}
+    fragment ConsoleVerificationRun on LedgerVerificationRun {
+  id
+  status
+  requestedBy
+  startedAt
+  finishedAt
+  totalEntries
+  entriesChecked
+  breakCount
+  breaks {
+    kind
+    seq
+    lastSeq
+    reason
+  }
+  anchors {
+    source
+    anchors
+    latestSeq
+  }
+  warnings
+  headSeq
+  checkpointSeq
+  failure
+}`) as unknown as TypedDocumentString<ConsoleLedgerIntegrityQuery, ConsoleLedgerIntegrityQueryVariables>;
+export const ConsoleLedgerVerificationDocument = new TypedDocumentString(`
+    query ConsoleLedgerVerification($id: ID!) {
+  ledgerVerification(id: $id) {
+    ...ConsoleVerificationRun
+  }
+}
+    fragment ConsoleVerificationRun on LedgerVerificationRun {
+  id
+  status
+  requestedBy
+  startedAt
+  finishedAt
+  totalEntries
+  entriesChecked
+  breakCount
+  breaks {
+    kind
+    seq
+    lastSeq
+    reason
+  }
+  anchors {
+    source
+    anchors
+    latestSeq
+  }
+  warnings
+  headSeq
+  checkpointSeq
+  failure
+}`) as unknown as TypedDocumentString<ConsoleLedgerVerificationQuery, ConsoleLedgerVerificationQueryVariables>;
+export const ConsoleStartLedgerVerificationDocument = new TypedDocumentString(`
+    mutation ConsoleStartLedgerVerification {
+  startLedgerVerification {
+    ...ConsoleVerificationRun
+  }
+}
+    fragment ConsoleVerificationRun on LedgerVerificationRun {
+  id
+  status
+  requestedBy
+  startedAt
+  finishedAt
+  totalEntries
+  entriesChecked
+  breakCount
+  breaks {
+    kind
+    seq
+    lastSeq
+    reason
+  }
+  anchors {
+    source
+    anchors
+    latestSeq
+  }
+  warnings
+  headSeq
+  checkpointSeq
+  failure
+}`) as unknown as TypedDocumentString<ConsoleStartLedgerVerificationMutation, ConsoleStartLedgerVerificationMutationVariables>;

@@ -168,7 +168,20 @@ export function AccessLogPage() {
                 {open.refusal ? ` (${open.refusal})` : ""}
               </dd>
               <dt>{t("log.subjects")}</dt>
-              <dd>{number(open.subjects.length)}</dd>
+              <dd>
+                {number(open.subjects.length)}
+                {open.subjects.length ? (
+                  <ul className="subjects">
+                    {open.subjects.slice(0, 20).map((person) => (
+                      <li key={person}>
+                        <a href={`#/subject-report/${encodeURIComponent(person)}`} aria-label={t("log.subjectLink", { person })}>
+                          <code>{person}</code>
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+              </dd>
               <dt>{t("log.latency")}</dt>
               <dd>{t("log.ms", { value: number(Math.round(open.latencyMs * 10) / 10) })}</dd>
             </dl>

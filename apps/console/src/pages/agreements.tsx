@@ -1,10 +1,14 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import {
+  ConsoleAgreementUsageDocument,
   ConsoleAgreementsDocument,
   ConsoleApproveAgreementDocument,
   ConsoleIssueApiKeyDocument,
+  type AccessOutcome,
   type ConsoleAgreementFieldsFragment,
+  type ConsoleAgreementUsageQuery,
 } from "../generated/graphql.ts";
+import { Chart } from "../chart.tsx";
 import { execute } from "../api.ts";
 import { currentSession } from "../auth.ts";
 import { useI18n } from "../i18n/index.tsx";
@@ -95,6 +99,7 @@ export function AgreementsPage() {
             </dd>
           </dl>
           <p>{t("agreements.quota", { rpm: agreement.requestsPerMinute, rpd: agreement.recordsPerDay })}</p>
+          <Usage agreementId={agreement.id} recordsPerDay={agreement.recordsPerDay} />
           {agreement.status === "DRAFT" ? (
             agreement.createdBy === me ? (
               <p className="note" data-four-eyes>
@@ -144,5 +149,63 @@ export function AgreementsPage() {
         </article>
       ) : null}
     </section>
+  );
+}
+
+type Usage = ConsoleAgreementUsageQuery["agreementUsage"];
+const USAGE_OUTCOMES: readonly AccessOutcome[] = ["ALLOWED", "PARTIAL", "DENIED", "REFUSED", "ERROR"];
+
+/** An agreement's use over the last days (`agreementUsage`): requests by outcome, records returned against the daily quota. */
+function Usage({ agreementId, recordsPerDay }: { agreementId: string; recordsPerDay: number }) {
+  const { t, number } = useI18n();
+  const [usage, setUsage] = useState<Usage>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    setUsage(undefined);
+    execute(ConsoleAgreementUsageDocument, { agreementId })
+      .then((data) => setUsage(data.agreementUsage))
+      .catch(setError);
+  }, [agreementId]);
+  const option = useMemo(() => {
+    if (!usage) return undefined;
+    const days = [...new Set(usage.byDay.map((d) => d.date))].sort();
+    const cell = (day: string, outcome: AccessOutcome) => usage.byDay.find((d) => d.date === day && d.outcome === outcome);
+    return {
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: days },
+      yAxis: [
+        { type: "value", minInterval: 1, name: t("usage.requests") },
+        { type: "value", minInterval: 1, name: t("usage.records") },
+      ],
+      series: [
+        ...USAGE_OUTCOMES.map((outcome) => ({
+          id: outcome,
+          name: t(`outcome.${outcome}`),
+          type: "bar",
+          stack: "requests",
+          data: days.map((day) => cell(day, outcome)?.requests ?? 0),
+        })),
+        {
+          id: "records",
+          name: t("usage.records"),
+          type: "line",
+          yAxisIndex: 1,
+          data: days.map((day) => USAGE_OUTCOMES.reduce((sum, o) => sum + (o === "ALLOWED" || o === "PARTIAL" ? (cell(day, o)?.records ?? 0) : 0), 0)),
+          markLine: { symbol: "none", data: [{ yAxis: recordsPerDay, name: t("usage.quota") }], label: { formatter: t("usage.quota") } },
+        },
+      ],
+    };
+  }, [usage, recordsPerDay, t]);
+  if (error) return <Failure error={error} />;
+  if (!usage || !option) return <p role="status">{t("common.loading")}</p>;
+  return (
+    <figure data-usage-requests={usage.requests}>
+      <figcaption>
+        {t("usage.heading", { requests: number(usage.requests), records: number(usage.recordsReturned), denied: number(usage.deniedAttempts) })}
+      </figcaption>
+      {usage.byDay.length ? <Chart name="usage" label={t("usage.chart")} option={option} /> : <p>{t("usage.none")}</p>}
+    </figure>
   );
 }

@@ -5,7 +5,7 @@ import { useI18n, type I18n } from "../i18n/index.tsx";
 import { Chart } from "../chart.tsx";
 import { Failure } from "./failure.tsx";
 
-type Overview = ConsoleOverviewQuery["accessOverview"];
+type Overview = ConsoleOverviewQuery;
 
 const OUTCOMES: readonly AccessOutcome[] = ["ALLOWED", "PARTIAL", "DENIED", "REFUSED", "ERROR"];
 const OUTCOME_COLORS: Record<AccessOutcome, string> = {
@@ -24,13 +24,16 @@ export function OverviewPage() {
   const [error, setError] = useState<unknown>();
   const load = useCallback(() => {
     execute(ConsoleOverviewDocument, {})
-      .then((data) => setOverview(data.accessOverview))
+      .then(setOverview)
       .catch(setError);
   }, []);
   useEffect(load, [load]);
   const options = useMemo(() => overview && chartOptions(overview, i18n), [overview, i18n]);
+  const dateTimeOf = (iso: string | null | undefined) => (iso ? i18n.dateTime(iso) : "—");
   if (error) return <Failure error={error} />;
   if (!overview || !options) return <p role="status">{t("common.loading")}</p>;
+  const { accessAnomalies: feed, ledgerIntegrity: integrity } = overview;
+  const last = integrity.lastVerification;
   return (
     <section aria-labelledby="overview-heading">
       <h1 id="overview-heading">{t("overview.heading")}</h1>
@@ -57,6 +60,29 @@ export function OverviewPage() {
           <figcaption>{t("overview.byAgreement")}</figcaption>
           <Chart name="byAgreement" label={t("overview.byAgreement")} option={options.byAgreement} />
         </figure>
+        <figure data-anomalies={feed.anomalies.length}>
+          <figcaption>{t("overview.anomalies")}</figcaption>
+          {feed.anomalies.length ? (
+            <Chart name="anomalies" label={t("overview.anomalies")} option={options.anomalies} />
+          ) : (
+            <p role="status">{t("overview.noAnomalies")}</p>
+          )}
+          <p className="note">{t("overview.anomalyRule")}</p>
+        </figure>
+        <figure aria-labelledby="integrity-caption">
+          <figcaption id="integrity-caption">{t("overview.integrity")}</figcaption>
+          <dl className="summary">
+            <dt>{t("verify.head")}</dt>
+            <dd>{integrity.headSeq ? `#${integrity.headSeq} · ${dateTimeOf(integrity.headAt)}` : t("verify.empty")}</dd>
+            <dt>{t("verify.checkpoint")}</dt>
+            <dd>{integrity.checkpointSeq ? `#${integrity.checkpointSeq} · ${dateTimeOf(integrity.checkpointAt)}` : t("common.none")}</dd>
+            <dt>{t("overview.lastVerification")}</dt>
+            <dd data-last-verification={last?.status ?? "NONE"}>
+              {last ? `${t(`verify.status.${last.status}`)}${last.finishedAt ? ` · ${dateTimeOf(last.finishedAt)}` : ""}` : t("overview.neverVerified")}{" "}
+              <a href="#/verify">{t("overview.toVerify")}</a>
+            </dd>
+          </dl>
+        </figure>
       </div>
     </section>
   );
@@ -72,7 +98,7 @@ function horizontalBars(categories: string[], values: number[], color: string) {
   };
 }
 
-function chartOptions(overview: Overview, { t, dateTime }: I18n) {
+function chartOptions({ accessOverview: overview, accessAnomalies: feed }: Overview, { t, dateTime }: I18n) {
   const starts = [...new Set(overview.timeline.map((p) => p.start))].sort();
   const count = new Map(overview.timeline.map((p) => [`${p.start}|${p.outcome}`, p.requests]));
   return {
@@ -101,6 +127,23 @@ function chartOptions(overview: Overview, { t, dateTime }: I18n) {
       overview.personalReadsByDepartment.map((d) => d.requests),
       "#1565c0",
     ),
+    anomalies: {
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", data: feed.anomalies.map((a) => a.principal), inverse: true },
+      series: [
+        { id: "reads", name: t("overview.anomalyReads"), type: "bar", data: feed.anomalies.map((a) => a.reads), itemStyle: { color: "#c62828" } },
+        {
+          id: "usual",
+          name: t("overview.anomalyUsual"),
+          type: "bar",
+          data: feed.anomalies.map((a) => Math.round(a.usualPerHour * 10) / 10),
+          itemStyle: { color: "#90a4ae" },
+        },
+      ],
+    },
     byAgreement: horizontalBars(
       overview.personalReadsByAgreement.map((d) => d.key ?? t("overview.officials")),
       overview.personalReadsByAgreement.map((d) => d.requests),
