@@ -392,6 +392,27 @@ describe("governance console (browser)", { skip: BROWSER_SKIP }, () => {
     const detail = (await b.page.locator("[data-agreement-detail]").textContent()) ?? "";
     assert.ok(detail.includes(key.split(".")[0]!), "the key's id is listed");
     assert.ok(!detail.includes(key.split(".")[1]!), "the secret is not");
+    // The holder's first call sends an operation it never registered: refused, and counted in the
+    // agreement's use, which the administrator sees against the quota.
+    const refused = await stack.query("{ districts { code } }", {}, { "x-api-key": key, "x-purpose": "epidemic-prevention" });
+    assert.equal(refused.errors?.[0]?.extensions?.code, "OPERATION_NOT_PERSISTED");
+    for (let attempt = 0; ; attempt++) {
+      await b.page.getByRole("link", { name: "数据资产目录" }).click();
+      await b.page.getByRole("link", { name: "数据共享协议" }).click();
+      await b.page.getByRole("button", { name: "查看: 发热门诊分析" }).click();
+      await b.page.locator("[data-usage-requests]").waitFor();
+      if ((await b.page.locator("[data-usage-requests]").getAttribute("data-usage-requests")) === "1") break;
+      assert.ok(attempt < 20, "the refusal reaches the agreement's use");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await b.page.waitForFunction(() => (window as unknown as ChartWindow).citygraphCharts?.usage?.getOption());
+    const usage = (await b.page.evaluate(() => (window as unknown as ChartWindow).citygraphCharts!.usage!.getOption())) as {
+      series: { id: string; data: number[]; markLine?: { data: { yAxis: number }[] } }[];
+    };
+    assert.deepEqual(usage.series.find((series) => series.id === "REFUSED")?.data, [1]);
+    assert.equal(usage.series.find((series) => series.id === "records")?.markLine?.data[0]?.yAxis, 10_000, "the daily record quota is drawn");
+    await b.page.screenshot({ path: join(SCREENSHOTS, "agreement-usage.png"), fullPage: true });
+    await assertAccessible(b.page, "agreements (usage)");
     assert.deepEqual(await b.cspViolations(), []);
     await b.context.close();
   });

@@ -9,6 +9,7 @@ import {
   type ConsoleAgreementUsageQuery,
 } from "../generated/graphql.ts";
 import { Chart } from "../chart.tsx";
+import { OUTCOMES, OUTCOME_COLORS } from "../outcomes.ts";
 import { execute } from "../api.ts";
 import { currentSession } from "../auth.ts";
 import { useI18n } from "../i18n/index.tsx";
@@ -153,7 +154,6 @@ export function AgreementsPage() {
 }
 
 type Usage = ConsoleAgreementUsageQuery["agreementUsage"];
-const USAGE_OUTCOMES: readonly AccessOutcome[] = ["ALLOWED", "PARTIAL", "DENIED", "REFUSED", "ERROR"];
 
 /** An agreement's use over the last days (`agreementUsage`): requests by outcome, records returned against the daily quota. */
 function Usage({ agreementId, recordsPerDay }: { agreementId: string; recordsPerDay: number }) {
@@ -177,14 +177,16 @@ function Usage({ agreementId, recordsPerDay }: { agreementId: string; recordsPer
       xAxis: { type: "category", data: days },
       yAxis: [
         { type: "value", minInterval: 1, name: t("usage.requests") },
-        { type: "value", minInterval: 1, name: t("usage.records") },
+        // Up to the quota at least, so that use is seen against it.
+        { type: "value", minInterval: 1, name: t("usage.records"), max: (extent: { max: number }) => Math.max(extent.max, recordsPerDay) },
       ],
       series: [
-        ...USAGE_OUTCOMES.map((outcome) => ({
+        ...OUTCOMES.map((outcome) => ({
           id: outcome,
           name: t(`outcome.${outcome}`),
           type: "bar",
           stack: "requests",
+          itemStyle: { color: OUTCOME_COLORS[outcome] },
           data: days.map((day) => cell(day, outcome)?.requests ?? 0),
         })),
         {
@@ -192,7 +194,8 @@ function Usage({ agreementId, recordsPerDay }: { agreementId: string; recordsPer
           name: t("usage.records"),
           type: "line",
           yAxisIndex: 1,
-          data: days.map((day) => USAGE_OUTCOMES.reduce((sum, o) => sum + (o === "ALLOWED" || o === "PARTIAL" ? (cell(day, o)?.records ?? 0) : 0), 0)),
+          itemStyle: { color: "#1565c0" },
+          data: days.map((day) => OUTCOMES.reduce((sum, o) => sum + (o === "ALLOWED" || o === "PARTIAL" ? (cell(day, o)?.records ?? 0) : 0), 0)),
           markLine: { symbol: "none", data: [{ yAxis: recordsPerDay, name: t("usage.quota") }], label: { formatter: t("usage.quota") } },
         },
       ],

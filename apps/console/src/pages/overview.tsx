@@ -1,20 +1,14 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { ConsoleOverviewDocument, type AccessOutcome, type ConsoleOverviewQuery } from "../generated/graphql.ts";
+import { ConsoleOverviewDocument, type ConsoleOverviewQuery } from "../generated/graphql.ts";
 import { execute } from "../api.ts";
 import { useI18n, type I18n } from "../i18n/index.tsx";
 import { Chart } from "../chart.tsx";
 import { Failure } from "./failure.tsx";
+import { OUTCOMES, OUTCOME_COLORS } from "../outcomes.ts";
 
 type Overview = ConsoleOverviewQuery;
 
-const OUTCOMES: readonly AccessOutcome[] = ["ALLOWED", "PARTIAL", "DENIED", "REFUSED", "ERROR"];
-const OUTCOME_COLORS: Record<AccessOutcome, string> = {
-  ALLOWED: "#2e7d32",
-  PARTIAL: "#f9a825",
-  DENIED: "#c62828",
-  REFUSED: "#6a1b9a",
-  ERROR: "#455a64",
-};
+
 
 /** The auditor's overview of the last day: charts drawn from `accessOverview` (ledger aggregates). */
 export function OverviewPage() {

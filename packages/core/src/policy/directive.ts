@@ -43,11 +43,13 @@ export function Classified(level: Level, kind?: PersonalKind): PropertyDecorator
 /**
  * A field that holds no personal values but only holders of a scope may see (agreement
  * administration, the access ledger): `@Classified("PUBLIC")` plus the standard
- * `@requiresScopes(scopes: [[scope]])`, enforced by the gateway and again in the subgraph.
+ * `@requiresScopes`, enforced by the gateway and again in the subgraph. Several scopes: any one
+ * of them is enough (`@Restricted("audit:read", "governance:admin")`).
  */
-export function Restricted(scope: string): PropertyDecorator & MethodDecorator {
+export function Restricted(...scopes: [string, ...string[]]): PropertyDecorator & MethodDecorator {
+  const anyOf = scopes.map((scope) => `["${scope}"]`).join(", ");
   // Applied in the order stacked decorators would be (bottom-up), so the SDL prints as before.
-  const decorators = [Directive(`@requiresScopes(scopes: [["${scope}"]])`), Classified("PUBLIC")] as ((
+  const decorators = [Directive(`@requiresScopes(scopes: [${anyOf}])`), Classified("PUBLIC")] as ((
     target: object,
     key: string | symbol,
     descriptor?: PropertyDescriptor,

@@ -336,7 +336,6 @@ describe("governance subgraph: the auditor's view of the access ledger", () => {
     const queries = [
       `{ accessLog { nodes { seq } } }`,
       `{ subjectAccessReport(personId: "${PERSON}") { nodes { seq } } }`,
-      `{ agreementUsage(agreementId: "${AGREEMENT}") { requests } }`,
     ];
     for (const headers of [{}, await bearer(ALL_SCOPES), await bearer(["governance:admin"])]) {
       for (const query of queries) {
@@ -348,6 +347,20 @@ describe("governance subgraph: the auditor's view of the access ledger", () => {
         assert.equal(result.data, undefined);
       }
     }
+  });
+
+  it("shows an agreement's usage to its administrators as well as auditors, and to no one else", async () => {
+    const query = `query($id: ID!, $from: DateTime, $to: DateTime) { agreementUsage(agreementId: $id, from: $from, to: $to) { requests } }`;
+    const variables = { id: AGREEMENT, ...WINDOW };
+    const admin = await stack.query<{ agreementUsage: { requests: number } }>(query, variables, await bearer(["governance:admin"]));
+    assert.equal(admin.status, 200, JSON.stringify(admin.errors));
+    assert.equal(admin.data?.agreementUsage.requests, 9);
+    const reader = await stack.query(query, variables, await bearer(ALL_SCOPES));
+    assert.equal(reader.status, 403);
+    assert.equal(reader.errors?.[0]?.extensions?.code, "FORBIDDEN");
+    assert.equal(reader.data, undefined);
+    const anonymous = await stack.query(query, variables);
+    assert.equal(anonymous.errors?.[0]?.extensions?.code, "GRAPHQL_VALIDATION_FAILED");
   });
 
   it("refuses them in the governance subgraph too, behind the gateway's check", async () => {

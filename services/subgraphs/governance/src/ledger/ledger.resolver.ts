@@ -27,6 +27,7 @@ import {
   validateLedgerWindow,
 } from "./ledger.arguments.ts";
 import type { GovernanceContext } from "../context.ts";
+import { GOVERNANCE_ADMIN } from "../agreement/agreement.access.ts";
 
 /**
  * When a principal's personal-data reads count as an anomaly: in the hour examined, at least
@@ -106,11 +107,12 @@ export class LedgerResolver {
     return { personId, nodes: found.nodes.map(toSubjectAccess), pageInfo: found.pageInfo };
   }
 
-  @Restricted(AUDIT_READ)
+  @Restricted(AUDIT_READ, GOVERNANCE_ADMIN)
   @Query(() => AgreementUsage, {
     description:
       `How an agreement was used: requests by day (UTC+8) and outcome, records returned, denied attempts. ` +
-      `Default window: the last ${DEFAULT_USAGE_WINDOW_DAYS} days; at most ${MAX_USAGE_WINDOW_DAYS} days. Requires audit:read.`,
+      `Default window: the last ${DEFAULT_USAGE_WINDOW_DAYS} days; at most ${MAX_USAGE_WINDOW_DAYS} days. ` +
+      `Requires audit:read or governance:admin (administrators watch use against quota).`,
   })
   async agreementUsage(
     @Arg("agreementId", () => ID) agreementId: string,
