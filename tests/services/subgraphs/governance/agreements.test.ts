@@ -333,6 +333,47 @@ describe("data-operation agreements", () => {
     assert.equal(safe.status, "DRAFT");
   });
 
+  it("previews a draft's grants field by field, as the holder will read them, for administrators only", async () => {
+    type Preview = { agreementGrantPreview: { fields: { coordinate: string; level: string; kind: string | null; access: string }[]; problem: string | null } };
+    const PREVIEW = `query($scopes: [String!]!, $fields: [String!]) {
+      agreementGrantPreview(scopes: $scopes, allowedFields: $fields) { fields { coordinate level kind access } problem }
+    }`;
+    const preview = async (scopes: string[], fields?: string[]) => ok(await call<Preview>("alice", PREVIEW, { scopes, fields })).agreementGrantPreview;
+    const accessOf = (p: Preview["agreementGrantPreview"]) => new Map(p.fields.map((f) => [f.coordinate, f.access]));
+
+    // The whole catalog, sensitive fields included, whatever the administrator may read themselves.
+    const none = accessOf(await preview([]));
+    assert.equal(none.get("Person.idNumber"), "DENIED");
+    assert.equal(none.get("District.name"), "FULL", "PUBLIC fields are open to any holder");
+
+    const narrowed = accessOf(await preview(["registry:personal", "registry:sensitive:masked"], ["Person.name", "Person.idNumber"]));
+    assert.equal(narrowed.get("Person.name"), "FULL");
+    assert.equal(narrowed.get("Person.idNumber"), "MASKED");
+    assert.equal(narrowed.get("Person.birthDate"), "DENIED", "the field list narrows the scopes");
+
+    // What createAgreement would refuse is named, and shown as the holder would get it: denied.
+    const undone = await preview(["registry:personal", "registry:sensitive:masked"], ["Person.idNumber", "Person.birthDate"]);
+    assert.match(undone.problem ?? "", /Person\.idNumber would be masked, but Person\.birthDate/);
+    assert.equal(accessOf(undone).get("Person.idNumber"), "DENIED");
+    const refused = await createAgreement("alice", { scopes: ["registry:personal", "registry:sensitive:masked"], allowedFields: ["Person.idNumber", "Person.birthDate"] });
+    assert.equal(errorOf(refused).code, "BAD_USER_INPUT", "the preview's problem is createAgreement's refusal");
+
+    for (const [scopes, fields, argumentName] of [
+      [["audit:read"], undefined, "scopes"],
+      [["registry:everything"], undefined, "scopes"],
+      [["registry:personal"], ["Person.nope"], "allowedFields"],
+      [["registry:personal"], ["not a coordinate"], "allowedFields"],
+    ] as const) {
+      const response = await call("alice", PREVIEW, { scopes, fields });
+      assert.deepEqual([errorOf(response).code, errorOf(response).argumentName], ["BAD_USER_INPUT", argumentName], JSON.stringify(response.errors));
+    }
+    for (const who of ["officer", "anonymous"] as const) {
+      const response = await call(who, PREVIEW, { scopes: [] });
+      assert.equal(response.data, undefined, who);
+      assert.ok(["FORBIDDEN", "GRAPHQL_VALIDATION_FAILED"].includes(String(errorOf(response).code)), `${who}: ${JSON.stringify(response.errors)}`);
+    }
+  });
+
   it("registers persisted operations by the SHA-256 of their exact text, and refuses what is not one query", async () => {
     const agreement = await draft({ scopes: ["registry:internal", "registry:personal:masked"], allowedFields: [] });
     const document = "query FeverClinicVisits($first: Int) {\n  persons(first: $first) { nodes { name } }\n}\n";

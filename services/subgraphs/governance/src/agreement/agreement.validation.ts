@@ -14,6 +14,7 @@ import {
   reachableCoordinates,
   scopeProblem,
   type FieldPolicy,
+  type Grantee,
 } from "@citygraph/core";
 import type { CreateAgreementInput } from "./agreement.type.ts";
 import type { NewAgreement } from "./agreement.repository.ts";
@@ -72,26 +73,9 @@ export function validateAgreementInput(
 
   const legalBasis = requiredText("input.legalBasis", input.legalBasis, AGREEMENT_LIMITS.legalBasis);
 
-  const scopes = distinct(input.scopes.map((s) => s.trim()));
+  const scopes = validateAgreementScopes("input.scopes", input.scopes);
   if (scopes.length === 0) throw badUserInput("input.scopes", "must grant at least one scope");
-  if (scopes.length > AGREEMENT_LIMITS.scopes) throw badUserInput("input.scopes", `may hold at most ${AGREEMENT_LIMITS.scopes} scopes`);
-  for (const scope of scopes) {
-    if ((SPECIAL_SCOPES as readonly string[]).includes(scope)) {
-      throw badUserInput("input.scopes", `"${scope}" is for the government's own staff and cannot be granted by an agreement`);
-    }
-    const problem = scopeProblem(scope, SUBGRAPH_NAMES);
-    if (problem) throw badUserInput("input.scopes", problem);
-  }
-
-  const allowedFields = distinct((input.allowedFields ?? []).map((f) => f.trim()));
-  if (allowedFields.length > AGREEMENT_LIMITS.allowedFields) {
-    throw badUserInput("input.allowedFields", `may list at most ${AGREEMENT_LIMITS.allowedFields} fields`);
-  }
-  for (const field of allowedFields) {
-    if (!COORDINATE.test(field)) {
-      throw badUserInput("input.allowedFields", `"${field.slice(0, 100)}" is not a field coordinate like "Person.name"`);
-    }
-  }
+  const allowedFields = validateAllowedFields("input.allowedFields", input.allowedFields ?? []);
 
   const districts = distinct((input.districts ?? []).map((d) => d.trim()));
   for (const district of districts) assertDistrictCode("input.districts", district);
@@ -118,6 +102,38 @@ export function validateAgreementInput(
     requestsPerMinute: input.requestsPerMinute,
     recordsPerDay: input.recordsPerDay,
   };
+}
+
+/**
+ * An agreement's scopes, trimmed and de-duplicated. BAD_USER_INPUT naming `argumentName` for too
+ * many, for one no agreement may grant (staff-only scopes) and for one that is not a scope.
+ */
+export function validateAgreementScopes(argumentName: string, input: readonly string[]): string[] {
+  const scopes = distinct(input.map((s) => s.trim()));
+  if (scopes.length > AGREEMENT_LIMITS.scopes) throw badUserInput(argumentName, `may hold at most ${AGREEMENT_LIMITS.scopes} scopes`);
+  for (const scope of scopes) {
+    if ((SPECIAL_SCOPES as readonly string[]).includes(scope)) {
+      throw badUserInput(argumentName, `"${scope}" is for the government's own staff and cannot be granted by an agreement`);
+    }
+    const problem = scopeProblem(scope, SUBGRAPH_NAMES);
+    if (problem) throw badUserInput(argumentName, problem);
+  }
+  return scopes;
+}
+
+/**
+ * An agreement's field list, trimmed and de-duplicated, each a coordinate in form (whether the
+ * supergraph has it is checked against the catalog afterwards, which needs the database).
+ */
+export function validateAllowedFields(argumentName: string, input: readonly string[]): string[] {
+  const allowedFields = distinct(input.map((f) => f.trim()));
+  if (allowedFields.length > AGREEMENT_LIMITS.allowedFields) {
+    throw badUserInput(argumentName, `may list at most ${AGREEMENT_LIMITS.allowedFields} fields`);
+  }
+  for (const field of allowedFields) {
+    if (!COORDINATE.test(field)) throw badUserInput(argumentName, `"${field.slice(0, 100)}" is not a field coordinate like "Person.name"`);
+  }
+  return allowedFields;
 }
 
 /** Checks an operation's name and document: one query, parsed. Returns the parsed document. */
@@ -155,14 +171,19 @@ export function assertAgreementKeepsMasks(
   agreement: Pick<NewAgreement, "scopes" | "allowedFields">,
   policies: Iterable<FieldPolicy>,
 ): void {
-  const grants = grantSetOf(agreement.scopes, [], agreement.allowedFields.length ? agreement.allowedFields : undefined);
-  const undone = maskedGrantsUndone({ authenticated: true, grants }, policyIndexOf(policies));
-  if (undone.length) {
-    throw badUserInput(
-      agreement.allowedFields.length ? "input.allowedFields" : "input.scopes",
-      `${describeUndoneMasks(undone).join("; ")}: drop the masked scope or the revealing fields`,
-    );
-  }
+  const problem = undoneMasksProblem(agreement, policies);
+  if (problem) throw badUserInput(agreement.allowedFields.length ? "input.allowedFields" : "input.scopes", problem);
+}
+
+/** What {@link assertAgreementKeepsMasks} refuses, as its message; null when every mask holds. */
+export function undoneMasksProblem(agreement: Pick<NewAgreement, "scopes" | "allowedFields">, policies: Iterable<FieldPolicy>): string | null {
+  const undone = maskedGrantsUndone(agreementGrantee(agreement), policyIndexOf(policies));
+  return undone.length ? `${describeUndoneMasks(undone).join("; ")}: drop the masked scope or the revealing fields` : null;
+}
+
+/** The holder of an agreement as `decide` sees it: its scopes, narrowed by its field list when it has one. */
+export function agreementGrantee(agreement: Pick<NewAgreement, "scopes" | "allowedFields">): Grantee {
+  return { authenticated: true, grants: grantSetOf(agreement.scopes, [], agreement.allowedFields.length ? agreement.allowedFields : undefined) };
 }
 
 /**
@@ -181,7 +202,7 @@ export function assertOperationRunnable(document: DocumentNode, surface: Operati
   }
   const reach = reachableCoordinates(surface.schema, document);
   if (reach.introspection) throw badUserInput("document", "must not introspect the schema: an agreement grants data");
-  const grantee = { authenticated: true, grants: grantSetOf(agreement.scopes, [], agreement.allowedFields.length ? agreement.allowedFields : undefined) };
+  const grantee = agreementGrantee(agreement);
   const index = policyIndexOf(surface.policies.values());
   const denied: string[] = [];
   for (const coordinate of [...reach.coordinates].sort()) {

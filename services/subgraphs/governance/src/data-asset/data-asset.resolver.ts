@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, Query, Resolver } from "type-graphql";
 import {
   Classified,
+  Restricted,
   PageArgs,
   SUBGRAPH_NAMES,
   badUserInput,
@@ -13,10 +14,12 @@ import {
   type Grantee,
   type PolicyIndex,
 } from "@citygraph/core";
-import { DataAccess, DataAsset, DataAssetConnection } from "./data-asset.type.ts";
+import { AgreementGrantPreview, DataAccess, DataAsset, DataAssetConnection } from "./data-asset.type.ts";
 import { grantingScopes, maskingScopes, policyOf, visibleCoordinates } from "./data-asset.catalog.ts";
 import type { DataAssetRepository } from "./data-asset.repository.ts";
 import type { GovernanceContext } from "../context.ts";
+import { GOVERNANCE_ADMIN, adminSubject } from "../agreement/agreement.access.ts";
+import { agreementGrantee, undoneMasksProblem, validateAgreementScopes, validateAllowedFields } from "../agreement/agreement.validation.ts";
 
 type AssetRow = Awaited<ReturnType<DataAssetRepository["list"]>>[number];
 
@@ -95,5 +98,40 @@ export class DataAssetResolver {
         (!after || a.coordinate > String(after[0])),
     );
     return toPage(selected.slice(0, limit + 1), limit, (a) => [a.coordinate]);
+  }
+
+  /**
+   * The draft wizard's view: the whole catalog (an administrator writes agreements over any field,
+   * so sees every field's name and classification, never a value) with the access the agreement's
+   * holder would get, decided by the gateway's own function, so what the wizard shows is what the
+   * holder will read.
+   */
+  @Restricted(GOVERNANCE_ADMIN)
+  @Query(() => AgreementGrantPreview, {
+    description:
+      "What an agreement with these scopes and field list would give its holder, field by field, and why createAgreement would refuse it. Requires governance:admin.",
+  })
+  async agreementGrantPreview(
+    @Arg("scopes", () => [String], { description: "As in CreateAgreementInput; may be empty." }) scopes: string[],
+    @Arg("allowedFields", () => [String], { nullable: true, description: "As in CreateAgreementInput; default none (no narrowing)." })
+    allowedFields: string[] | undefined,
+    @Ctx() context: GovernanceContext,
+  ): Promise<AgreementGrantPreview> {
+    adminSubject(context);
+    const draft = {
+      scopes: validateAgreementScopes("scopes", scopes),
+      allowedFields: validateAllowedFields("allowedFields", allowedFields ?? []),
+    };
+    const rows = await context.repositories.dataAsset.list({}, undefined);
+    const known = new Set(rows.map((row) => row.coordinate));
+    const unknown = draft.allowedFields.filter((f) => !known.has(f));
+    if (unknown.length) throw badUserInput("allowedFields", `not fields of the supergraph: ${unknown.slice(0, 10).join(", ")}`);
+    const policies = rows.map(policyOf);
+    const index = policyIndexOf(policies);
+    const holder = agreementGrantee(draft);
+    return {
+      fields: rows.map((row) => toDataAsset(row, holder, index)).sort((a, b) => (a.coordinate < b.coordinate ? -1 : 1)),
+      problem: undoneMasksProblem(draft, policies),
+    };
   }
 }

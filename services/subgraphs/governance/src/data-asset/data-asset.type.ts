@@ -123,3 +123,19 @@ export class DataAssetConnection {
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
 }
+
+@ObjectType({ description: "What a draft agreement would give its holder, field by field (`agreementGrantPreview`)." })
+export class AgreementGrantPreview {
+  @Classified("PUBLIC")
+  @Field(() => [DataAsset], {
+    description: "Every field of the catalog, in coordinate order, with `access` as the agreement's holder would read it (PUBLIC fields are open to anyone).",
+  })
+  fields!: DataAsset[];
+
+  @Classified("PUBLIC")
+  @Field(() => String, {
+    nullable: true,
+    description: "Why createAgreement would refuse these grants (a mask the other grants undo), naming the fields; null when it would not.",
+  })
+  problem!: string | null;
+}
