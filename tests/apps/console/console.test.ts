@@ -330,40 +330,80 @@ describe("governance console (browser)", { skip: BROWSER_SKIP }, () => {
     return token;
   }
 
-  it("four eyes in the agreements page: admin A drafts and cannot approve, admin B approves and issues a key shown once", async () => {
+  it("agreements: admin A drafts in the wizard, seeing what the holder will read, and cannot approve; admin B approves, registers an operation and issues a key shown once", async () => {
     const a = await signIn("admin.a");
     await a.page.locator("tr[data-coordinate]").first().waitFor();
     const aToken = a.token();
+    const creditCode = makeCreditCode("410105", 12);
     const org = await gql<{ createOrganization: { id: string } }>(
       `mutation($code: String!) { createOrganization(name: "郑州数智健康科技有限公司", creditCode: $code) { id } }`,
-      { code: makeCreditCode("410105", 12) },
+      { code: creditCode },
       aToken,
     );
     assert.ok(org.data, JSON.stringify(org.errors));
-    const day = 86_400_000;
-    const drafted = await gql<{ createAgreement: { id: string } }>(
-      `mutation($input: CreateAgreementInput!) { createAgreement(input: $input) { id } }`,
-      {
-        input: {
-          organizationId: org.data.createOrganization.id,
-          title: "发热门诊分析",
-          purposes: ["epidemic-prevention"],
-          legalBasis: "数据安全法第三十九条",
-          scopes: ["health:internal", "registry:personal:masked"],
-          districts: ["410105"],
-          validFrom: new Date(Date.now() - day).toISOString(),
-          validUntil: new Date(Date.now() + 180 * day).toISOString(),
-          requestsPerMinute: 60,
-          recordsPerDay: 10_000,
-        },
-      },
+    // The draft wizard: party and purpose, fields from the catalog with what the holder will get,
+    // rows, time and quota, review.
+    await a.page.getByRole("link", { name: "数据共享协议" }).click();
+    await a.page.getByRole("button", { name: "起草协议" }).click();
+    // A label's name includes its select's chosen option, hence the prefix match.
+    await a.page.getByRole("combobox", { name: /^机构/ }).selectOption({ label: `郑州数智健康科技有限公司 (${creditCode})` });
+    await a.page.getByLabel("名称", { exact: true }).fill("发热门诊分析");
+    await a.page.getByLabel("用途", { exact: true }).fill("epidemic-prevention");
+    await a.page.getByLabel("法律依据", { exact: true }).fill("数据安全法第三十九条");
+    await a.page.getByRole("button", { name: "下一步" }).click();
+    await a.page.locator("[data-draft-step=fields]").waitFor();
+    const grant = (coordinate: string, access: "FULL" | "MASKED" | "") =>
+      a.page.getByLabel(`${coordinate} 的授予方式`).selectOption(access);
+    const holderReads = (coordinate: string, access: string) =>
+      a.page.locator(`tr[data-draft-field="${coordinate}"][data-access="${access}"]`).waitFor();
+    await a.page.getByLabel("按字段或说明筛选").fill("person");
+    await grant("Query.persons", "FULL");
+    await grant("Person.name", "MASKED");
+    await grant("Person.idNumber", "MASKED");
+    await holderReads("Person.idNumber", "MASKED");
+    await holderReads("Person.name", "MASKED");
+    // Birth dates in full would make the name full too (the stronger grant wins) and undo the ID
+    // number's mask: the wizard says both before anything is drafted, as the gateway decides.
+    await grant("Person.birthDate", "FULL");
+    await a.page.locator("[data-draft-problem]").waitFor();
+    assert.match((await a.page.locator("[data-draft-problem]").textContent()) ?? "", /Person\.idNumber would be masked, but Person\.birthDate/);
+    await holderReads("Person.idNumber", "DENIED");
+    await holderReads("Person.name", "FULL");
+    assert.equal(await a.page.locator('tr[data-draft-field="Person.name"]').getAttribute("data-differs"), "true");
+    assert.ok(await a.page.getByRole("button", { name: "下一步" }).isDisabled(), "a draft the gateway would refuse goes no further");
+    await a.page.getByLabel("只显示已选").check();
+    assert.equal(await a.page.locator("tr[data-draft-field]").count(), 4);
+    await a.page.screenshot({ path: join(SCREENSHOTS, "agreement-wizard.png"), fullPage: true });
+    await assertAccessible(a.page, "agreement wizard (fields)");
+    await grant("Person.birthDate", "");
+    await holderReads("Person.idNumber", "MASKED");
+    await a.page.locator("[data-draft-problem]").waitFor({ state: "detached" });
+    assert.equal(await a.page.locator("[data-draft-chosen]").getAttribute("data-draft-chosen"), "3");
+    await a.page.getByRole("button", { name: "下一步" }).click();
+    await a.page.getByLabel("行政区划（行范围）").fill("410105");
+    await a.page.getByLabel("每天记录数上限").fill("10000");
+    await a.page.getByRole("button", { name: "下一步" }).click();
+    assert.equal(await a.page.locator("[data-draft-scopes]").textContent(), "registry:internal registry:personal:masked registry:sensitive:masked");
+    assert.deepEqual(
+      await a.page.locator("[data-draft-review] li").evaluateAll((items) => items.map((li) => `${li.getAttribute("data-coordinate")}=${li.getAttribute("data-access")}`)),
+      ["Person.idNumber=MASKED", "Person.name=MASKED", "Query.persons=FULL"],
+    );
+    await assertAccessible(a.page, "agreement wizard (review)");
+    await a.page.getByRole("button", { name: "提交草稿" }).click();
+    await a.page.locator("[data-agreement-detail]").waitFor();
+    const id = (await a.page.locator("[data-agreement-detail]").getAttribute("data-agreement-detail")) ?? "";
+    const stored = await gql<{ agreement: { status: string; scopes: string[]; allowedFields: string[]; districts: string[]; createdBy: string } }>(
+      `query($id: ID!) { agreement(id: $id) { status scopes allowedFields districts createdBy } }`,
+      { id },
       aToken,
     );
-    const id = drafted.data?.createAgreement.id;
-    assert.ok(id, JSON.stringify(drafted.errors));
-
-    await a.page.getByRole("link", { name: "数据共享协议" }).click();
-    await a.page.getByRole("button", { name: "查看: 发热门诊分析" }).click();
+    assert.deepEqual(stored.data?.agreement, {
+      status: "DRAFT",
+      scopes: ["registry:internal", "registry:personal:masked", "registry:sensitive:masked"],
+      allowedFields: ["Person.idNumber", "Person.name", "Query.persons"],
+      districts: ["410105"],
+      createdBy: "admin.a",
+    }, JSON.stringify(stored.errors));
     await a.page.locator("[data-four-eyes]").waitFor();
     assert.equal(await a.page.getByRole("button", { name: "批准" }).count(), 0, "no approve button for the drafter");
     // …and the gateway refuses it too, whatever the page shows.
@@ -379,6 +419,19 @@ describe("governance console (browser)", { skip: BROWSER_SKIP }, () => {
     await b.page.getByRole("button", { name: "批准" }).click();
     await b.page.locator('[data-approved-by="admin.b"]').waitFor();
     assert.equal(await b.page.locator(`tr[data-agreement="${id}"]`).getAttribute("data-status"), "ACTIVE");
+    // Operations: one reaching beyond the agreement is refused, naming what it would need.
+    const register = async (name: string, document: string) => {
+      await b.page.getByLabel("操作名称").fill(name);
+      await b.page.getByLabel("查询文本").fill(document);
+      await b.page.getByRole("button", { name: "登记", exact: true }).click();
+    };
+    await register("Births", "query Births { persons(first: 10) { nodes { birthDate } } }");
+    await b.page.locator(".register [role=alert]").waitFor();
+    assert.match((await b.page.locator(".register [role=alert]").textContent()) ?? "", /Person\.birthDate needs/);
+    const operation = "query FeverClinicPersons { persons(first: 10) { nodes { name idNumber } } }";
+    await register("FeverClinicPersons", operation);
+    await b.page.locator('[data-registered="FeverClinicPersons"]').waitFor();
+    await b.page.locator("[data-agreement-detail] li", { hasText: "FeverClinicPersons" }).waitFor();
     await b.page.getByRole("button", { name: "签发 API 密钥" }).click();
     const key = (await b.page.locator("[data-issued-key]").textContent()) ?? "";
     assert.match(key, /^cgk_[\w-]+\.[\w-]+$/);

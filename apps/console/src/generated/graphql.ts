@@ -49,6 +49,25 @@ export type AgreementStatus =
   /** Paused (`statusReason` says why); a different administrator may resume it. */
   | 'SUSPENDED';
 
+/** A new agreement; it starts as a DRAFT. */
+export type CreateAgreementInput = {
+  /** Field coordinates (`Type.field`) of the supergraph; default none (no narrowing). */
+  allowedFields?: Array<string> | null | undefined;
+  /** District codes; default none (every district). */
+  districts?: Array<string> | null | undefined;
+  legalBasis: string;
+  organizationId: string | number;
+  /** Lowercase, hyphenated purpose codes, e.g. `epidemic-prevention`. */
+  purposes: Array<string>;
+  recordsPerDay: number;
+  requestsPerMinute: number;
+  /** Scopes such as `health:internal` or `registry:personal:masked`. */
+  scopes: Array<string>;
+  title: string;
+  validFrom: string;
+  validUntil: string;
+};
+
 /** How the caller may read a field. */
 export type DataAccess =
   /** Not at all: the field is null, with a FORBIDDEN error. */
@@ -118,6 +137,35 @@ export type ConsoleAccessLogQueryVariables = Exact<{
 
 
 export type ConsoleAccessLogQuery = { accessLog: { nodes: Array<{ seq: string, time: string, requestId: string, purpose: string | null, operationName: string | null, outcome: AccessOutcome, refusal: string | null, subjects: Array<string>, rowCount: number, latencyMs: number, principal: { kind: string, subject: string, org: string | null }, authority: { basis: AccessBasis, agreementId: string | null, organization: string | null }, fields: Array<{ coordinate: string, decision: AccessDecision }> }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type ConsoleDraftOrganizationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleDraftOrganizationsQuery = { organizations: { nodes: Array<{ id: string, name: string, creditCode: string }> } };
+
+export type ConsoleGrantPreviewQueryVariables = Exact<{
+  scopes: Array<string> | string;
+  allowedFields?: Array<string> | string | null | undefined;
+}>;
+
+
+export type ConsoleGrantPreviewQuery = { agreementGrantPreview: { problem: string | null, fields: Array<{ coordinate: string, owner: string, description: string | null, level: DataLevel, kind: PersonalDataKind | null, grantedBy: Array<string>, maskedBy: Array<string>, access: DataAccess }> } };
+
+export type ConsoleCreateAgreementMutationVariables = Exact<{
+  input: CreateAgreementInput;
+}>;
+
+
+export type ConsoleCreateAgreementMutation = { createAgreement: { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> } };
+
+export type ConsoleRegisterOperationMutationVariables = Exact<{
+  agreementId: string | number;
+  name: string;
+  document: string;
+}>;
+
+
+export type ConsoleRegisterOperationMutation = { registerOperation: { name: string, sha256: string, registeredBy: string, registeredAt: string } };
 
 export type ConsoleAgreementFieldsFragment = { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> };
 
@@ -318,6 +366,85 @@ export const ConsoleAccessLogDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleAccessLogQuery, ConsoleAccessLogQueryVariables>;
+export const ConsoleDraftOrganizationsDocument = new TypedDocumentString(`
+    query ConsoleDraftOrganizations {
+  organizations(first: 100) {
+    nodes {
+      id
+      name
+      creditCode
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleDraftOrganizationsQuery, ConsoleDraftOrganizationsQueryVariables>;
+export const ConsoleGrantPreviewDocument = new TypedDocumentString(`
+    query ConsoleGrantPreview($scopes: [String!]!, $allowedFields: [String!]) {
+  agreementGrantPreview(scopes: $scopes, allowedFields: $allowedFields) {
+    fields {
+      coordinate
+      owner
+      description
+      level
+      kind
+      grantedBy
+      maskedBy
+      access
+    }
+    problem
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleGrantPreviewQuery, ConsoleGrantPreviewQueryVariables>;
+export const ConsoleCreateAgreementDocument = new TypedDocumentString(`
+    mutation ConsoleCreateAgreement($input: CreateAgreementInput!) {
+  createAgreement(input: $input) {
+    ...ConsoleAgreementFields
+  }
+}
+    fragment ConsoleAgreementFields on Agreement {
+  id
+  title
+  status
+  statusReason
+  purposes
+  legalBasis
+  scopes
+  districts
+  validFrom
+  validUntil
+  requestsPerMinute
+  recordsPerDay
+  createdBy
+  createdAt
+  approvedBy
+  approvedAt
+  organization {
+    id
+    name
+    creditCode
+  }
+  operations {
+    name
+    sha256
+    registeredBy
+    registeredAt
+  }
+  apiKeys {
+    id
+    createdAt
+    createdBy
+    revokedAt
+  }
+}`) as unknown as TypedDocumentString<ConsoleCreateAgreementMutation, ConsoleCreateAgreementMutationVariables>;
+export const ConsoleRegisterOperationDocument = new TypedDocumentString(`
+    mutation ConsoleRegisterOperation($agreementId: ID!, $name: String!, $document: String!) {
+  registerOperation(agreementId: $agreementId, name: $name, document: $document) {
+    name
+    sha256
+    registeredBy
+    registeredAt
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRegisterOperationMutation, ConsoleRegisterOperationMutationVariables>;
 export const ConsoleAgreementsDocument = new TypedDocumentString(`
     query ConsoleAgreements {
   agreements(first: 100) {

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
 import {
   ConsoleAgreementUsageDocument,
   ConsoleAgreementsDocument,
   ConsoleApproveAgreementDocument,
   ConsoleIssueApiKeyDocument,
+  ConsoleRegisterOperationDocument,
   type AccessOutcome,
   type ConsoleAgreementFieldsFragment,
   type ConsoleAgreementUsageQuery,
@@ -14,14 +15,19 @@ import { execute } from "../api.ts";
 import { currentSession } from "../auth.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { Failure } from "./failure.tsx";
+import { AgreementDraft } from "./agreement-draft.tsx";
 
-/** Administrators' agreements: list, detail, four-eyes approval, and a key shown once. */
+/** Statuses in which an agreement takes new operations (as the governance subgraph's rule). */
+const OPEN_STATUSES = ["DRAFT", "ACTIVE", "SUSPENDED"];
+
+/** Administrators' agreements: list, the draft wizard, detail, four-eyes approval, operations, and a key shown once. */
 export function AgreementsPage() {
   const { t, dateTime } = useI18n();
   const [agreements, setAgreements] = useState<ConsoleAgreementFieldsFragment[]>();
   const [selected, setSelected] = useState<string>();
   const [issuedKey, setIssuedKey] = useState<string>();
   const [error, setError] = useState<unknown>();
+  const [drafting, setDrafting] = useState(false);
   const load = useCallback(() => {
     execute(ConsoleAgreementsDocument, {})
       .then((data) => setAgreements(data.agreements.nodes))
@@ -40,6 +46,21 @@ export function AgreementsPage() {
   return (
     <section aria-labelledby="agreements-heading">
       <h1 id="agreements-heading">{t("agreements.heading")}</h1>
+      {drafting ? (
+        <AgreementDraft
+          onCancel={() => setDrafting(false)}
+          onDrafted={(drafted) => {
+            setDrafting(false);
+            setSelected(drafted.id);
+            setIssuedKey(undefined);
+            load();
+          }}
+        />
+      ) : (
+        <button type="button" onClick={() => (setDrafting(true), setSelected(undefined))}>
+          {t("draft.start")}
+        </button>
+      )}
       {error ? <Failure error={error} /> : null}
       {agreements.length === 0 ? <p>{t("agreements.empty")}</p> : null}
       <div className="table-wrap" tabIndex={0} role="region" aria-label={t("agreements.heading")}>
@@ -67,7 +88,11 @@ export function AgreementsPage() {
                 <td>{a.createdBy}</td>
                 <td>{a.approvedBy ?? "—"}</td>
                 <td>
-                  <button type="button" onClick={() => (setSelected(a.id), setIssuedKey(undefined))} aria-label={`${t("agreements.open")}: ${a.title}`}>
+                  <button
+                    type="button"
+                    onClick={() => (setSelected(a.id), setIssuedKey(undefined))}
+                    aria-label={`${t("agreements.open")}: ${a.title}`}
+                  >
                     {t("agreements.open")}
                   </button>
                 </td>
@@ -107,13 +132,19 @@ export function AgreementsPage() {
                 {t("agreements.fourEyes", { createdBy: agreement.createdBy })}
               </p>
             ) : (
-              <button type="button" onClick={() => act(() => execute(ConsoleApproveAgreementDocument, { id: agreement.id }))}>
+              <button
+                type="button"
+                onClick={() => act(() => execute(ConsoleApproveAgreementDocument, { id: agreement.id }))}
+              >
                 {t("agreements.approve")}
               </button>
             )
           ) : agreement.approvedBy ? (
             <p data-approved-by={agreement.approvedBy}>
-              {t("agreements.approvedBy", { approvedBy: agreement.approvedBy, approvedAt: dateTime(agreement.approvedAt ?? agreement.createdAt) })}
+              {t("agreements.approvedBy", {
+                approvedBy: agreement.approvedBy,
+                approvedAt: dateTime(agreement.approvedAt ?? agreement.createdAt),
+              })}
             </p>
           ) : null}
           <h3>{t("agreements.operations")}</h3>
@@ -124,11 +155,15 @@ export function AgreementsPage() {
               </li>
             ))}
           </ul>
+          {OPEN_STATUSES.includes(agreement.status) ? (
+            <RegisterOperation agreementId={agreement.id} onRegistered={load} />
+          ) : null}
           <h3>{t("agreements.keys")}</h3>
           <ul>
             {agreement.apiKeys.map((k) => (
               <li key={k.id}>
-                <code>{k.id}</code> · {k.createdBy} · {k.revokedAt ? t("agreements.keyRevoked") : t("agreements.keyLive")}
+                <code>{k.id}</code> · {k.createdBy} ·{" "}
+                {k.revokedAt ? t("agreements.keyRevoked") : t("agreements.keyLive")}
               </li>
             ))}
           </ul>
@@ -136,7 +171,12 @@ export function AgreementsPage() {
             <button
               type="button"
               onClick={() =>
-                act(async () => setIssuedKey((await execute(ConsoleIssueApiKeyDocument, { agreementId: agreement.id })).issueApiKey.key))
+                act(async () =>
+                  setIssuedKey(
+                    (await execute(ConsoleIssueApiKeyDocument, { agreementId: agreement.id })).issueApiKey
+                      .key,
+                  ),
+                )
               }
             >
               {t("agreements.issueKey")}
@@ -150,6 +190,57 @@ export function AgreementsPage() {
         </article>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * Registers a persisted operation. The governance subgraph refuses one the agreement could never
+ * run and names each field it would need; that message is shown as it comes.
+ */
+function RegisterOperation({ agreementId, onRegistered }: { agreementId: string; onRegistered: () => void }) {
+  const { t } = useI18n();
+  const [error, setError] = useState<unknown>();
+  const [registered, setRegistered] = useState<string>();
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    setError(undefined);
+    setRegistered(undefined);
+    execute(ConsoleRegisterOperationDocument, {
+      agreementId,
+      name: String(data.get("name") ?? "").trim(),
+      document: String(data.get("document") ?? ""),
+    })
+      .then((result) => {
+        setRegistered(result.registerOperation.name);
+        form.reset();
+        onRegistered();
+      })
+      .catch(setError);
+  };
+  return (
+    <form className="register" onSubmit={submit} aria-labelledby="register-heading">
+      <h4 id="register-heading">{t("operation.heading")}</h4>
+      <label>
+        {t("operation.name")}
+        <input name="name" required pattern="[A-Za-z_][A-Za-z0-9_]*" autoComplete="off" />
+      </label>
+      <div className="field">
+        <label>
+          {t("operation.document")}
+          <textarea name="document" required rows={6} spellCheck={false} aria-describedby="operation-help" />
+        </label>
+        <small id="operation-help">{t("operation.help")}</small>
+      </div>
+      <button type="submit">{t("operation.register")}</button>
+      {error ? <Failure error={error} /> : null}
+      {registered ? (
+        <p role="status" data-registered={registered}>
+          {t("operation.registered", { name: registered })}
+        </p>
+      ) : null}
+    </form>
   );
 }
 
@@ -169,7 +260,8 @@ function Usage({ agreementId, recordsPerDay }: { agreementId: string; recordsPer
   const option = useMemo(() => {
     if (!usage) return undefined;
     const days = [...new Set(usage.byDay.map((d) => d.date))].sort();
-    const cell = (day: string, outcome: AccessOutcome) => usage.byDay.find((d) => d.date === day && d.outcome === outcome);
+    const cell = (day: string, outcome: AccessOutcome) =>
+      usage.byDay.find((d) => d.date === day && d.outcome === outcome);
     return {
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
@@ -178,7 +270,12 @@ function Usage({ agreementId, recordsPerDay }: { agreementId: string; recordsPer
       yAxis: [
         { type: "value", minInterval: 1, name: t("usage.requests") },
         // Up to the quota at least, so that use is seen against it.
-        { type: "value", minInterval: 1, name: t("usage.records"), max: (extent: { max: number }) => Math.max(extent.max, recordsPerDay) },
+        {
+          type: "value",
+          minInterval: 1,
+          name: t("usage.records"),
+          max: (extent: { max: number }) => Math.max(extent.max, recordsPerDay),
+        },
       ],
       series: [
         ...OUTCOMES.map((outcome) => ({
@@ -195,8 +292,17 @@ function Usage({ agreementId, recordsPerDay }: { agreementId: string; recordsPer
           type: "line",
           yAxisIndex: 1,
           itemStyle: { color: "#1565c0" },
-          data: days.map((day) => OUTCOMES.reduce((sum, o) => sum + (o === "ALLOWED" || o === "PARTIAL" ? (cell(day, o)?.records ?? 0) : 0), 0)),
-          markLine: { symbol: "none", data: [{ yAxis: recordsPerDay, name: t("usage.quota") }], label: { formatter: t("usage.quota") } },
+          data: days.map((day) =>
+            OUTCOMES.reduce(
+              (sum, o) => sum + (o === "ALLOWED" || o === "PARTIAL" ? (cell(day, o)?.records ?? 0) : 0),
+              0,
+            ),
+          ),
+          markLine: {
+            symbol: "none",
+            data: [{ yAxis: recordsPerDay, name: t("usage.quota") }],
+            label: { formatter: t("usage.quota") },
+          },
         },
       ],
     };
@@ -206,9 +312,17 @@ function Usage({ agreementId, recordsPerDay }: { agreementId: string; recordsPer
   return (
     <figure data-usage-requests={usage.requests}>
       <figcaption>
-        {t("usage.heading", { requests: number(usage.requests), records: number(usage.recordsReturned), denied: number(usage.deniedAttempts) })}
+        {t("usage.heading", {
+          requests: number(usage.requests),
+          records: number(usage.recordsReturned),
+          denied: number(usage.deniedAttempts),
+        })}
       </figcaption>
-      {usage.byDay.length ? <Chart name="usage" label={t("usage.chart")} option={option} /> : <p>{t("usage.none")}</p>}
+      {usage.byDay.length ? (
+        <Chart name="usage" label={t("usage.chart")} option={option} />
+      ) : (
+        <p>{t("usage.none")}</p>
+      )}
     </figure>
   );
 }
