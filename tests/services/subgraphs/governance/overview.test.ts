@@ -1,5 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import pg from "pg";
 import { startStack, type TestStack } from "../../../support/stack.ts";
 import { bearer, tokenFor } from "../../../support/security.ts";
 
@@ -126,5 +127,96 @@ describe("accessOverview", () => {
     );
     const official = await stack.query(query, {}, await bearer(["registry:sensitive"]));
     assert.equal(official.errors?.[0]?.extensions?.code, "FORBIDDEN");
+  });
+  it("reads whole hours from the rollup and partial ones from the entries, adding to the same as counting every entry", async () => {
+    const client = new pg.Client({ connectionString: stack.database.url });
+    await client.connect();
+    try {
+      const hour = 3_600_000;
+      const base = Math.floor((Date.now() - 72 * hour) / hour) * hour;
+      // Seven hours of synthetic entries, one every 7 minutes, in every shape the overview counts;
+      // the second statement lands in hours the first already filled, as a spool replay would.
+      const write = (first: number, count: number) =>
+        client.query(
+          `INSERT INTO governance.ledger_entry
+             (seq, created_at, body, prev_hash, hash, request_id, principal, agreement_id, purpose, outcome, subjects, coordinates, denied)
+           SELECT (SELECT coalesce(max(seq), 0) FROM governance.ledger_entry) + g - $1 + 1, to_timestamp(($2::bigint + g * 420000) / 1000.0),
+                  '{}', repeat('0', 64), md5('rollup' || g) || md5('test' || g), 'rollup-' || g, 'user:synthetic.' || (g % 3),
+                  CASE WHEN g % 4 = 0 THEN '00000000-0000-4000-8000-00000000000' || (g % 3) END::uuid, NULL,
+                  (ARRAY['allowed', 'partial', 'denied', 'refused'])[1 + g % 4],
+                  CASE WHEN g % 2 = 0 THEN ARRAY[lpad(to_hex(g), 16, '0')] ELSE '{}'::text[] END,
+                  CASE WHEN g % 3 = 0 THEN ARRAY['Query.persons', 'Person.name', 'Person.idNumber'] ELSE ARRAY['Query.persons', 'Person.name', 'Person.healthCode'] END,
+                  CASE WHEN g % 4 IN (1, 2) THEN ARRAY['Person.idNumber'] ELSE '{}'::text[] END
+           FROM generate_series($1::int, $1::int + $3::int - 1) AS g`,
+          [first, base, count],
+        );
+      await write(0, 50);
+      await write(50, 10);
+      // The overview's definition, counted over every entry of the window.
+      const expected = async (from: Date, to: Date, bucket: "hour" | "day") => {
+        const window = [from, to, bucket];
+        const inWindow = "e.created_at >= $1 AND e.created_at < $2";
+        const [timeline, byDepartment, byAgreement, denied] = await Promise.all([
+          client.query(
+            `SELECT to_char(date_trunc($3, e.created_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD"T"HH24:00+08:00') AS start, e.outcome, count(*)::int AS requests
+             FROM governance.ledger_entry e WHERE ${inWindow} GROUP BY 1, 2 ORDER BY 1, 2`,
+            window,
+          ),
+          client.query(
+            `SELECT a.owner AS key, count(DISTINCT e.seq)::int AS requests FROM governance.ledger_entry e
+             CROSS JOIN LATERAL unnest(e.coordinates) AS c(coordinate)
+             JOIN governance.data_asset a ON a.coordinate = c.coordinate AND a.level IN ('PERSONAL', 'SENSITIVE')
+             WHERE ${inWindow} AND cardinality(e.subjects) > 0 AND NOT (c.coordinate = ANY(e.denied)) AND $3::text IS NOT NULL
+             GROUP BY 1 ORDER BY 2 DESC, 1`,
+            window,
+          ),
+          client.query(
+            `SELECT e.agreement_id::text AS key, count(*)::int AS requests FROM governance.ledger_entry e
+             WHERE ${inWindow} AND cardinality(e.subjects) > 0 AND $3::text IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 NULLS FIRST`,
+            window,
+          ),
+          client.query(
+            `SELECT d.coordinate, count(*)::int AS attempts FROM governance.ledger_entry e
+             CROSS JOIN LATERAL unnest(e.denied) AS d(coordinate)
+             WHERE e.outcome IN ('denied', 'partial') AND ${inWindow} AND $3::text IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`,
+            window,
+          ),
+        ]);
+        return {
+          timeline: timeline.rows.map((r) => ({ ...r, outcome: String(r.outcome).toUpperCase() })),
+          personalReadsByDepartment: byDepartment.rows,
+          personalReadsByAgreement: byAgreement.rows,
+          topDeniedCoordinates: denied.rows,
+        };
+      };
+      const windows: [number, number, "HOUR" | "DAY"][] = [
+        [base + 17 * 60_000, base + 5 * hour + 42 * 60_000, "HOUR"], // partial hours at both ends
+        [base, base + 7 * hour, "HOUR"], // whole hours only
+        [base + 10 * 60_000, base + 50 * 60_000, "HOUR"], // inside one hour: entries only
+        [base - 20 * hour, base + 30 * hour, "DAY"], // days of the rollup's hours
+      ];
+      const { rows } = await client.query<{ count: number }>(
+        "SELECT count(*)::int FROM governance.ledger_entry WHERE created_at >= $1 AND created_at < $2",
+        [new Date(base), new Date(base + 7 * hour)],
+      );
+      assert.equal(rows[0]!.count, 60);
+      for (const [from, to, bucket] of windows) {
+        const variables = { from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucket };
+        const { data, errors } = await stack.query<{ accessOverview: Overview }>(
+          OVERVIEW.replace("accessOverview(from: $from, to: $to)", "accessOverview(from: $from, to: $to, bucket: $bucket)").replace(
+            "$to: DateTime)",
+            "$to: DateTime, $bucket: OverviewBucket)",
+          ),
+          variables,
+          auditor,
+        );
+        assert.ok(data, JSON.stringify(errors));
+        const { bucket: _bucket, ...overview } = data.accessOverview;
+        assert.deepEqual(overview, await expected(new Date(from), new Date(to), bucket === "HOUR" ? "hour" : "day"), JSON.stringify(variables));
+        assert.ok(overview.timeline.length > 0, "the window holds entries");
+      }
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -124,39 +124,62 @@ export class LedgerRepository {
   }
 
   /**
-   * The auditor's overview of [from, to): every statement is bounded by the window on
-   * `created_at` (its btree index); denials go through the (outcome, created_at) index, and
-   * personal-data reads join the catalog (a few hundred rows) to know each coordinate's level.
+   * The auditor's overview of [from, to). Whole hours are read from `ledger_rollup` (kept by a
+   * trigger as entries are appended); only the partial hours at either end are aggregated from the
+   * entries, through the `created_at` index. Personal-data reads join the catalog (a few hundred
+   * rows) to know each coordinate's level. Both parts count the same things (see the migration
+   * `ledger_rollup`) and are summed.
    */
   async overview(window: Required<LedgerWindow>, bucket: "hour" | "day"): Promise<OverviewRows> {
-    const inWindow = Prisma.sql`e.created_at >= ${window.from} AND e.created_at < ${window.to}`;
+    const { wholeFrom, wholeTo } = wholeHours(window);
+    const edges = Prisma.sql`((e.created_at >= ${window.from} AND e.created_at < ${wholeFrom}) OR (e.created_at >= ${wholeTo} AND e.created_at < ${window.to}))`;
+    const hours = (kind: string) => Prisma.sql`r.kind = ${kind} AND r.hour >= ${wholeFrom} AND r.hour < ${wholeTo}`;
+    const start = (column: Prisma.Sql) =>
+      Prisma.sql`to_char(date_trunc(${bucket}, ${column} AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD"T"HH24:00+08:00')`;
     const [timeline, byDepartment, byAgreement, denied] = await Promise.all([
       this.prisma.$queryRaw<OverviewRows["timeline"]>`
-        SELECT to_char(date_trunc(${bucket}, e.created_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD"T"HH24:00+08:00') AS start,
-               e.outcome, count(*)::int AS requests
-        FROM governance.ledger_entry e
-        WHERE ${inWindow}
+        SELECT start, outcome, sum(requests)::int AS requests FROM (
+          SELECT ${start(Prisma.sql`e.created_at`)} AS start, e.outcome::text AS outcome, count(*) AS requests
+          FROM governance.ledger_entry e WHERE ${edges} GROUP BY 1, 2
+          UNION ALL
+          SELECT ${start(Prisma.sql`r.hour`)}, r.key, sum(r.requests) FROM governance.ledger_rollup r WHERE ${hours("outcome")} GROUP BY 1, 2
+        ) AS parts
         GROUP BY 1, 2
         ORDER BY 1, 2`,
       this.prisma.$queryRaw<OverviewRows["byDepartment"]>`
-        SELECT a.owner AS key, count(DISTINCT e.seq)::int AS requests
-        FROM governance.ledger_entry e
-        CROSS JOIN LATERAL unnest(e.coordinates) AS c(coordinate)
-        JOIN governance.data_asset a ON a.coordinate = c.coordinate AND a.level IN ('PERSONAL', 'SENSITIVE')
-        WHERE ${inWindow} AND cardinality(e.subjects) > 0 AND NOT (c.coordinate = ANY(e.denied))
-        GROUP BY a.owner
+        SELECT key, sum(requests)::int AS requests FROM (
+          SELECT a.owner AS key, count(DISTINCT e.seq) AS requests
+          FROM governance.ledger_entry e
+          CROSS JOIN LATERAL unnest(e.coordinates) AS c(coordinate)
+          JOIN governance.data_asset a ON a.coordinate = c.coordinate AND a.level IN ('PERSONAL', 'SENSITIVE')
+          WHERE ${edges} AND cardinality(e.subjects) > 0 AND NOT (c.coordinate = ANY(e.denied))
+          GROUP BY a.owner
+          UNION ALL
+          SELECT r.key, sum(r.requests) FROM governance.ledger_rollup r WHERE ${hours("department")} GROUP BY 1
+        ) AS parts
+        GROUP BY 1
         ORDER BY 2 DESC, 1`,
       this.prisma.$queryRaw<OverviewRows["byAgreement"]>`
-        SELECT e.agreement_id::text AS key, count(*)::int AS requests
-        FROM governance.ledger_entry e
-        WHERE ${inWindow} AND cardinality(e.subjects) > 0
+        SELECT nullif(key, '') AS key, sum(requests)::int AS requests FROM (
+          SELECT coalesce(e.agreement_id::text, '') AS key, count(*) AS requests
+          FROM governance.ledger_entry e
+          WHERE ${edges} AND cardinality(e.subjects) > 0
+          GROUP BY 1
+          UNION ALL
+          SELECT r.key, sum(r.requests) FROM governance.ledger_rollup r WHERE ${hours("agreement")} GROUP BY 1
+        ) AS parts
         GROUP BY 1
         ORDER BY 2 DESC, 1 NULLS FIRST`,
       this.prisma.$queryRaw<OverviewRows["denied"]>`
-        SELECT d.coordinate, count(*)::int AS attempts
-        FROM governance.ledger_entry e
-        CROSS JOIN LATERAL unnest(e.denied) AS d(coordinate)
-        WHERE e.outcome IN ('denied', 'partial') AND ${inWindow}
+        SELECT coordinate, sum(attempts)::int AS attempts FROM (
+          SELECT d.coordinate, count(*) AS attempts
+          FROM governance.ledger_entry e
+          CROSS JOIN LATERAL unnest(e.denied) AS d(coordinate)
+          WHERE e.outcome IN ('denied', 'partial') AND ${edges}
+          GROUP BY 1
+          UNION ALL
+          SELECT r.key, sum(r.requests) FROM governance.ledger_rollup r WHERE ${hours("denied")} GROUP BY 1
+        ) AS parts
         GROUP BY 1
         ORDER BY 2 DESC, 1
         LIMIT 10`,
@@ -186,6 +209,19 @@ export class LedgerRepository {
       FROM recent r
       ORDER BY r.recent DESC, r.principal`;
   }
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The whole hours inside a window, [wholeFrom, wholeTo); an empty range at `to` when it holds none,
+ * so that the partial ends then cover the whole window. Hours are UTC hours, which are also
+ * Asia/Shanghai's (UTC+8 has no half hours): the rollup's hours.
+ */
+export function wholeHours(window: Required<LedgerWindow>): { wholeFrom: Date; wholeTo: Date } {
+  const wholeFrom = Math.ceil(window.from.getTime() / HOUR_MS) * HOUR_MS;
+  const wholeTo = Math.floor(window.to.getTime() / HOUR_MS) * HOUR_MS;
+  return wholeFrom < wholeTo ? { wholeFrom: new Date(wholeFrom), wholeTo: new Date(wholeTo) } : { wholeFrom: window.to, wholeTo: window.to };
 }
 
 /** One principal's personal-data reads in the recent window, and in the baseline before it. */
