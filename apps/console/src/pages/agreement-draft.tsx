@@ -10,6 +10,7 @@ import {
 import { execute } from "../api.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { Failure } from "./failure.tsx";
+import { useCatalogFilter } from "../catalog-filter.tsx";
 
 type Organization = ConsoleDraftOrganizationsQuery["organizations"]["nodes"][number];
 type Preview = ConsoleGrantPreviewQuery["agreementGrantPreview"];
@@ -83,8 +84,6 @@ export function AgreementDraft({
   const [choices, setChoices] = useState<ReadonlyMap<string, Choice>>(new Map());
   const [catalog, setCatalog] = useState<readonly Field[]>();
   const [preview, setPreview] = useState<Preview>();
-  const [filter, setFilter] = useState("");
-  const [owner, setOwner] = useState("");
   const [onlyChosen, setOnlyChosen] = useState(false);
   const [error, setError] = useState<unknown>();
   const [submitting, setSubmitting] = useState(false);
@@ -116,18 +115,8 @@ export function AgreementDraft({
   }, [catalog, grants]);
 
   const holder = useMemo(() => new Map(preview?.fields.map((f) => [f.coordinate, f.access])), [preview]);
-  const owners = useMemo(() => [...new Set(catalog?.map((f) => f.owner))].sort(), [catalog]);
-  const shown = useMemo(() => {
-    const needle = filter.trim().toLowerCase();
-    return (catalog ?? []).filter(
-      (f) =>
-        (!onlyChosen || choices.has(f.coordinate)) &&
-        (!owner || f.owner === owner) &&
-        (!needle ||
-          f.coordinate.toLowerCase().includes(needle) ||
-          (f.description ?? "").toLowerCase().includes(needle)),
-    );
-  }, [catalog, filter, owner, onlyChosen, choices]);
+  const { matching, controls } = useCatalogFilter(catalog);
+  const shown = onlyChosen ? matching.filter((f) => choices.has(f.coordinate)) : matching;
   const chosen = (catalog ?? []).filter((f) => choices.has(f.coordinate));
 
   const choose = (coordinate: string, value: string) => {
@@ -246,21 +235,7 @@ export function AgreementDraft({
         <form onSubmit={go("terms")}>
           <p>{t("draft.fieldsIntro")}</p>
           <div className="toolbar">
-            <label>
-              {t("catalog.filter")}
-              <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
-            </label>
-            <label>
-              {t("catalog.owner")}
-              <select value={owner} onChange={(e) => setOwner(e.target.value)}>
-                <option value="">{t("common.all")}</option>
-                {owners.map((o) => (
-                  <option key={o} value={o}>
-                    {o}
-                  </option>
-                ))}
-              </select>
-            </label>
+            {controls}
             <label className="inline">
               <input type="checkbox" checked={onlyChosen} onChange={(e) => setOnlyChosen(e.target.checked)} />
               {t("draft.onlyChosen")}

@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useState } from "react";
 import { ConsoleDataAssetsDocument, type ConsoleDataAssetsQuery } from "../generated/graphql.ts";
 import { execute } from "../api.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { Failure } from "./failure.tsx";
+import { useCatalogFilter } from "../catalog-filter.tsx";
 
 type Asset = ConsoleDataAssetsQuery["dataAssets"]["nodes"][number];
 
@@ -11,8 +12,6 @@ export function CatalogPage() {
   const { t, number } = useI18n();
   const [assets, setAssets] = useState<Asset[]>();
   const [error, setError] = useState<unknown>();
-  const [filter, setFilter] = useState("");
-  const [owner, setOwner] = useState("");
   useEffect(() => {
     let cancelled = false;
     (async () => {
@@ -30,15 +29,7 @@ export function CatalogPage() {
       cancelled = true;
     };
   }, []);
-  const owners = useMemo(() => [...new Set(assets?.map((a) => a.owner))].sort(), [assets]);
-  const shown = useMemo(() => {
-    const needle = filter.trim().toLowerCase();
-    return (assets ?? []).filter(
-      (a) =>
-        (!owner || a.owner === owner) &&
-        (!needle || a.coordinate.toLowerCase().includes(needle) || (a.description ?? "").toLowerCase().includes(needle)),
-    );
-  }, [assets, filter, owner]);
+  const { matching: shown, controls } = useCatalogFilter(assets);
   if (error) return <Failure error={error} />;
   if (!assets) return <p role="status">{t("common.loading")}</p>;
   return (
@@ -46,21 +37,7 @@ export function CatalogPage() {
       <h1 id="catalog-heading">{t("catalog.heading")}</h1>
       <p>{t("catalog.intro")}</p>
       <div className="toolbar">
-        <label>
-          {t("catalog.filter")}
-          <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
-        </label>
-        <label>
-          {t("catalog.owner")}
-          <select value={owner} onChange={(e) => setOwner(e.target.value)}>
-            <option value="">{t("common.all")}</option>
-            {owners.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
-        </label>
+        {controls}
         <span role="status">{t("catalog.count", { count: number(shown.length) })}</span>
       </div>
       <div className="table-wrap" tabIndex={0} role="region" aria-label={t("catalog.heading")}>
