@@ -80,13 +80,20 @@ try {
       permissions: { mode: "reject", allowPerRequestMode: true },
     },
   });
-  const token = await signDevToken(identityProvider.privateJwk, { subject: "auditor.bench", scopes: ["audit:read"] });
+  // An auditor who also administers agreements, for the agreements page's usage chart and the draft
+  // wizard's preview.
+  const token = await signDevToken(identityProvider.privateJwk, { subject: "auditor.bench", scopes: ["audit:read", "governance:admin"] });
   const pages: Record<string, string> = {
     baseline: "{ districts { code } }",
     "access log, first page": "{ accessLog(first: 25) { nodes { seq time outcome fields { coordinate decision } } pageInfo { endCursor } } }",
     "access log, outcome DENIED": "{ accessLog(first: 25, outcome: DENIED) { nodes { seq } } }",
     "access log, one subject": `{ accessLog(first: 25, subject: "${(entries - (entries % 5)).toString(16).padStart(16, "0")}") { nodes { seq } } }`,
     "overview (24 h)": "{ accessOverview { timeline { start requests } personalReadsByDepartment { key requests } topDeniedCoordinates { coordinate attempts } } }",
+    "overview, anomalies (1 h)": "{ accessAnomalies { anomalies { principal reads usualPerHour } } }",
+    "overview, ledger integrity": "{ ledgerIntegrity { headSeq checkpointSeq lastVerification { id } } }",
+    "subject report": `{ subjectAccessReport(personId: "${(entries - (entries % 5)).toString(16).padStart(16, "0")}") { nodes { seq time purpose } } }`,
+    "agreement usage (30 days)": '{ agreementUsage(agreementId: "00000000-0000-4000-8000-000000000001") { requests byDay { date outcome requests } } }',
+    "draft wizard, grant preview": '{ agreementGrantPreview(scopes: ["registry:personal"], allowedFields: ["Person.name"]) { fields { coordinate access } problem } }',
   };
   const results: { page: string; p50: number; p95: number }[] = [];
   for (const [page, query] of Object.entries(pages)) {
