@@ -219,4 +219,74 @@ describe("accessOverview", () => {
       await client.end();
     }
   });
+
+  it("judges anomalies on rollup hours and partial hours alike, as counting every entry would", async () => {
+    const client = new pg.Client({ connectionString: stack.database.url });
+    await client.connect();
+    try {
+      const hour = 3_600_000;
+      const minute = 60_000;
+      // Far enough back that the other tests' entries fall outside every window here. The baseline
+      // of the hour before `to` starts inside the fixture, so both of its ends are partial hours.
+      const base = Math.floor((Date.now() - 400 * hour) / hour) * hour;
+      const to = base + 170 * hour + 25 * minute;
+      const write = async (principal: string, from: number, step: number, count: number, personal: boolean) =>
+        client.query(
+          `INSERT INTO governance.ledger_entry
+             (seq, created_at, body, prev_hash, hash, request_id, principal, outcome, subjects, coordinates, denied)
+           SELECT (SELECT coalesce(max(seq), 0) FROM governance.ledger_entry) + g + 1, to_timestamp(($2::bigint + g * $3::bigint) / 1000.0),
+                  '{}', repeat('0', 64), md5($1 || $2 || g) || md5($1 || $3 || g), 'anomaly-' || $1 || $2 || $3 || g, $1, 'allowed',
+                  CASE WHEN $5 THEN ARRAY[lpad(to_hex(g), 16, '0')] ELSE '{}'::text[] END, ARRAY['Query.persons', 'Person.name'], '{}'::text[]
+           FROM generate_series(0, $4::int - 1) AS g`,
+          [principal, from, step, count, personal],
+        );
+      await write("user:anomaly.steady", base, 15 * minute, 170 * 4 + 2, true); // 4 an hour throughout
+      await write("user:anomaly.burst", base, 30 * minute, 169 * 2 + 1, true); // 2 an hour, then
+      await write("user:anomaly.burst", to - hour, 2 * minute, 30, true); // 30 in the hour before `to`
+      await write("user:anomaly.burst", to - hour, 3 * minute, 20, false); // reads of no person do not count
+      await write("user:anomaly.rising", base + 162 * hour, 3 * minute, 170, true); // new, then 20 an hour
+
+      // The rule over every entry of both windows.
+      const count = async (principal: string, from: number, until: number) =>
+        (
+          await client.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM governance.ledger_entry
+             WHERE principal = $1 AND created_at >= $2 AND created_at < $3 AND cardinality(subjects) > 0`,
+            [principal, new Date(from), new Date(until)],
+          )
+        ).rows[0]!.n;
+      const baselineHours = 7 * 24;
+      const expected = async (end: number) => {
+        const flagged = [];
+        for (const principal of ["user:anomaly.burst", "user:anomaly.rising", "user:anomaly.steady"]) {
+          const reads = await count(principal, end - hour, end);
+          const usualPerHour = (await count(principal, end - hour - baselineHours * hour, end - hour)) / baselineHours;
+          if (reads >= 20 && reads >= 5 * usualPerHour) flagged.push({ principal, agreementId: null, reads, usualPerHour });
+        }
+        return flagged.sort((a, b) => b.reads - a.reads);
+      };
+      const feed = async (end: number) => {
+        const { data, errors } = await stack.query<{
+          accessAnomalies: { anomalies: { principal: string; agreementId: string | null; reads: number; usualPerHour: number }[] };
+        }>(
+          "query($to: DateTime) { accessAnomalies(to: $to) { anomalies { principal agreementId reads usualPerHour } } }",
+          { to: new Date(end).toISOString() },
+          auditor,
+        );
+        assert.ok(data, JSON.stringify(errors));
+        return data.accessAnomalies.anomalies;
+      };
+      assert.deepEqual(
+        (await expected(to)).map((a) => a.principal),
+        ["user:anomaly.burst", "user:anomaly.rising"],
+        "the fixture holds a burst and a newcomer, and a steady reader who is neither",
+      );
+      assert.deepEqual(await feed(to), await expected(to), "partial hours at both ends of both windows");
+      const onTheHour = base + 170 * hour; // the hour examined is one whole rollup hour
+      assert.deepEqual((await expected(onTheHour)).map((a) => a.principal), ["user:anomaly.rising"]);
+      assert.deepEqual(await feed(onTheHour), await expected(onTheHour), "whole hours only");
+    } finally {
+      await client.end();
+    }
+  });
 });

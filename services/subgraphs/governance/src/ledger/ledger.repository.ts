@@ -189,26 +189,57 @@ export class LedgerRepository {
 
   /**
    * Principals with at least `minimum` personal-data reads in [recentFrom, to), each with its reads
-   * in [baselineFrom, recentFrom). The recent window is read through the time index; the baseline
-   * only for those principals, through the (principal, time) index, so the cost follows the
-   * recent hour's traffic, not the week's.
+   * in [baselineFrom, recentFrom). Both windows are counted like the overview: whole hours from
+   * `ledger_rollup` (kind `principal`), the partial end hours from the entries; the baseline only
+   * for the principals the recent window flagged. A week of baseline is then at most 168 rollup
+   * rows per principal, whatever the traffic (counting the entries took 5.6 s at 1 M a day).
    */
   anomalies(window: { baselineFrom: Date; recentFrom: Date; to: Date }, minimum: number): Promise<AnomalyRow[]> {
+    const recent = personalReadsByPrincipal({ from: window.recentFrom, to: window.to });
+    const baseline = personalReadsByPrincipal(
+      { from: window.baselineFrom, to: window.recentFrom },
+      (column) => Prisma.sql`${column} IN (SELECT principal FROM recent)`,
+    );
     return this.prisma.$queryRaw<AnomalyRow[]>`
       WITH recent AS (
-        SELECT e.principal, min(e.agreement_id::text) AS "agreementId", count(*)::int AS recent
-        FROM governance.ledger_entry e
-        WHERE e.created_at >= ${window.recentFrom} AND e.created_at < ${window.to} AND cardinality(e.subjects) > 0
-        GROUP BY e.principal
-        HAVING count(*) >= ${minimum}
-      )
-      SELECT r.principal, r."agreementId", r.recent,
-             (SELECT count(*)::int FROM governance.ledger_entry b
-              WHERE b.principal = r.principal AND b.created_at >= ${window.baselineFrom} AND b.created_at < ${window.recentFrom}
-                AND cardinality(b.subjects) > 0) AS baseline
+        SELECT principal, reads FROM (${recent}) AS counts WHERE reads >= ${minimum}
+      ), baseline AS (${baseline})
+      SELECT r.principal, latest."agreementId", r.reads AS recent, coalesce(b.reads, 0) AS baseline
       FROM recent r
-      ORDER BY r.recent DESC, r.principal`;
+      LEFT JOIN baseline b ON b.principal = r.principal
+      -- The agreement a principal reads under: an API key's principal only ever has one.
+      LEFT JOIN LATERAL (
+        SELECT e.agreement_id::text AS "agreementId" FROM governance.ledger_entry e
+        WHERE e.principal = r.principal AND e.created_at >= ${window.recentFrom} AND e.created_at < ${window.to}
+        ORDER BY e.created_at DESC LIMIT 1
+      ) latest ON true
+      ORDER BY r.reads DESC, r.principal`;
   }
+}
+
+/**
+ * Requests returning personal data per principal in a window, as a statement yielding
+ * `(principal, reads)`: whole hours from the rollup, partial end hours from the entries.
+ * `only` narrows both parts to some principals, given the column to test.
+ */
+function personalReadsByPrincipal(window: Required<LedgerWindow>, only?: (column: Prisma.Sql) => Prisma.Sql): Prisma.Sql {
+  const { wholeFrom, wholeTo } = wholeHours(window);
+  const entries = only ? only(Prisma.sql`e.principal`) : Prisma.sql`true`;
+  const rollup = only ? only(Prisma.sql`r.key`) : Prisma.sql`true`;
+  return Prisma.sql`
+    SELECT principal, sum(reads)::int AS reads FROM (
+      SELECT e.principal, count(*) AS reads
+      FROM governance.ledger_entry e
+      WHERE ((e.created_at >= ${window.from} AND e.created_at < ${wholeFrom}) OR (e.created_at >= ${wholeTo} AND e.created_at < ${window.to}))
+        AND cardinality(e.subjects) > 0 AND ${entries}
+      GROUP BY 1
+      UNION ALL
+      SELECT r.key, sum(r.requests)
+      FROM governance.ledger_rollup r
+      WHERE r.kind = 'principal' AND r.hour >= ${wholeFrom} AND r.hour < ${wholeTo} AND ${rollup}
+      GROUP BY 1
+    ) AS parts
+    GROUP BY 1`;
 }
 
 const HOUR_MS = 3_600_000;
