@@ -10,11 +10,11 @@ import { REPO_ROOT } from "@citygraph/platform";
 
 const README = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
 
-/** Every `citygraph agreement …` command line of the README, continuation lines joined. */
+/** Every `[npx] citygraph agreement …` command line of the README, continuation lines joined. */
 function agreementCommands(): string[] {
   return README.replace(/\\\n\s*/g, " ")
     .split("\n")
-    .filter((line) => /^citygraph agreement /.test(line.trim()));
+    .filter((line) => /^(npx )?citygraph agreement /.test(line.trim()));
 }
 
 /** The value of `--flag` in a command line, unquoted. */
