@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { extname, join } from "node:path";
+import Negotiator from "negotiator";
 import { headerValue, sendJson, type Logger, type RouteHandler } from "@citygraph/core";
 import type { DevSignIn } from "./dev-sign-in.ts";
 
@@ -87,15 +88,20 @@ export function consoleRoutes(options: ConsoleOptions, log: Logger): Record<stri
     },
   };
   const assets = join(options.distDir, "assets");
-  for (const file of existsSync(assets) ? readdirSync(assets) : []) {
+  const built = existsSync(assets) ? readdirSync(assets) : [];
+  for (const file of built.filter((name) => !name.endsWith(".gz"))) {
     const body = readFileSync(join(assets, file));
-    routes[`/console/assets/${file}`] = (_req, res) => {
+    const gzipped = built.includes(`${file}.gz`) ? readFileSync(join(assets, `${file}.gz`)) : undefined;
+    routes[`/console/assets/${file}`] = (req, res) => {
+      const gzip = gzipped && new Negotiator(req).encoding(["gzip", "identity"]) === "gzip";
       res.writeHead(200, {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
         "cache-control": "public, max-age=31536000, immutable",
+        ...(gzipped ? { vary: "accept-encoding" } : {}),
+        ...(gzip ? { "content-encoding": "gzip" } : {}),
         ...headers,
       });
-      res.end(body);
+      res.end(gzip ? gzipped : body);
     };
   }
   return routes;

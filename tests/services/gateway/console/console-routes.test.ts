@@ -5,6 +5,8 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { get } from "node:http";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { SUBGRAPH_NAMES, createIdentityVerifier, createLogger, type RouteHandler } from "@citygraph/core";
 import { consoleOptionsOf, securityFromEnv } from "@citygraph/platform";
 import { consoleRoutes } from "@citygraph/gateway/console";
@@ -33,6 +35,7 @@ describe("the console's development sign-in link", () => {
     mkdirSync(join(dist, "assets"));
     writeFileSync(join(dist, "index.html"), '<script type="module" src="/console/assets/index-abc123.js"></script>');
     writeFileSync(join(dist, "assets", "index-abc123.js"), "export {};");
+    writeFileSync(join(dist, "assets", "index-abc123.js.gz"), gzipSync("export {};"));
     const options = consoleOptionsOf(await testSecurity(), dist);
     assert.equal(options.signIn.kind, "dev");
     if (options.signIn.kind !== "dev") return;
@@ -86,6 +89,28 @@ describe("the console's development sign-in link", () => {
     assert.equal(asset.headers.get("cache-control"), "public, max-age=31536000, immutable");
     assert.equal(asset.headers.get("content-type"), "text/javascript; charset=utf-8");
     assert.equal((await fetch(`${url}/console/assets/other.js`)).status, 404);
+  });
+
+  it("sends the build's gzipped asset to clients that accept gzip, and the plain one to the rest", async () => {
+    const raw = (path: string, acceptEncoding?: string) =>
+      new Promise<{ status: number; encoding?: string; vary?: string; body: Buffer }>((resolve, reject) => {
+        get(`${url}${path}`, { headers: acceptEncoding ? { "accept-encoding": acceptEncoding } : {} }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () =>
+            resolve({ status: res.statusCode!, encoding: res.headers["content-encoding"], vary: res.headers.vary, body: Buffer.concat(chunks) }),
+          );
+        }).on("error", reject);
+      });
+    const gzipped = await raw("/console/assets/index-abc123.js", "gzip, deflate, br");
+    assert.equal(gzipped.encoding, "gzip");
+    assert.equal(gunzipSync(gzipped.body).toString(), "export {};");
+    assert.equal(gzipped.vary, "accept-encoding", "caches keep the two apart");
+    for (const accept of [undefined, "identity", "gzip;q=0, br"]) {
+      const plain = await raw("/console/assets/index-abc123.js", accept);
+      assert.deepEqual([plain.encoding, plain.body.toString()], [undefined, "export {};"], String(accept));
+    }
+    assert.equal((await raw("/console/assets/index-abc123.js.gz", "gzip")).status, 404, "the .gz files are no assets of their own");
   });
 
   it("answers 503 with the command to run when the console is not built", async () => {
