@@ -59,7 +59,7 @@ const OTHER_INPUTS = [
   "policy",
   "apps/cli/package.json",
   "apps/platform/package.json",
-  ...["index.html", "vite.config.ts", "package.json", "src"].map((input) => `apps/console/${input}`),
+  ...["index.html", "vite.config.ts", "package.json", "src", "scripts/build.mjs"].map((input) => `apps/console/${input}`),
 ];
 const STAMP = join(DIST, ".build-hash");
 
