@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
+import { GraphQLDate as ScalarsDate, GraphQLDateTime as ScalarsDateTime } from "graphql-scalars";
 
 const PATTERN = /^\d{4}(-\d{2}-\d{2})?$/;
 
@@ -24,3 +25,26 @@ export const PartialDate = new GraphQLScalarType<string, string>({
     throw new GraphQLError("PartialDate must be YYYY-MM-DD or YYYY");
   },
 });
+
+/**
+ * graphql-scalars' `Date` and `DateTime`, refusing year 0000 as well (they accept it; PostgreSQL
+ * has no year 0, so the value failed in the database and the client saw a 500). Same names and
+ * descriptions, so the composed schema is unchanged; every subgraph and the gateway's request
+ * check use these.
+ */
+export const GraphQLDate = withYearsFromOne(ScalarsDate, "Date must be a calendar day, YYYY-MM-DD, from 0001-01-01 to 9999-12-31.");
+/** See {@link GraphQLDate}. */
+export const GraphQLDateTime = withYearsFromOne(ScalarsDateTime, "DateTime must be an instant from the year 0001 to 9999.");
+
+function withYearsFromOne<TExternal>(scalar: GraphQLScalarType<Date, TExternal>, message: string): GraphQLScalarType<Date, TExternal> {
+  const config = scalar.toConfig();
+  const inRange = (value: Date): Date => {
+    if (!(value instanceof Date) || value.getUTCFullYear() < 1 || value.getUTCFullYear() > 9999) throw new GraphQLError(message);
+    return value;
+  };
+  return new GraphQLScalarType<Date, TExternal>({
+    ...config,
+    parseValue: (value) => inRange(config.parseValue!(value)),
+    parseLiteral: (ast, variables) => inRange(config.parseLiteral!(ast, variables)),
+  });
+}

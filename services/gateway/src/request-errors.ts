@@ -1,19 +1,19 @@
 import { GraphQLError, Kind, getVariableValues, isScalarType, type GraphQLScalarType, type GraphQLSchema, type ValueNode } from "graphql";
-import { GraphQLDate, GraphQLDateTime } from "graphql-scalars";
+import { GraphQLDate, GraphQLDateTime } from "@citygraph/core";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ErrorCode, clientError } from "@citygraph/core";
 import type { GatewayContext } from "./context.ts";
 
 /**
- * The scalars the subgraphs parse with graphql-scalars. The gateway's schema comes from the
+ * The scalars the subgraphs parse with (graphql-scalars', years 0001–9999). The gateway's schema comes from the
  * supergraph, where they are bare custom scalars that accept anything: a malformed date then
  * reached a subgraph, which refused it, and the client saw a masked internal error.
  */
 const CHECKED_SCALARS: Record<string, { reference: GraphQLScalarType; expected: string }> = {
-  Date: { reference: GraphQLDate, expected: "Date must be a calendar day, YYYY-MM-DD (e.g. 2026-02-28)." },
+  Date: { reference: GraphQLDate, expected: "Date must be a calendar day, YYYY-MM-DD (e.g. 2026-02-28), from the year 0001 to 9999." },
   DateTime: {
     reference: GraphQLDateTime,
-    expected: "DateTime must be an ISO 8601 date and time with a time zone (e.g. 2026-02-28T09:30:00+08:00 or …Z).",
+    expected: "DateTime must be an ISO 8601 date and time with a time zone (e.g. 2026-02-28T09:30:00+08:00 or …Z), from the year 0001 to 9999.",
   },
 };
 
@@ -68,7 +68,7 @@ export function createRequestErrorsPlugin(): ApolloServerPlugin<GatewayContext> 
   };
 }
 
-/** Makes the schema's Date/DateTime reject what graphql-scalars rejects, keeping values as sent. */
+/** Makes the schema's Date/DateTime reject what the subgraphs' scalars reject, keeping values as sent. */
 function checkScalarsLikeSubgraphs(schema: GraphQLSchema): void {
   for (const [name, { reference, expected }] of Object.entries(CHECKED_SCALARS)) {
     const type = schema.getType(name);

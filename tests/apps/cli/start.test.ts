@@ -1,7 +1,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { REPO_ROOT, SUBGRAPH_DEFINITIONS } from "@citygraph/platform";
+import { REPO_ROOT, SUBGRAPH_DEFINITIONS, freePort } from "@citygraph/platform";
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
 
 /** `citygraph start` as a user runs it: a process that becomes ready, and stops on Ctrl-C. */
@@ -14,11 +14,11 @@ describe("citygraph start", () => {
     await database?.drop();
   });
 
-  function start(databaseUrl: string): { child: ChildProcess; ready: Promise<{ url: string; output: string }> } {
+  function start(databaseUrl: string, extra: NodeJS.ProcessEnv = {}): { child: ChildProcess; ready: Promise<{ url: string; output: string }> } {
     const ports = Object.fromEntries(Object.keys(SUBGRAPH_DEFINITIONS).map((name) => [`${name.toUpperCase()}_PORT`, "0"]));
     const child = spawn(process.execPath, ["bin/citygraph.mjs", "start"], {
       cwd: REPO_ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", CITYGRAPH_OPS_PORT: "0", LOG_LEVEL: "info", ...ports },
+      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", CITYGRAPH_OPS_PORT: "0", LOG_LEVEL: "info", ...ports, ...extra },
       stdio: ["ignore", "pipe", "pipe"],
     });
     children.push(child);
@@ -98,9 +98,15 @@ describe("citygraph start", () => {
     assert.equal(await stopped(first.child), 130);
     assert.match(await outputOf(first), /"message":"stopped"/);
 
-    const second = start(database.url);
+    // An operations port of one's own: the gateway's, and the subgraphs' on the ports after it.
+    const opsBase = await freePort();
+    const second = start(database.url, { CITYGRAPH_OPS_PORT: String(opsBase) });
     const again = await second.ready;
     assert.doesNotMatch(again.output, /"message":"seeded"/, "a second start seeds nothing");
+    assert.match(again.output, new RegExp(`:${opsBase}/metrics  \\(gateway; subgraphs on registry ${opsBase + 1}, `));
+    const healthOps = Number(new RegExp("health (\\d+)").exec(again.output)?.[1]);
+    assert.ok(healthOps > opsBase && healthOps <= opsBase + 6);
+    assert.match(await (await fetch(`http://127.0.0.1:${healthOps}/metrics`)).text(), /service="health"/);
     second.child.kill("SIGINT");
     assert.equal(await stopped(second.child), 130);
   });

@@ -46,7 +46,7 @@ describe("client mistakes", () => {
     assert.equal(result.code, "OPERATION_NOT_SUPPORTED");
   });
 
-  for (const value of ["2026-13-45", "2026-02-30", "yesterday", ""]) {
+  for (const value of ["2026-13-45", "2026-02-30", "yesterday", "", "0000-01-01"]) {
     it(`the Date ${JSON.stringify(value)} is refused as the client's mistake, as a variable and as a literal, without echoing it`, async () => {
       const variable = await send({
         query: 'query($from: Date!) { schoolHealthChecks(school: "1", from: $from, to: "2026-03-01") { date } }',
@@ -70,6 +70,9 @@ describe("client mistakes", () => {
     assert.equal(noZone.status, 400);
     assert.equal(noZone.code, "BAD_USER_INPUT");
     assert.match(noZone.message, /time zone/);
+    // Year 0000 parses as ISO 8601 but PostgreSQL has no year 0: refused here, not a 500 there.
+    const yearZero = await send({ query, variables: { from: "0000-01-01T10:00:00Z" } });
+    assert.deepEqual([yearZero.status, yearZero.code], [400, "BAD_USER_INPUT"], JSON.stringify(yearZero));
     const zoned = await send({ query, variables: { from: "2026-01-01T10:00:00+08:00" } });
     assert.equal(zoned.status, 200);
     assert.equal(zoned.errors, undefined, JSON.stringify(zoned.errors));

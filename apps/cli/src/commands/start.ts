@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import exitHook from "async-exit-hook";
-import { createLogger, defaultSubgraphPort, signDevToken } from "@citygraph/core";
+import { StartupError, createLogger, defaultSubgraphPort, signDevToken } from "@citygraph/core";
 import {
   defaultAnchorFile,
   OPS_PORT,
@@ -57,19 +57,23 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
   // A fixed port that is taken is named now, before anything (PostgreSQL included) starts.
   const settle = async (value: number, variable: string) => (value === 0 ? freePort(reachable) : assertPortFree(value, host, variable));
   // Checked where the operations servers will bind (CITYGRAPH_OPS_HOST), not on HOST.
-  const opsPortOf = async (fallback: number) => {
+  // CITYGRAPH_OPS_PORT=N is the gateway's; the subgraphs take the ports after it, in order (with
+  // 9400, the default, each its fixed one; with 0, each any free one).
+  const opsPortOf = async (offset: number, fallback: number) => {
     if (observability.ops.kind === "off") return "off";
-    const wanted = observability.ops.port === OPS_PORT ? fallback : observability.ops.port;
+    const base = observability.ops.port;
+    const wanted = base === OPS_PORT ? fallback : base === 0 ? 0 : base + offset;
+    if (wanted > 65535) throw new StartupError(`CITYGRAPH_OPS_PORT=${base} leaves no room for the subgraphs' ${offset} ports after it: use a lower one.`);
     return String(wanted === 0 ? await freePort(reachable) : await assertPortFree(wanted, observability.ops.host, "CITYGRAPH_OPS_PORT"));
   };
   const gatewayPort = await settle(port, "PORT");
   const gatewayUrl = `http://${reachable}:${gatewayPort}/graphql`;
-  const gatewayOps = await opsPortOf(OPS_PORT);
+  const gatewayOps = await opsPortOf(0, OPS_PORT);
   const subgraphPorts = new Map<string, { port: number; ops: string }>();
-  for (const name of subgraphNames()) {
+  for (const [index, name] of subgraphNames().entries()) {
     const upper = upperName(name);
     const subgraphPort = await settle(env.int(`${upper}_PORT`, defaultSubgraphPort(name), { min: 0, max: 65535 }), `${upper}_PORT`);
-    subgraphPorts.set(name, { port: subgraphPort, ops: await opsPortOf(defaultOpsPort(name)) });
+    subgraphPorts.set(name, { port: subgraphPort, ops: await opsPortOf(index + 1, defaultOpsPort(name)) });
   }
   const mode = databaseModeFromEnv(env);
   // Seeding needs every subgraph's seed plan: they load while PostgreSQL starts (another process).
@@ -167,6 +171,7 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
     await databases.stop().catch(() => undefined);
     throw error;
   }
+  const subgraphOpsPorts = [...subgraphPorts].map(([name, ports]) => `${name} ${ports.ops}`).join(", ");
   const metricsUrl = gatewayOps === "off" ? undefined : `http://${observability.ops.kind === "listen" ? observability.ops.host : reachable}:${gatewayOps}/metrics`;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const url = gatewayUrl;
@@ -193,7 +198,7 @@ citygraph is ready in ${seconds} s (${mode.kind === "embedded" ? `embedded Postg
   Explorer (open in a browser):  ${url}
   Governance console:            ${signInLink}
   Liveness / readiness:          ${new URL("/healthz", url)}  ${new URL("/readyz", url)}
-  Metrics (Prometheus):          ${metricsUrl ?? "off (CITYGRAPH_OPS_PORT=off)"}  (gateway; subgraphs on the next ports)
+  Metrics (Prometheus):          ${metricsUrl ? `${metricsUrl}  (gateway; subgraphs on ${subgraphOpsPorts})` : "off (CITYGRAPH_OPS_PORT=off)"}
   Traces (OpenTelemetry):        ${observability.otlpEndpoint ?? "off (set OTEL_EXPORTER_OTLP_ENDPOINT to send them)"}
   Processes:                     ${subgraphs.length} subgraphs and ${gatewayWorkers} gateway worker${gatewayWorkers === 1 ? "" : "s"}
 

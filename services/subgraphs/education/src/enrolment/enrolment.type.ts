@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
-import { GraphQLDate } from "graphql-scalars";
+import { GraphQLDate } from "@citygraph/core";
 import { Classified, PageInfo } from "@citygraph/core";
 
 @ObjectType({ description: "A pupil's current place at a school (学籍)." })

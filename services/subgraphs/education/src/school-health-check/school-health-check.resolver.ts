@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import { Classified, Compares } from "@citygraph/core";
-import { GraphQLDate } from "graphql-scalars";
+import { GraphQLDate } from "@citygraph/core";
 import { SchoolHealthCheck } from "./school-health-check.type.ts";
 import { School } from "../school/school.type.ts";
 import { parseIntegerId, parseReportWindow } from "../validation.ts";

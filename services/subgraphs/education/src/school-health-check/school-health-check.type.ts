@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import { Classified } from "@citygraph/core";
-import { GraphQLDate, GraphQLDateTime } from "graphql-scalars";
+import { GraphQLDate, GraphQLDateTime } from "@citygraph/core";
 
 @ObjectType({
   description: "One day's health-check report of a school (晨午检): counts only, no pupil is named.",

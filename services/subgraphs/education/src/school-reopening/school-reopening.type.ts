@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
-import { GraphQLDate, GraphQLDateTime } from "graphql-scalars";
+import { GraphQLDate, GraphQLDateTime } from "@citygraph/core";
 import { Classified, PageInfo } from "@citygraph/core";
 
 /** Where a school stands on returning to classroom teaching; values match the database enum. */

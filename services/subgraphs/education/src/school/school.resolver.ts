@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
-import { GraphQLDate } from "graphql-scalars";
+import { GraphQLDate } from "@citygraph/core";
 import { Classified, Compares, DeclaredOrder, OrderedBy, PageArgs, assertDistrictCode, pageSize, toPage } from "@citygraph/core";
 import { School, SchoolConnection, SchoolStage } from "./school.type.ts";
 import { District } from "../district/district.type.ts";

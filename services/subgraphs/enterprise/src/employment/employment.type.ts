@@ -1,5 +1,5 @@
 import { Field, ObjectType } from "type-graphql";
-import { GraphQLDate } from "graphql-scalars";
+import { GraphQLDate } from "@citygraph/core";
 import { Classified, PageInfo } from "@citygraph/core";
 
 @ObjectType({ description: "A person's current job with an enterprise, as the employer reports it." })

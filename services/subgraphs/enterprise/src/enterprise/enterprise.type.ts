@@ -1,5 +1,5 @@
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { GraphQLDate } from "graphql-scalars";
+import { GraphQLDate } from "@citygraph/core";
 import { Classified, PageInfo } from "@citygraph/core";
 
 /** GB/T 4754-2017 sections that registered enterprises fall in (S and T hold no enterprises). */

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
-import { GraphQLDateTime } from "graphql-scalars";
+import { GraphQLDateTime } from "@citygraph/core";
 import { Classified, Compares, PageArgs, assertDateRange, assertDistrictCode, badUserInput, pageSize, toPage } from "@citygraph/core";
 import { ResumptionStatus, WorkResumptionApplication, WorkResumptionApplicationConnection } from "./resumption.type.ts";
 import { applicationCursorKey, decodeApplicationCursor } from "./resumption.cursor.ts";

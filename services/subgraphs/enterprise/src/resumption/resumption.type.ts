@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { GraphQLDate, GraphQLDateTime } from "graphql-scalars";
+import { GraphQLDate, GraphQLDateTime } from "@citygraph/core";
 import { Classified, PageInfo } from "@citygraph/core";
 
 export enum ResumptionStatus {

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, ID, Query, Resolver } from "type-graphql";
-import { GraphQLDateTime } from "graphql-scalars";
+import { GraphQLDateTime } from "@citygraph/core";
 import { Restricted, PageArgs, pageSize, toPage } from "@citygraph/core";
 import {
   AccessAnomalies,

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from "type-graphql";
-import { GraphQLDateTime } from "graphql-scalars";
+import { GraphQLDateTime } from "@citygraph/core";
 import { Restricted, PageInfo } from "@citygraph/core";
 import { GOVERNANCE_ADMIN } from "../agreement/agreement.access.ts";
 

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
-import { GraphQLDate } from "graphql-scalars";
+import { GraphQLDate } from "@citygraph/core";
 import { Classified, Compares, assertDateRange, assertDistrictCode } from "@citygraph/core";
 import { CaseCount } from "./case-count.type.ts";
 import { District } from "../district/district.type.ts";

@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import { GraphQLDate } from "graphql-scalars";
+import { GraphQLDate } from "@citygraph/core";
 import { Classified } from "@citygraph/core";
 
 // Aggregates are INTERNAL under the classification rules, although the commission announces the

@@ -1,5 +1,5 @@
 import { Field, ObjectType, registerEnumType } from "type-graphql";
-import { GraphQLDate } from "graphql-scalars";
+import { GraphQLDate } from "@citygraph/core";
 import { Classified, PageInfo } from "@citygraph/core";
 
 /** The three-colour community management tiers (三区划分). Same strings as the database enum. */

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
-import { GraphQLDateTime } from "graphql-scalars";
+import { GraphQLDateTime } from "@citygraph/core";
 import { Classified, Compares, PageArgs, assertDateRange, assertDistrictCode, pageSize, toPage } from "@citygraph/core";
 import { FeverClinicVisit, FeverClinicVisitConnection } from "./fever-clinic-visit.type.ts";
 import { visitKey } from "./fever-clinic-visit.repository.ts";

@@ -1,5 +1,5 @@
 import { Field, ObjectType, registerEnumType } from "type-graphql";
-import { GraphQLDateTime } from "graphql-scalars";
+import { GraphQLDateTime } from "@citygraph/core";
 import { Classified } from "@citygraph/core";
 
 /** The colours of a health code (健康码). Same strings as the database enum. */

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
-import { GraphQLDate } from "graphql-scalars";
+import { GraphQLDate } from "@citygraph/core";
 import { Classified, Compares, PageArgs, assertDateRange, assertDistrictCode, pageSize, toPage } from "@citygraph/core";
 import { HealthDeclaration, HealthDeclarationConnection } from "./health-declaration.type.ts";
 import { declarationKey } from "./health-declaration.repository.ts";

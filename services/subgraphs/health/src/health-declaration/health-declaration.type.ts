@@ -1,5 +1,5 @@
 import { Field, Float, ID, ObjectType } from "type-graphql";
-import { GraphQLDate } from "graphql-scalars";
+import { GraphQLDate } from "@citygraph/core";
 import { Classified, PageInfo } from "@citygraph/core";
 
 @ObjectType({

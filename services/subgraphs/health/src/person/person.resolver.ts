@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { GraphQLDate, GraphQLDateTime } from "graphql-scalars";
+import { GraphQLDate, GraphQLDateTime } from "@citygraph/core";
 import { Classified, Compares, PageArgs, assertDateRange, pageSize } from "@citygraph/core";
 import { Person } from "./person.type.ts";
 import { HealthCode } from "../health-code/health-code.type.ts";

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { GraphQLDateTime } from "graphql-scalars";
+import { GraphQLDateTime } from "@citygraph/core";
 import { Classified, PageArgs, PageInfo } from "@citygraph/core";
 
 export enum CrossingDirection {

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
-import { GraphQLDate } from "graphql-scalars";
+import { GraphQLDate } from "@citygraph/core";
 import { Classified, Compares, PageArgs, assertDistrictCode, pageSize, toPage } from "@citygraph/core";
 import { TravellerRegistration, TravellerRegistrationConnection } from "./traveller-registration.type.ts";
 import { registrationKey } from "./traveller-registration.loaders.ts";
