@@ -203,6 +203,12 @@ export function createErrorFormatter(options: MaskErrorsOptions) {
           : formatted.message;
       return { message, locations: formatted.locations, path: formatted.path, extensions };
     }
+    // Apollo Server refuses some malformed requests (a persisted query whose hash does not match
+    // its text, an unknown persisted-query version) with a 400 but no code: the client's mistake,
+    // in Apollo's own fixed words.
+    if (original instanceof GraphQLError && original.extensions.code === undefined && isClientStatus(original.extensions.http)) {
+      return { message: original.message, extensions: { code: ErrorCode.BAD_REQUEST } };
+    }
     options.log("masked error", {
       code,
       message: original instanceof Error ? original.message : String(original),
@@ -215,4 +221,11 @@ export function createErrorFormatter(options: MaskErrorsOptions) {
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
+}
+
+/** Whether an error's `extensions.http` (Apollo's HTTP head) carries a 4xx status. */
+function isClientStatus(http: unknown): boolean {
+  if (typeof http !== "object" || http === null || !("status" in http)) return false;
+  const { status } = http;
+  return typeof status === "number" && status >= 400 && status < 500;
 }

@@ -40,6 +40,15 @@ describe("client mistakes", () => {
     assert.equal(named.errors, undefined);
   });
 
+  it("a persisted query that does not match its hash, or of an unknown version, is BAD_REQUEST 400", async () => {
+    const query = "{ districts { code } }";
+    for (const persistedQuery of [{ version: 1, sha256Hash: "a".repeat(64) }, { version: 2, sha256Hash: "a".repeat(64) }, "x"]) {
+      const result = await send({ query, extensions: { persistedQuery } });
+      assert.deepEqual([result.status, result.code], [400, "BAD_REQUEST"], JSON.stringify(result));
+      assert.match(result.message, /sha does not match|persisted query version/);
+    }
+  });
+
   it("a subscription is OPERATION_NOT_SUPPORTED 400", async () => {
     const result = await send({ query: "subscription { districts { code } }" });
     assert.equal(result.status, 400);
