@@ -10,7 +10,7 @@ const USAGE = `citygraph <command> [options]       (citygraph help <command>, or
 
   start [--gateway-workers N]
                              run every subgraph and the gateway, each its own process (embedded PostgreSQL
-                             unless DATABASE_URL is set); N gateway processes share the port (default 1)
+                             unless DATABASE_URL is set); N gateway processes share the port (default: one per core)
   migrate                    apply pending migrations of every subgraph
   migrate sql <subgraph> [--from old.prisma]
                              print the SQL for a new migration (from nothing, or from an older schema)
@@ -81,6 +81,7 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = positionals;
   if (!command || command === "help") {
     // `citygraph help <command>` is `citygraph <command> --help`.
+    if (rest[0] && !usageOf(rest[0])) throw new StartupError(`Unknown command "${rest[0]}".\n\n${USAGE}`);
     console.log((rest[0] && usageOf(rest[0])) || USAGE);
     return;
   }

@@ -35,9 +35,23 @@ describe("citygraph help", () => {
   });
 
   it("refuses an unknown command with the list, not a stack", () => {
-    const { code, err } = citygraph("frobnicate");
-    assert.equal(code, 1);
-    assert.match(err, /Unknown command "frobnicate"/);
-    assert.doesNotMatch(err, /\n\s+at /, "no stack trace");
+    for (const args of [["frobnicate"], ["help", "frobnicate"]]) {
+      const { code, err } = citygraph(...args);
+      assert.equal(code, 1, args.join(" "));
+      assert.match(err, /Unknown command "frobnicate"/);
+      assert.doesNotMatch(err, /\n\s+at /, "no stack trace");
+    }
+  });
+
+  it("finds the gateway on PORT, as `citygraph start` run with the same environment listens", () => {
+    const run = spawnSync(process.execPath, [join(REPO_ROOT, "bin/citygraph.mjs"), "agreement", "list", "--as", "admin.a"], {
+      cwd: tmpdir(),
+      encoding: "utf8",
+      timeout: 60_000,
+      // Port 9 (discard) has no gateway behind it on any test machine.
+      env: { ...process.env, PORT: "9", CITYGRAPH_URL: "", CITYGRAPH_TOKEN: "" },
+    });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /Cannot reach the gateway at http:\/\/127\.0\.0\.1:9\/graphql/);
   });
 });

@@ -21,14 +21,14 @@ export const AGREEMENT_USAGE = `citygraph agreement <subcommand> [options]   (ad
   revoke-key --key-id <cgk_…>
 
   <id> may also be given as --id. Every subcommand takes:
-  --url <gateway>      default $CITYGRAPH_URL or http://127.0.0.1:4000/graphql
+  --url <gateway>      default $CITYGRAPH_URL, else http://127.0.0.1:$PORT/graphql (PORT as for
+                       "citygraph start", default 4000)
   --token <jwt>        default $CITYGRAPH_TOKEN; a token with the governance:admin scope
   --as <subject>       instead of a token: sign one for <subject> with governance:admin from the
                        local development identity provider (what "citygraph start" trusts)
   --json               print the response data as JSON
 `;
 
-const DEFAULT_URL = "http://127.0.0.1:4000/graphql";
 
 const SUBCOMMANDS = [
   "list",
@@ -180,7 +180,8 @@ function describeError(error: GraphQLErrorBody): string {
 
 async function connect(values: Options): Promise<Gateway> {
   const env = processEnvironment();
-  const url = values.url || env.get("CITYGRAPH_URL") || DEFAULT_URL;
+  // The gateway "citygraph start" runs with the same environment listens on PORT.
+  const url = values.url || env.get("CITYGRAPH_URL") || `http://127.0.0.1:${env.int("PORT", 4000, { min: 1, max: 65535 })}/graphql`;
   let token = values.token || env.get("CITYGRAPH_TOKEN");
   if (values.as) {
     const { DATA_DIR } = await import("@citygraph/platform");

@@ -37,10 +37,12 @@ export function createObservabilityPlugin<TContext extends BaseContext>(service:
             attributes: { "graphql.operation.name": rc.operationName ?? "", "graphql.operation.type": rc.operation?.operation ?? "" },
           });
           return {
-            willResolveField({ info }) {
+            willResolveField({ source, info }) {
               const field = info.parentType.getFields()[info.fieldName];
               // Property reads are not worth a span each (a 500-row list has thousands of them).
-              if (!field?.resolve || info.parentType.name.startsWith("__")) return;
+              // type-graphql gives every field a resolver (to run middlewares), so a field whose
+              // value is already on its parent row counts as a property read too.
+              if (!field?.resolve || info.parentType.name.startsWith("__") || readsOwnProperty(source, info.fieldName)) return;
               const coordinate = `${info.parentType.name}.${info.fieldName}`;
               const span = tracer.startSpan(
                 `resolve ${coordinate}`,
@@ -77,4 +79,9 @@ function outcomeOf<TContext extends BaseContext>(rc: GraphQLRequestContextWillSe
   if (!errors.length) return { outcome: "ok", code };
   const hasData = result?.data !== undefined && result.data !== null;
   return { outcome: hasData ? "partial" : "error", code };
+}
+
+/** Whether a field's value is already its parent's own property (the row carries it). */
+function readsOwnProperty(source: unknown, name: string): boolean {
+  return typeof source === "object" && source !== null && Object.hasOwn(source, name);
 }

@@ -63,6 +63,9 @@ describe("tracing", () => {
     }
     const resolvers = spans.filter((s) => s.name.startsWith("resolve "));
     assert.ok(resolvers.some((s) => s.attributes["graphql.field.coordinate"] === "Query.persons"));
+    // Fields read off their row are no span each: a page of persons would be thousands.
+    const coordinates = new Set(resolvers.map((s) => s.attributes["graphql.field.coordinate"]));
+    for (const read of ["Person.id", "Person.name", "HealthCode.color"]) assert.ok(!coordinates.has(read), `${read} has no span`);
   });
 
   it("carries coordinates and codes, never a value the caller read", async () => {
