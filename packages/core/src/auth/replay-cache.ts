@@ -12,6 +12,8 @@ export interface ReplayCache {
    * cannot answer, and the caller then refuses the request (fail closed).
    */
   claim(tokenId: string, expiresAtMs: number): Promise<boolean>;
+  /** Whether the store answers now (for `/readyz`): false rather than a rejection. */
+  ready(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,11 @@ export function createRedisReplayCache(url: string, subgraph: string): ReplayCac
     async claim(tokenId, expiresAtMs) {
       const ttl = Math.max(Math.ceil(expiresAtMs - Date.now()), 1);
       return (await redis.set(`citygraph:gateway-token:${subgraph}:${tokenId}`, "1", "PX", ttl, "NX")) === "OK";
+    },
+    async ready() {
+      // Not queued while disconnected: a probe must answer now.
+      if (redis.status !== "ready") return false;
+      return (await redis.ping().catch(() => undefined)) === "PONG";
     },
     async close() {
       redis.disconnect();
@@ -72,6 +79,9 @@ export function createPostgresReplayCache(options: Omit<ReplayCacheOptions, "red
         [tokenId, new Date(expiresAtMs)],
       );
       return rowCount === 1;
+    },
+    async ready() {
+      return (await pool.query("SELECT 1").catch(() => undefined))?.rowCount === 1;
     },
     async close() {
       clearInterval(cleanup);

@@ -86,6 +86,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(
     ],
   });
   await apollo.start();
+  let replayDown = false;
   const http = createGraphQLHttpServer<TContext>({
     apollo,
     log,
@@ -97,7 +98,9 @@ export async function createSubgraphApp<TContext extends RequestContext>(
       try {
         verdict = await authenticate(headerValue(req, "authorization"), req.method, body);
       } catch (error) {
-        log.error("gateway token replay cache unavailable", { requestId, error: error instanceof Error ? error.message : String(error) });
+        // Once per outage, not per request (every request fails alike until it answers).
+        if (!replayDown) log.error("gateway token replay cache unavailable: refusing every request", { requestId, error: error instanceof Error ? error.message : String(error) });
+        replayDown = true;
         return { kind: "refuse", status: 503, code: ErrorCode.SUBGRAPH_UNAVAILABLE, message: "The subgraph cannot check its tokens; try again." };
       }
       if (verdict.kind === "refused") {
@@ -110,6 +113,8 @@ export async function createSubgraphApp<TContext extends RequestContext>(
           headers: { "www-authenticate": "Bearer" },
         };
       }
+      if (replayDown) log.info("gateway token replay cache answers again", { requestId });
+      replayDown = false;
       authenticated.set(req, { principal: verdict.principal, requestId: verdict.requestId });
       return { kind: "continue", body };
     },
@@ -124,8 +129,10 @@ export async function createSubgraphApp<TContext extends RequestContext>(
     routes: {
       "/healthz": (_req, res) => sendJson(res, 200, { status: "ok" }),
       "/readyz": async (_req, res) => {
-        const ok = await options.ready().catch(() => false);
-        sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "database unavailable" });
+        const [database, replay] = await Promise.all([options.ready().catch(() => false), options.replay.ready()]);
+        // Without its replay cache a subgraph refuses every request (it cannot tell a replayed token).
+        const status = !database ? "database unavailable" : !replay ? "token replay cache unavailable" : "ready";
+        sendJson(res, database && replay ? 200 : 503, { status });
       },
     },
   });
