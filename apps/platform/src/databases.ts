@@ -180,6 +180,7 @@ export async function gatewayLoginUrl(adminUrl: string, dataDir = DATA_DIR): Pro
     password = readFileSync(file, "utf8").trim();
   } catch {
     password = randomBytes(24).toString("base64url");
+    mkdirSync(dataDir, { recursive: true });
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, `${password}\n`, { mode: 0o600 });
   }

@@ -215,7 +215,10 @@ export function writeSubgraphTokenKeyFiles(
   source?: Environment | EnvironmentSource,
 ): Record<string, string> {
   const env = environmentOf(source);
-  const dir = join(env.get("CITYGRAPH_DATA_DIR") || DATA_DIR, "keys", "subgraphs");
+  const dataDir = env.get("CITYGRAPH_DATA_DIR") || DATA_DIR;
+  const dir = join(dataDir, "keys", "subgraphs");
+  // Only the keys are private (see loadOrCreateDevKeys).
+  mkdirSync(dataDir, { recursive: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return Object.fromEntries(
     subgraphs.map((name) => {
@@ -278,7 +281,9 @@ export function checkpointKeysFromEnv(source?: Environment | EnvironmentSource):
  * (`CITYGRAPH_GATEWAY_PUBLIC_KEY_FILE`), so that it can verify the ledger without the private half.
  */
 export function writeGatewayPublicKeyFile(publicJwk: JWK, source?: Environment | EnvironmentSource): string {
-  const dir = join(environmentOf(source).get("CITYGRAPH_DATA_DIR") || DATA_DIR, "keys");
+  const dataDir = environmentOf(source).get("CITYGRAPH_DATA_DIR") || DATA_DIR;
+  const dir = join(dataDir, "keys");
+  mkdirSync(dataDir, { recursive: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, "gateway.public.jwk");
   writeFileSync(path, `${JSON.stringify(publicJwkOf(publicJwk))}\n`, { mode: 0o644 });

@@ -27,6 +27,9 @@ export async function generateEs256(): Promise<KeyPairJwk> {
  */
 export async function loadOrCreateDevKeys(dataDir: string): Promise<{ identityProvider: KeyPairJwk; gateway: KeyPairJwk }> {
   const dir = join(dataDir, "keys");
+  // Only the keys are private: embedded PostgreSQL (run as the `postgres` user under root) must
+  // still reach its cluster in the same data folder.
+  mkdirSync(dataDir, { recursive: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const load = async (name: string): Promise<KeyPairJwk> => {
     const path = join(dir, `${name}.jwk.json`);
