@@ -97,6 +97,36 @@ describe("tampering with the ledger as a database superuser", () => {
     assert.match(found!.reason, /another hash at seq 35 than the anchor of seq 35 .*: the chain was rewritten/);
   });
 
+  it("does not mistake heads anchored while it walks for a truncated ledger", async () => {
+    const path = anchorFile();
+    const { pool } = await anchoredLedger(20, () => [createFileAnchorSink({ path })]);
+    // The gateway goes on: while the walk reads its snapshot, five more entries commit and are
+    // anchored (a verification requested through the gateway anchors its own request so).
+    const guard = await createLedgerGuard({ sinks: [createFileAnchorSink({ path })], signingKey: privateJwk, log: quietLog });
+    const ledger = await ledgerOver(pool, { maxBatch: 5, checkpointEvery: 10, hooks: guard.hooks });
+    const sink = createFileAnchorSink({ path });
+    const meanwhile: AnchorSink = {
+      name: sink.name,
+      append: (anchors) => sink.append(anchors),
+      latest: () => sink.latest(),
+      close: () => sink.close(),
+      async *read() {
+        await Promise.all(Array.from({ length: 5 }, (_, k) => ledger.append(sampleEntry(100 + k))));
+        await ledger.close();
+        await guard.close();
+        yield* sink.read();
+      },
+    };
+    const verdict = await verifyLedger(pool, publicJwk, { anchors: [meanwhile] });
+    await sink.close();
+    assert.deepEqual(verdict.breaks, []);
+    assert.equal(verdict.entries, 20, "the snapshot's entries");
+    const later = createFileAnchorSink({ path });
+    assert.equal((await later.latest())?.seq, "25", "the heads committed meanwhile were anchored");
+    assert.equal((await verifyLedger(pool, publicJwk, { anchors: [later] })).ok, true, "and check out on the next walk");
+    await later.close();
+  });
+
   it("names a tail deleted together with its checkpoints, as truncated at the anchored seq and hash", async () => {
     const path = anchorFile();
     const { db, pool } = await anchoredLedger(40, () => [createFileAnchorSink({ path })]);
