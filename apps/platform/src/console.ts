@@ -1,7 +1,7 @@
 import { environmentOf, type Environment, type EnvironmentSource } from "./config.ts";
 import { join } from "node:path";
 import { createDevSignIn, type ConsoleOptions } from "@citygraph/gateway/console";
-import { REPO_ROOT } from "./paths.ts";
+import { DATA_DIR, REPO_ROOT } from "./paths.ts";
 import type { SecurityConfig } from "./security.ts";
 
 /** Where `npm run build:console` writes the console (git-ignored). */
@@ -34,6 +34,8 @@ export function consoleOptionsOf(
       privateJwk: security.devIdentityProvider.privateJwk,
       claims: { subject: LOCAL_OPERATOR.subject, name: LOCAL_OPERATOR.name, scopes: LOCAL_OPERATOR.scopes },
       issued: issuedSignInOf(env),
+      // Every gateway worker holds the code `citygraph start` printed: it must still work once.
+      usedCodesDir: join(env.get("CITYGRAPH_DATA_DIR") || DATA_DIR, "sign-in"),
     });
     return { distDir, signIn: { kind: "dev", devSignIn } };
   }
@@ -42,8 +44,8 @@ export function consoleOptionsOf(
 
 /**
  * `CITYGRAPH_CONSOLE_SIGNIN` (`<sha256 hex>:<expiry epoch ms>`): the one-time sign-in code
- * `citygraph start` printed, handed to the gateway process that redeems it. Each gateway worker
- * accepts it once.
+ * `citygraph start` printed, handed to every gateway worker; the mark in `<data dir>/sign-in` makes
+ * it work once among them all.
  */
 function issuedSignInOf(env: Environment): { digest: string; expiresAt: number } | undefined {
   const match = /^([0-9a-f]{64}):(\d+)$/.exec(env.get("CITYGRAPH_CONSOLE_SIGNIN") ?? "");

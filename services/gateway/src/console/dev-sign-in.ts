@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { signDevToken, type DevTokenClaims } from "@citygraph/core";
 import type { JWK } from "jose";
 
@@ -17,6 +19,13 @@ export interface DevSignInOptions {
    * it): its SHA-256 (hex) and expiry (epoch ms). Default none.
    */
   issued?: { digest: string; expiresAt: number };
+  /**
+   * A folder where each redeemed code is marked (an empty file named by its digest, created
+   * exclusively), so that a code works once across every process that holds it: the gateway's
+   * workers, a worker restarted after a crash. Default none: this process's memory alone, which
+   * is enough only for a single process.
+   */
+  usedCodesDir?: string;
 }
 
 /** One-time sign-in codes for the local operator, exchanged for a short-lived development token. */
@@ -37,6 +46,25 @@ export function createDevSignIn(options: DevSignInOptions): DevSignIn {
   const tokenTtl = options.tokenTtl ?? "1h";
   const pending = new Map<string, number>(options.issued ? [[options.issued.digest, options.issued.expiresAt]] : []);
   const digest = (code: string) => createHash("sha256").update(code).digest("hex");
+  const usedDir = options.usedCodesDir;
+  if (usedDir) {
+    mkdirSync(usedDir, { recursive: true, mode: 0o700 });
+    // Marks outlive their codes only by a day: enough for any code still valid to stay used.
+    for (const name of readdirSync(usedDir)) {
+      if (statSync(join(usedDir, name)).mtimeMs < Date.now() - 86_400_000) rmSync(join(usedDir, name), { force: true });
+    }
+  }
+  /** True for the first redemption of `hash` anywhere that shares the folder. */
+  const firstUse = (hash: string): boolean => {
+    if (!usedDir) return true;
+    try {
+      writeFileSync(join(usedDir, hash), "", { flag: "wx", mode: 0o600 });
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw error;
+    }
+  };
   return {
     issue() {
       const now = Date.now();
@@ -49,7 +77,7 @@ export function createDevSignIn(options: DevSignInOptions): DevSignIn {
       const hash = digest(code);
       const expiresAt = pending.get(hash);
       pending.delete(hash);
-      if (expiresAt === undefined || expiresAt <= Date.now()) return undefined;
+      if (expiresAt === undefined || expiresAt <= Date.now() || !firstUse(hash)) return undefined;
       const accessToken = await signDevToken(options.privateJwk, { ...options.claims, ttl: tokenTtl });
       const { exp = 0 } = JSON.parse(Buffer.from(accessToken.split(".")[1]!, "base64url").toString()) as { exp?: number };
       return { access_token: accessToken, token_type: "Bearer", expires_in: Math.max(0, exp - Math.floor(Date.now() / 1000)) };

@@ -9,7 +9,7 @@ import { get } from "node:http";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { SUBGRAPH_NAMES, createIdentityVerifier, createLogger, type RouteHandler } from "@citygraph/core";
 import { consoleOptionsOf, securityFromEnv } from "@citygraph/platform";
-import { consoleRoutes } from "@citygraph/gateway/console";
+import { consoleRoutes, createDevSignIn, issueForAnotherProcess } from "@citygraph/gateway/console";
 import { testSecurity } from "../../../support/security.ts";
 import { startOidcProvider, type TestOidcProvider } from "../../../support/oidc-provider.ts";
 
@@ -66,6 +66,23 @@ describe("the console's development sign-in link", () => {
 
     const again = await redeem(code);
     assert.equal(again.status, 401, "a used code is refused");
+  });
+
+  it("accepts the code citygraph start printed once across every gateway worker, a restarted one included", async () => {
+    const used = mkdtempSync(join(tmpdir(), "citygraph-sign-in-"));
+    try {
+      const printed = issueForAnotherProcess();
+      const { privateJwk } = (await testSecurity()).devIdentityProvider;
+      // Each worker, and a worker restarted after a crash, builds its own from the environment.
+      const worker = () =>
+        createDevSignIn({ privateJwk, claims: { subject: "local-operator", scopes: ["audit:read"] }, issued: printed, usedCodesDir: used });
+      const [first, second] = [worker(), worker()];
+      const answers = await Promise.all([first.redeem(printed.code), second.redeem(printed.code)]);
+      assert.equal(answers.filter(Boolean).length, 1, "one of two workers accepts it");
+      assert.equal(await worker().redeem(printed.code), undefined, "a restarted worker does not accept it again");
+    } finally {
+      rmSync(used, { recursive: true, force: true });
+    }
   });
 
   it("refuses unknown and malformed codes, and says how to get a new link", async () => {
