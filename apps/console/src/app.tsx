@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { Component, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
 import { I18nProvider, LOCALES, useI18n, type Locale } from "./i18n/index.tsx";
 import { completeSignIn, currentSession, loadSignInConfig, onSessionChange, signOut, startOidcSignIn, type SignInConfig } from "./auth.ts";
 import { CatalogPage } from "./pages/catalog.tsx";
@@ -19,14 +19,39 @@ const PAGES = [
   { route: "agreements", label: "nav.agreements", scope: "governance:admin", Page: AgreementsPage },
 ] as const satisfies readonly { route: string; label: MessageKey; scope?: string; Page: () => JSX.Element }[];
 
-function useRoute(): string {
+/**
+ * The page the address names, and the address itself. Re-read whenever `settled` changes too:
+ * signing in rewrites the address with `history.replaceState`, which fires no `hashchange`.
+ */
+function useRoute(settled: unknown): { route: string; hash: string } {
   const [hash, setHash] = useState(location.hash);
   useEffect(() => {
     const update = () => setHash(location.hash);
     window.addEventListener("hashchange", update);
     return () => window.removeEventListener("hashchange", update);
   }, []);
-  return /^#\/([\w-]+)/.exec(hash)?.[1] ?? "catalog";
+  useEffect(() => setHash(location.hash), [settled]);
+  return { route: /^#\/([\w-]+)/.exec(hash)?.[1] ?? "catalog", hash };
+}
+
+/**
+ * Keeps one page's failure to that page: the header, the navigation and the session stay, and
+ * going to another page (or this one again) starts afresh.
+ */
+class PageBoundary extends Component<{ message: string; children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+  override render() {
+    return this.state.failed ? (
+      <p role="alert" className="error">
+        {this.props.message}
+      </p>
+    ) : (
+      this.props.children
+    );
+  }
 }
 
 export function App() {
@@ -47,7 +72,7 @@ function Shell({ locale, setLocale }: { locale: Locale; setLocale: (locale: Loca
   const [config, setConfig] = useState<SignInConfig>();
   const [signingIn, setSigningIn] = useState(true);
   const [failure, setFailure] = useState<string>();
-  const route = useRoute();
+  const { route, hash } = useRoute(`${signingIn}-${session?.subject ?? ""}`);
   useEffect(() => {
     document.title = t("app.title");
   }, [t]);
@@ -60,6 +85,16 @@ function Shell({ locale, setLocale }: { locale: Locale; setLocale: (locale: Loca
       .catch((e: unknown) => setFailure(e instanceof Error ? e.message : String(e)))
       .finally(() => setSigningIn(false));
   }, []);
+  // A sign-in link pasted into a console already open: the browser only changes the hash.
+  useEffect(() => {
+    // The address itself, not `hash`: the first sign-in above has already taken its code out of it.
+    if (!config || !/(?:^#|&)signin=/.test(location.hash)) return;
+    setFailure(undefined);
+    setSigningIn(true);
+    completeSignIn(config)
+      .catch((e: unknown) => setFailure(e instanceof Error ? e.message : String(e)))
+      .finally(() => setSigningIn(false));
+  }, [config, hash]);
   const page = PAGES.find((p) => p.route === route) ?? PAGES[0];
   const offered = PAGES.filter((p) => !p.scope || session?.scopes.includes(p.scope));
   return (
@@ -105,7 +140,12 @@ function Shell({ locale, setLocale }: { locale: Locale; setLocale: (locale: Loca
             {t("session.failed", { reason: failure })}
           </p>
         ) : null}
-        {signingIn ? <p role="status">{t("session.signingIn")}</p> : session ? <page.Page key={`${page.route}-${session.subject}`} /> : <SignIn config={config} />}
+        {signingIn ? <p role="status">{t("session.signingIn")}</p> : session ? (
+          // The subject report is keyed by its person too: another link opens another report.
+          <PageBoundary key={`${page.route === "subject-report" ? hash : page.route}-${session.subject}`} message={t("page.failed")}>
+            <page.Page />
+          </PageBoundary>
+        ) : <SignIn config={config} />}
       </main>
     </>
   );

@@ -282,6 +282,12 @@ describe("governance console (browser)", { skip: BROWSER_SKIP }, () => {
     assert.match((await page.locator("ol.timeline > li").first().textContent()) ?? "", /Person\.name/);
     await page.screenshot({ path: join(SCREENSHOTS, "subject-report.png"), fullPage: true });
     await assertAccessible(page, "subject report");
+    // Another person's link opens their report; a link with a broken escape opens an empty one.
+    await page.evaluate(() => (location.hash = "#/subject-report/0000000000000000"));
+    await page.waitForFunction(() => (document.querySelector<HTMLInputElement>("main input")?.value ?? "") === "0000000000000000");
+    await page.evaluate(() => (location.hash = "#/subject-report/%E0%A4%A"));
+    await page.getByRole("heading", { name: "数据主体报告" }).waitFor();
+    assert.equal(await page.getByRole("navigation").count(), 1, "the console is still there");
 
     // Verify: the whole chain, in the background, with progress; then the overview says when.
     await page.getByRole("link", { name: "日志核验" }).click();
@@ -416,6 +422,9 @@ describe("governance console (browser)", { skip: BROWSER_SKIP }, () => {
     const b = await signIn("admin.b");
     await b.page.getByRole("link", { name: "数据共享协议" }).click();
     await b.page.getByRole("button", { name: "查看: 发热门诊分析" }).click();
+    // What the approver approves is on the page: the fields, the districts, the dates.
+    const terms = (await b.page.locator("[data-agreement-detail] dl").textContent()) ?? "";
+    for (const shown of ["Person.idNumber, Person.name, Query.persons", "410105"]) assert.ok(terms.includes(shown), `${shown} in ${terms}`);
     await b.page.getByRole("button", { name: "批准" }).click();
     await b.page.locator('[data-approved-by="admin.b"]').waitFor();
     assert.equal(await b.page.locator(`tr[data-agreement="${id}"]`).getAttribute("data-status"), "ACTIVE");

@@ -11,6 +11,7 @@ export const AGREEMENT_USAGE = `citygraph agreement <subcommand> [options]   (ad
          --title <text> --purposes a,b --legal-basis <text> --scopes "health:internal registry:personal:masked"
          [--fields "Person.name,Person.healthCode"] [--districts 410105,410102]
          [--valid-from 2026-01-01] --valid-until 2026-12-31 --requests-per-minute N --records-per-day N
+         (days are China Standard Time; --valid-until's day is included)
   approve <id>                      (a different administrator from the one who created it)
   suspend <id> --reason <text>
   resume <id>                       (a different administrator from the one who suspended it)
@@ -213,7 +214,21 @@ function wholeNumber(values: Options, name: "requests-per-minute" | "records-per
   return n;
 }
 
-function instant(name: string, text: string): string {
+/**
+ * An option's instant. A bare date is a day in China Standard Time, as the console's date fields
+ * are: `--valid-from` its first moment, `--valid-until` the day included (the end is the next
+ * midnight, since an agreement expires at `validUntil`).
+ */
+function instant(name: "valid-from" | "valid-until", text: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    const start = new Date(`${text}T00:00:00+08:00`);
+    // Date rolls 2027-02-30 over into March: a day is real when it reads back as written.
+    const utc = new Date(`${text}T00:00:00Z`);
+    if (Number.isNaN(utc.getTime()) || utc.toISOString().slice(0, 10) !== text) {
+      throw new StartupError(`--${name} must be a real day, e.g. 2026-12-31 (got "${text}").`);
+    }
+    return new Date(start.getTime() + (name === "valid-until" ? 86_400_000 : 0)).toISOString();
+  }
   const date = new Date(text);
   if (Number.isNaN(date.getTime())) throw new StartupError(`--${name} must be a date or date-time, e.g. 2026-12-31 (got "${text}").`);
   return date.toISOString();

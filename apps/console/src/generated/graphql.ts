@@ -156,7 +156,7 @@ export type ConsoleCreateAgreementMutationVariables = Exact<{
 }>;
 
 
-export type ConsoleCreateAgreementMutation = { createAgreement: { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> } };
+export type ConsoleCreateAgreementMutation = { createAgreement: { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, allowedFields: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> } };
 
 export type ConsoleRegisterOperationMutationVariables = Exact<{
   agreementId: string | number;
@@ -167,19 +167,19 @@ export type ConsoleRegisterOperationMutationVariables = Exact<{
 
 export type ConsoleRegisterOperationMutation = { registerOperation: { name: string, sha256: string, registeredBy: string, registeredAt: string } };
 
-export type ConsoleAgreementFieldsFragment = { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> };
+export type ConsoleAgreementFieldsFragment = { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, allowedFields: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> };
 
 export type ConsoleAgreementsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleAgreementsQuery = { agreements: { nodes: Array<{ id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> }> } };
+export type ConsoleAgreementsQuery = { agreements: { nodes: Array<{ id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, allowedFields: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> }> } };
 
 export type ConsoleApproveAgreementMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ConsoleApproveAgreementMutation = { approveAgreement: { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> } };
+export type ConsoleApproveAgreementMutation = { approveAgreement: { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, allowedFields: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> } };
 
 export type ConsoleIssueApiKeyMutationVariables = Exact<{
   agreementId: string | number;
@@ -264,6 +264,7 @@ export const ConsoleAgreementFieldsFragmentDoc = new TypedDocumentString(`
   purposes
   legalBasis
   scopes
+  allowedFields
   districts
   validFrom
   validUntil
@@ -408,6 +409,7 @@ export const ConsoleCreateAgreementDocument = new TypedDocumentString(`
   purposes
   legalBasis
   scopes
+  allowedFields
   districts
   validFrom
   validUntil
@@ -461,6 +463,7 @@ export const ConsoleAgreementsDocument = new TypedDocumentString(`
   purposes
   legalBasis
   scopes
+  allowedFields
   districts
   validFrom
   validUntil
@@ -502,6 +505,7 @@ export const ConsoleApproveAgreementDocument = new TypedDocumentString(`
   purposes
   legalBasis
   scopes
+  allowedFields
   districts
   validFrom
   validUntil

@@ -36,7 +36,11 @@ export function AccessLogPage() {
     setError(undefined);
     execute(ConsoleAccessLogDocument, { ...filters, after })
       .then((data) => setPage(data.accessLog))
-      .catch(setError);
+      .catch((e: unknown) => {
+        // The rows of the previous filter would read as answers to this one.
+        setPage(undefined);
+        setError(e);
+      });
   }, [filters, after]);
   useEffect(() => {
     if (open) dialog.current?.showModal();

@@ -22,9 +22,9 @@ const STEPS = ["party", "fields", "terms", "review"] as const;
 type Step = (typeof STEPS)[number];
 const DAY = 86_400_000;
 
-/** A `date` input's value (a day in Shanghai) as the instant that day starts there. */
-function shanghaiDay(day: string): string {
-  return new Date(`${day}T00:00:00+08:00`).toISOString();
+/** A `date` input's value (a day in Shanghai) as the instant that day (plus `offsetDays`) starts there. */
+function shanghaiDay(day: string, offsetDays = 0): string {
+  return new Date(new Date(`${day}T00:00:00+08:00`).getTime() + offsetDays * DAY).toISOString();
 }
 
 /** Today (in Shanghai) plus `days`, as a `date` input's value. */
@@ -144,7 +144,8 @@ export function AgreementDraft({
         ...grants,
         districts,
         validFrom: shanghaiDay(terms.validFrom),
-        validUntil: shanghaiDay(terms.validUntil),
+        // The last day chosen is included: the agreement expires at the next midnight.
+        validUntil: shanghaiDay(terms.validUntil, 1),
         requestsPerMinute: Number(terms.requestsPerMinute),
         recordsPerDay: Number(terms.recordsPerDay),
       },

@@ -119,6 +119,14 @@ export function AgreementsPage() {
             <dd>
               <code>{agreement.scopes.join(" ")}</code>
             </dd>
+            <dt>{t("agreements.fields")}</dt>
+            <dd>{agreement.allowedFields.length ? <code>{agreement.allowedFields.join(", ")}</code> : t("agreements.allFieldsOfScopes")}</dd>
+            <dt>{t("agreements.districts")}</dt>
+            <dd>{agreement.districts.length ? agreement.districts.join(", ") : t("agreements.allDistricts")}</dd>
+            <dt>{t("agreements.validity")}</dt>
+            <dd>
+              {dateTime(agreement.validFrom)} – {dateTime(agreement.validUntil)}
+            </dd>
             <dt>{t("agreements.drafted")}</dt>
             <dd>
               {agreement.createdBy} · {dateTime(agreement.createdAt)}
@@ -156,7 +164,7 @@ export function AgreementsPage() {
             ))}
           </ul>
           {OPEN_STATUSES.includes(agreement.status) ? (
-            <RegisterOperation agreementId={agreement.id} onRegistered={load} />
+            <RegisterOperation key={agreement.id} agreementId={agreement.id} onRegistered={load} />
           ) : null}
           <h3>{t("agreements.keys")}</h3>
           <ul>

@@ -8,7 +8,13 @@ type Access = ConsoleSubjectReportQuery["subjectAccessReport"]["nodes"][number];
 
 /** The person id a link names: `#/subject-report/<id>` (the access log's entries link here). */
 function personFromHash(): string {
-  return decodeURIComponent(/^#\/subject-report\/([^/?#]+)/.exec(location.hash)?.[1] ?? "");
+  const raw = /^#\/subject-report\/([^/?#]+)/.exec(location.hash)?.[1] ?? "";
+  // A hand-made link may carry a broken escape (`%E0%A4%A`): then no person, not a crash.
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return "";
+  }
 }
 
 /**

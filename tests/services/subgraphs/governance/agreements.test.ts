@@ -601,5 +601,21 @@ describe("data-operation agreements", () => {
     const refused = await run(["approve", agreement.id]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /FORBIDDEN: Four eyes/);
+
+    // Days are China Standard Time, as in the console, and --valid-until's day is included.
+    const terms = ["--org-credit-code", "91410105MA00000016", "--org-name", "郑州数智健康科技有限公司", "--title", "Days"];
+    terms.push("--purposes", "epidemic-prevention", "--legal-basis", "Data Security Law art. 39", "--scopes", "registry:internal");
+    terms.push("--requests-per-minute", "5", "--records-per-day", "50");
+    const created = await run(["create", ...terms, "--valid-from", "2026-07-01", "--valid-until", "2027-06-30", "--json"]);
+    assert.equal(created.code, 0, created.stderr);
+    const { createAgreement } = JSON.parse(created.stdout) as { createAgreement: { validFrom: string; validUntil: string } };
+    assert.deepEqual(
+      [createAgreement.validFrom, createAgreement.validUntil].map((t) => new Date(t).toISOString()),
+      ["2026-06-30T16:00:00.000Z", "2027-06-30T16:00:00.000Z"],
+      "from 2026-07-01 00:00 to 2027-07-01 00:00 in Beijing",
+    );
+    const impossible = await run(["create", ...terms, "--valid-until", "2027-02-30"]);
+    assert.equal(impossible.code, 1);
+    assert.match(impossible.stderr, /--valid-until must be a real day/);
   });
 });
