@@ -6,16 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { REPO_ROOT, assertReachableByPostgresUser, freePort, startEmbeddedPostgres } from "@citygraph/platform";
-import type { Logger } from "@citygraph/core";
+import { recordingLog } from "../../support/recording-log.ts";
 
-const messages: string[] = [];
-const log: Logger = {
-  debug: () => undefined,
-  info: (message) => void messages.push(message),
-  warn: (message) => void messages.push(message),
-  error: (message) => void messages.push(message),
-  child: () => log,
-};
+const { log, messages } = recordingLog();
 
 async function selectOne(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });

@@ -2,8 +2,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { Field, ObjectType, Query, Resolver } from "type-graphql";
-import { SqlStats, buildFederatedSchema, createRedisReplayCache, createSubgraphApp, type Logger, type RequestContext, type SubgraphApp } from "@citygraph/core";
+import { SqlStats, buildFederatedSchema, createRedisReplayCache, createSubgraphApp, type RequestContext, type SubgraphApp } from "@citygraph/core";
 import { gatewayHeaders, testSubgraphTokenKey } from "../../../support/security.ts";
+import { recordingLog } from "../../../support/recording-log.ts";
 
 @ObjectType()
 class Greeting {
@@ -36,14 +37,7 @@ async function closedPort(): Promise<number> {
 describe("a subgraph without its replay cache", () => {
   let app: SubgraphApp;
   let url: string;
-  const lines: string[] = [];
-  const recording: Logger = {
-    debug: () => undefined,
-    info: (message) => void lines.push(message),
-    warn: (message) => void lines.push(message),
-    error: (message) => void lines.push(message),
-    child: () => recording,
-  };
+  const { log: recording, messages: lines } = recordingLog();
 
   before(async () => {
     app = await createSubgraphApp<RequestContext>({
