@@ -75,7 +75,7 @@ describe("the compiled build", () => {
       child!.once("exit", (code) => reject(new Error(`exited with ${code} before ready:\n${output}`)));
     });
     assert.doesNotMatch(output, /TypeScript loaded/);
-    const services = [...output.matchAll(/"service":"([a-z]+)","pid":\d+,"message":"service ready"/g)].map((m) => m[1]);
+    const services = [...output.matchAll(/"supervised":"([a-z]+)","supervisedPid":\d+,"message":"service ready"/g)].map((m) => m[1]);
     assert.deepEqual(services.sort(), [...Object.keys(SUBGRAPH_DEFINITIONS), "gateway"].sort(), "each service in its own compiled process");
     const response = await fetch(url, {
       method: "POST",

@@ -76,12 +76,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         return { adminUrl, stop: async () => undefined };
       }
       // Its owner is gone (killed with -9): adopt the orphan, and stop it when done, as its owner would have.
-      options.log.warn("embedded postgres left running by a citygraph that died: adopting it", { port: runningPort, pid });
+      options.log.warn("embedded postgres left running by a citygraph that died: adopting it", { port: runningPort, postmasterPid: pid });
       writeFileSync(ownerFile, String(process.pid));
       return { adminUrl, stop: () => stopPostmaster(pid) };
     }
     // A crash left the pid file behind; it would block the start.
-    options.log.info("embedded postgres: removing a stale postmaster.pid", { pid });
+    options.log.info("embedded postgres: removing a stale postmaster.pid", { postmasterPid: pid });
     rmSync(pidFile);
   }
   try {

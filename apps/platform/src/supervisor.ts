@@ -92,12 +92,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (Date.now() - started > 60_000) state.restarts = 0;
       const delay = Math.min(firstDelay * 2 ** state.restarts, 30_000);
       state.restarts++;
-      log.error("service exited; restarting", { service: spec.name, code, signal, restartInMs: delay });
+      log.error("service exited; restarting", { supervised: spec.name, code, signal, restartInMs: delay });
       setTimeout(() => {
         if (state.stopping) return;
         spawnOnce(spec, state);
         // Once running, a crash is logged and retried for ever (with backoff); nothing waits on it.
-        if (!starting.has(spec.name)) waitReady(spec, state).catch((error: unknown) => log.error("restarted service not ready", { service: spec.name, error: String(error) }));
+        if (!starting.has(spec.name)) waitReady(spec, state).catch((error: unknown) => log.error("restarted service not ready", { supervised: spec.name, error: String(error) }));
       }, delay).unref();
     });
     return child;
@@ -121,7 +121,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (Date.now() > deadline) throw new Error(`${spec.name} was not ready at ${spec.readyUrl} within ${readyTimeoutMs / 1000} s.`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    log.info("service ready", { service: spec.name, pid: state.child?.pid });
+    // Not `service` and `pid`: the supervisor's own line has those (two of a key is no JSON one can trust).
+    log.info("service ready", { supervised: spec.name, supervisedPid: state.child?.pid });
   };
 
   return {

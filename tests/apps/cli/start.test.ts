@@ -75,19 +75,19 @@ describe("citygraph start", () => {
     assert.match(await (await fetch(metricsUrl)).text(), /citygraph_graphql_requests_total\{service="gateway",outcome="ok",code=""\} [1-9]/);
 
     // One process per service, supervised: a subgraph killed outright comes back and serves again.
-    const healthPid = Number(/"service":"health","pid":(\d+),"message":"service ready"/.exec(output)?.[1]);
+    const healthPid = Number(/"supervised":"health","supervisedPid":(\d+),"message":"service ready"/.exec(output)?.[1]);
     assert.ok(healthPid > 0 && healthPid !== first.child.pid, "the health subgraph runs in a process of its own");
     process.kill(healthPid, "SIGKILL");
     const query = JSON.stringify({ query: "{ feverClinics { name } }" });
     let recovered = false;
     for (let i = 0; i < 600 && !recovered; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      const restarted = /"service":"health","pid":(\d+),"message":"service ready"/g;
+      const restarted = /"supervised":"health","supervisedPid":(\d+),"message":"service ready"/g;
       const pids = [...(await outputOf(first)).matchAll(restarted)].map((m) => Number(m[1]));
       recovered = pids.some((pid) => pid !== healthPid) && (await fetch(new URL("/readyz", url)).then((r) => r.ok, () => false));
     }
     assert.ok(recovered, "the gateway is ready again after the health subgraph crashed");
-    assert.match(await outputOf(first), /"service":"health"[^\n]*"message":"service exited; restarting"/);
+    assert.match(await outputOf(first), /"supervised":"health"[^\n]*"message":"service exited; restarting"/);
     const afterCrash = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: query });
     const answered = (await afterCrash.json()) as { data?: { feverClinics: unknown[] }; errors?: unknown };
     assert.equal(answered.errors, undefined, JSON.stringify(answered.errors));

@@ -30,14 +30,20 @@ describe("GraphQL over HTTP", () => {
       ["application/graphql-response+json", 400],
       ["application/graphql-response+json, application/json;q=0.9", 400],
     ] as const) {
-      const response = await fetch(stack.gatewayUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept },
-        body: JSON.stringify({ query: "{ districts(" }),
-      });
-      assert.equal(response.status, status, accept);
-      const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
-      assert.equal(body.errors[0]!.extensions.code, "GRAPHQL_PARSE_FAILED");
+      // A parse error (Apollo answers it) and an anonymous caller's validation error (answered
+      // before Apollo, against the schema anonymous callers see): the same status and media type.
+      for (const [query, code] of [["{ districts(", "GRAPHQL_PARSE_FAILED"], ["{ persons { nodes { id } } }", "GRAPHQL_VALIDATION_FAILED"]]) {
+        const response = await fetch(stack.gatewayUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json", accept },
+          body: JSON.stringify({ query }),
+        });
+        assert.equal(response.status, status, `${accept}: ${query}`);
+        const mediaType = accept.startsWith("application/graphql-response+json") ? "application/graphql-response+json" : "application/json";
+        assert.equal(response.headers.get("content-type"), `${mediaType}; charset=utf-8`, `${accept}: ${query}`);
+        const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+        assert.equal(body.errors[0]!.extensions.code, code);
+      }
     }
   });
 

@@ -184,7 +184,7 @@ export async function startCommand(options: StartOptions = {}): Promise<void> {
   const auth = token
     ? `A development token for it (8 h; make others with "npx citygraph token --help"):
   ${token}
-In the explorer, open Headers and paste {"authorization": "Bearer <token>"}.
+In the explorer, open Headers, paste {"authorization": "Bearer <token>"}, then press "Re-fetch GraphQL schema" (⟳) so that Docs and autocomplete show what the token may read.
 `
     : "Anonymous callers see PUBLIC fields only: send a bearer token from your identity provider.\n";
   const consoleUrl = new URL("/console/", url);

@@ -172,7 +172,14 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     if (options.prepare) {
       const prepared = await options.prepare(req, parsed, requestId);
       if (prepared.kind === "invalid") {
-        return sendJson(res, acceptsOnlyJson(req) ? 200 : 400, { errors: prepared.errors });
+        // As Apollo answers the same errors for signed-in callers: GraphQL over HTTP's media type
+        // to a client that accepts it, plain JSON (and 200) to one that accepts only that.
+        const onlyJson = acceptsOnlyJson(req);
+        const graphqlResponse = !onlyJson && (headerValue(req, "accept") ?? "").toLowerCase().includes("application/graphql-response+json");
+        res.statusCode = onlyJson ? 200 : 400;
+        res.setHeader("content-type", `${graphqlResponse ? "application/graphql-response+json" : "application/json"}; charset=utf-8`);
+        res.end(JSON.stringify({ errors: prepared.errors }));
+        return;
       }
       if (prepared.kind === "refuse") {
         for (const [key, value] of Object.entries(prepared.headers ?? {})) res.setHeader(key, value);
