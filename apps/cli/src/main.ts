@@ -39,8 +39,9 @@ function usageOf(command: string): string | undefined {
     if (/^ {2}\S/.test(line)) blocks.push([line]);
     else if (/^ {3,}\S/.test(line)) blocks.at(-1)?.push(line);
   }
-  const block = blocks.find((lines) => lines[0]!.trim().split(/\s+/)[0] === command);
-  return block && `citygraph ${command}\n\n${block.join("\n")}\n`;
+  // Every entry of the command (`migrate` and `migrate sql …` both).
+  const found = blocks.filter((lines) => lines[0]!.trim().split(/\s+/)[0] === command);
+  return found.length ? `citygraph ${command}\n\n${found.map((lines) => lines.join("\n")).join("\n")}\n` : undefined;
 }
 
 /** Loggers created from here on write at `LOG_LEVEL` (read, like every variable, by the configuration module). */

@@ -149,7 +149,7 @@ export async function securityFromEnv(source?: Environment | EnvironmentSource):
       issuer: jwtIssuer,
       audience: env.get("CITYGRAPH_JWT_AUDIENCE") || undefined,
       requireAuthentication: env.get("CITYGRAPH_REQUIRE_AUTH") === "true",
-      maxTokenAgeSeconds: durationFromEnv("CITYGRAPH_MAX_TOKEN_AGE", 12 * 3600, env),
+      maxTokenAgeSeconds: maxTokenAgeFromEnv(env),
     },
     roles,
     gatewayKeys,
@@ -166,6 +166,11 @@ export async function securityFromEnv(source?: Environment | EnvironmentSource):
         }
       : undefined,
   };
+}
+
+/** The longest a user's token may live, seconds (`CITYGRAPH_MAX_TOKEN_AGE`, default 12 h): older ones are refused. */
+export function maxTokenAgeFromEnv(source?: Environment | EnvironmentSource): number {
+  return durationFromEnv("CITYGRAPH_MAX_TOKEN_AGE", 12 * 3600, source);
 }
 
 /**

@@ -32,6 +32,15 @@ describe("citygraph help", () => {
     const audit = citygraph("audit", "--help");
     assert.equal(audit.code, 0, audit.err);
     assert.match(audit.out, /verify/);
+    const migrateSql = citygraph("migrate", "sql", "--help");
+    assert.equal(migrateSql.code, 0, migrateSql.err);
+    assert.match(migrateSql.out, /migrate sql <subgraph> \[--from old\.prisma\]/, "a subcommand's usage is in its command's");
+  });
+
+  it("will not sign a token for longer than the gateway accepts", () => {
+    const { code, err } = citygraph("token", "--sub", "a", "--scopes", "audit:read", "--ttl", "99d");
+    assert.equal(code, 1);
+    assert.match(err, /--ttl 99d is longer than the gateway accepts \(CITYGRAPH_MAX_TOKEN_AGE, 12 h\)/);
   });
 
   it("refuses an unknown command with the list, not a stack", () => {
