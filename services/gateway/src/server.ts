@@ -322,7 +322,12 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
         const ok = checks.every(([, state]) => state === "ready");
         // A compromised ledger keeps the gateway in service (public data still flows, personal
         // data is withheld) but says so, for monitoring to page an operator.
-        const ledgerStatus = governance?.guard ? await governance.guard.status(governance.pool) : undefined;
+        const guarded = governance?.guard ? await governance.guard.status(governance.pool) : undefined;
+        // Public: the anchor sinks by their order, not their paths or database hosts.
+        const ledgerStatus = guarded && {
+          ...guarded,
+          anchors: { ...guarded.anchors, sinks: guarded.anchors.sinks.map(({ name: _name, ...sink }) => sink) },
+        };
         const status = !ok ? "not ready" : ledgerStatus?.status === "compromised" ? "degraded" : "ready";
         sendJson(res, ok ? 200 : 503, {
           status,

@@ -339,6 +339,7 @@ describe("the watchful writer under a running gateway", () => {
     try {
       assert.equal((await post(personal, officer)).status, 200);
       assert.equal((await readyz()).ledger?.status, "ok");
+      assert.ok(!JSON.stringify(await readyz()).includes(dir), "no server path in the public readiness answer");
       const head = (await pool.query<{ seq: string }>("SELECT max(seq)::text AS seq FROM governance.ledger_entry")).rows[0]!.seq;
 
       await tamper(stack.database.url, `DELETE FROM governance.ledger_entry WHERE seq > ${Number(head) - 1}`, `DELETE FROM governance.ledger_checkpoint WHERE seq >= ${Number(head) - 1}`);
