@@ -31,7 +31,10 @@ export function Chart({ name, option, label }: { name: string; option: echarts.E
     };
   }, [name]);
   useEffect(() => {
-    window.citygraphCharts?.[name]?.setOption({ aria: { enabled: true }, ...option }, true);
+    // Tooltips drawn on the canvas: ECharts' HTML tooltips carry inline styles, which the
+    // console's CSP (no 'unsafe-inline') refuses, one console error per hover.
+    const tooltip = option.tooltip ? { tooltip: { ...(option.tooltip as object), renderMode: "richText" } } : {};
+    window.citygraphCharts?.[name]?.setOption({ aria: { enabled: true }, ...option, ...tooltip }, true);
   }, [name, option]);
   return <div ref={element} className="chart" role="img" aria-label={label} data-chart={name} />;
 }

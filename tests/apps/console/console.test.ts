@@ -237,6 +237,12 @@ describe("governance console (browser)", { skip: BROWSER_SKIP }, () => {
     assert.deepEqual(anomalies.yAxis[0]!.data, ["user:dev.wang"]);
     assert.deepEqual(anomalies.series.find((series) => series.id === "reads")!.data, [21]);
     assert.equal(await page.locator("[data-last-verification]").getAttribute("data-last-verification"), "NONE");
+    // A tooltip under the strict CSP: drawn on the canvas, no inline style refused.
+    const timeline = page.locator('[data-chart="timeline"]');
+    const box = (await timeline.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+    await page.waitForTimeout(300);
+    assert.deepEqual(await auditor.cspViolations(), [], "hovering a chart breaks no CSP rule");
     await page.screenshot({ path: join(SCREENSHOTS, "overview.png"), fullPage: true });
     await assertAccessible(page, "overview");
 
