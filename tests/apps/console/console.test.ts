@@ -481,6 +481,34 @@ describe("governance console (browser)", { skip: BROWSER_SKIP }, () => {
     assert.equal(usage.series.find((series) => series.id === "records")?.markLine?.data[0]?.yAxis, 10_000, "the daily record quota is drawn");
     await b.page.screenshot({ path: join(SCREENSHOTS, "agreement-usage.png"), fullPage: true });
     await assertAccessible(b.page, "agreements (usage)");
+
+    // Lifecycle, each applied at the holder's next request: B suspends, may not resume (four eyes),
+    // rotates the key; A resumes; B revokes the new key.
+    const holderCode = async (apiKey: string) =>
+      (await stack.query("{ districts { code } }", {}, { "x-api-key": apiKey, "x-purpose": "epidemic-prevention" })).errors?.[0]?.extensions?.code;
+    await b.page.getByLabel("原因（随变更记录）").fill("疑似超范围使用，核查中");
+    await b.page.getByRole("button", { name: "暂停", exact: true }).click();
+    await b.page.locator("[data-four-eyes-resume]").waitFor();
+    assert.equal(await b.page.getByRole("button", { name: "恢复", exact: true }).count(), 0, "who suspended cannot resume");
+    assert.equal(await holderCode(key), "AGREEMENT_INACTIVE");
+    await b.page.getByRole("button", { name: "轮换密钥（撤销其他密钥）" }).click();
+    await b.page.waitForFunction((old) => (document.querySelector("[data-issued-key]")?.textContent ?? old) !== old, key);
+    const rotated = (await b.page.locator("[data-issued-key]").textContent()) ?? "";
+    assert.equal(await holderCode(key), "API_KEY_INVALID", "the rotated-away key is dead at once");
+    await assertAccessible(b.page, "agreements (suspended)");
+    const a2 = await signIn("admin.a");
+    await a2.page.getByRole("link", { name: "数据共享协议" }).click();
+    await a2.page.getByRole("button", { name: "查看: 发热门诊分析" }).click();
+    await a2.page.getByRole("button", { name: "恢复", exact: true }).click();
+    await a2.page.locator('[data-agreement-detail] h2', { hasText: "生效" }).waitFor();
+    assert.equal(await holderCode(rotated), "OPERATION_NOT_PERSISTED", "in force again: refused only for the unregistered operation");
+    await a2.context.close();
+    await b.page.getByRole("link", { name: "数据资产目录" }).click();
+    await b.page.getByRole("link", { name: "数据共享协议" }).click();
+    await b.page.getByRole("button", { name: "查看: 发热门诊分析" }).click();
+    await b.page.getByRole("button", { name: `撤销密钥 ${rotated.split(".")[0]}` }).click();
+    await b.page.locator(`[data-key="${rotated.split(".")[0]}"][data-revoked="true"]`).waitFor();
+    assert.equal(await holderCode(rotated), "API_KEY_INVALID");
     assert.deepEqual(await b.cspViolations(), []);
     await b.context.close();
   });

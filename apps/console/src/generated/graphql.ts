@@ -156,7 +156,7 @@ export type ConsoleCreateAgreementMutationVariables = Exact<{
 }>;
 
 
-export type ConsoleCreateAgreementMutation = { createAgreement: { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, allowedFields: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> } };
+export type ConsoleCreateAgreementMutation = { createAgreement: { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, allowedFields: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, updatedBy: string | null, updatedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> } };
 
 export type ConsoleRegisterOperationMutationVariables = Exact<{
   agreementId: string | number;
@@ -167,19 +167,19 @@ export type ConsoleRegisterOperationMutationVariables = Exact<{
 
 export type ConsoleRegisterOperationMutation = { registerOperation: { name: string, sha256: string, registeredBy: string, registeredAt: string } };
 
-export type ConsoleAgreementFieldsFragment = { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, allowedFields: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> };
+export type ConsoleAgreementFieldsFragment = { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, allowedFields: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, updatedBy: string | null, updatedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> };
 
 export type ConsoleAgreementsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleAgreementsQuery = { agreements: { nodes: Array<{ id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, allowedFields: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> }> } };
+export type ConsoleAgreementsQuery = { agreements: { nodes: Array<{ id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, allowedFields: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, updatedBy: string | null, updatedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> }> } };
 
 export type ConsoleApproveAgreementMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ConsoleApproveAgreementMutation = { approveAgreement: { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, allowedFields: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> } };
+export type ConsoleApproveAgreementMutation = { approveAgreement: { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, allowedFields: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, updatedBy: string | null, updatedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> } };
 
 export type ConsoleIssueApiKeyMutationVariables = Exact<{
   agreementId: string | number;
@@ -194,6 +194,43 @@ export type ConsoleAgreementUsageQueryVariables = Exact<{
 
 
 export type ConsoleAgreementUsageQuery = { agreementUsage: { from: string, to: string, requests: number, recordsReturned: number, deniedAttempts: number, byDay: Array<{ date: string, outcome: AccessOutcome, requests: number, records: number }> } };
+
+export type ConsoleSuspendAgreementMutationVariables = Exact<{
+  id: string | number;
+  reason: string;
+}>;
+
+
+export type ConsoleSuspendAgreementMutation = { suspendAgreement: { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, allowedFields: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, updatedBy: string | null, updatedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> } };
+
+export type ConsoleResumeAgreementMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleResumeAgreementMutation = { resumeAgreement: { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, allowedFields: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, updatedBy: string | null, updatedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> } };
+
+export type ConsoleRevokeAgreementMutationVariables = Exact<{
+  id: string | number;
+  reason: string;
+}>;
+
+
+export type ConsoleRevokeAgreementMutation = { revokeAgreement: { id: string, title: string, status: AgreementStatus, statusReason: string | null, purposes: Array<string>, legalBasis: string, scopes: Array<string>, allowedFields: Array<string>, districts: Array<string>, validFrom: string, validUntil: string, requestsPerMinute: number, recordsPerDay: number, createdBy: string, createdAt: string, approvedBy: string | null, approvedAt: string | null, updatedBy: string | null, updatedAt: string | null, organization: { id: string, name: string, creditCode: string }, operations: Array<{ name: string, sha256: string, registeredBy: string, registeredAt: string }>, apiKeys: Array<{ id: string, createdAt: string, createdBy: string, revokedAt: string | null }> } };
+
+export type ConsoleRotateApiKeyMutationVariables = Exact<{
+  agreementId: string | number;
+}>;
+
+
+export type ConsoleRotateApiKeyMutation = { rotateApiKey: { key: string, apiKey: { id: string, createdAt: string, createdBy: string, revokedAt: string | null } } };
+
+export type ConsoleRevokeApiKeyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleRevokeApiKeyMutation = { revokeApiKey: { id: string, revokedAt: string | null } };
 
 export type ConsoleDataAssetsQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -274,6 +311,8 @@ export const ConsoleAgreementFieldsFragmentDoc = new TypedDocumentString(`
   createdAt
   approvedBy
   approvedAt
+  updatedBy
+  updatedAt
   organization {
     id
     name
@@ -419,6 +458,8 @@ export const ConsoleCreateAgreementDocument = new TypedDocumentString(`
   createdAt
   approvedBy
   approvedAt
+  updatedBy
+  updatedAt
   organization {
     id
     name
@@ -473,6 +514,8 @@ export const ConsoleAgreementsDocument = new TypedDocumentString(`
   createdAt
   approvedBy
   approvedAt
+  updatedBy
+  updatedAt
   organization {
     id
     name
@@ -515,6 +558,8 @@ export const ConsoleApproveAgreementDocument = new TypedDocumentString(`
   createdAt
   approvedBy
   approvedAt
+  updatedBy
+  updatedAt
   organization {
     id
     name
@@ -563,6 +608,159 @@ export const ConsoleAgreementUsageDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleAgreementUsageQuery, ConsoleAgreementUsageQueryVariables>;
+export const ConsoleSuspendAgreementDocument = new TypedDocumentString(`
+    mutation ConsoleSuspendAgreement($id: ID!, $reason: String!) {
+  suspendAgreement(id: $id, reason: $reason) {
+    ...ConsoleAgreementFields
+  }
+}
+    fragment ConsoleAgreementFields on Agreement {
+  id
+  title
+  status
+  statusReason
+  purposes
+  legalBasis
+  scopes
+  allowedFields
+  districts
+  validFrom
+  validUntil
+  requestsPerMinute
+  recordsPerDay
+  createdBy
+  createdAt
+  approvedBy
+  approvedAt
+  updatedBy
+  updatedAt
+  organization {
+    id
+    name
+    creditCode
+  }
+  operations {
+    name
+    sha256
+    registeredBy
+    registeredAt
+  }
+  apiKeys {
+    id
+    createdAt
+    createdBy
+    revokedAt
+  }
+}`) as unknown as TypedDocumentString<ConsoleSuspendAgreementMutation, ConsoleSuspendAgreementMutationVariables>;
+export const ConsoleResumeAgreementDocument = new TypedDocumentString(`
+    mutation ConsoleResumeAgreement($id: ID!) {
+  resumeAgreement(id: $id) {
+    ...ConsoleAgreementFields
+  }
+}
+    fragment ConsoleAgreementFields on Agreement {
+  id
+  title
+  status
+  statusReason
+  purposes
+  legalBasis
+  scopes
+  allowedFields
+  districts
+  validFrom
+  validUntil
+  requestsPerMinute
+  recordsPerDay
+  createdBy
+  createdAt
+  approvedBy
+  approvedAt
+  updatedBy
+  updatedAt
+  organization {
+    id
+    name
+    creditCode
+  }
+  operations {
+    name
+    sha256
+    registeredBy
+    registeredAt
+  }
+  apiKeys {
+    id
+    createdAt
+    createdBy
+    revokedAt
+  }
+}`) as unknown as TypedDocumentString<ConsoleResumeAgreementMutation, ConsoleResumeAgreementMutationVariables>;
+export const ConsoleRevokeAgreementDocument = new TypedDocumentString(`
+    mutation ConsoleRevokeAgreement($id: ID!, $reason: String!) {
+  revokeAgreement(id: $id, reason: $reason) {
+    ...ConsoleAgreementFields
+  }
+}
+    fragment ConsoleAgreementFields on Agreement {
+  id
+  title
+  status
+  statusReason
+  purposes
+  legalBasis
+  scopes
+  allowedFields
+  districts
+  validFrom
+  validUntil
+  requestsPerMinute
+  recordsPerDay
+  createdBy
+  createdAt
+  approvedBy
+  approvedAt
+  updatedBy
+  updatedAt
+  organization {
+    id
+    name
+    creditCode
+  }
+  operations {
+    name
+    sha256
+    registeredBy
+    registeredAt
+  }
+  apiKeys {
+    id
+    createdAt
+    createdBy
+    revokedAt
+  }
+}`) as unknown as TypedDocumentString<ConsoleRevokeAgreementMutation, ConsoleRevokeAgreementMutationVariables>;
+export const ConsoleRotateApiKeyDocument = new TypedDocumentString(`
+    mutation ConsoleRotateApiKey($agreementId: ID!) {
+  rotateApiKey(agreementId: $agreementId) {
+    key
+    apiKey {
+      id
+      createdAt
+      createdBy
+      revokedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRotateApiKeyMutation, ConsoleRotateApiKeyMutationVariables>;
+export const ConsoleRevokeApiKeyDocument = new TypedDocumentString(`
+    mutation ConsoleRevokeApiKey($id: ID!) {
+  revokeApiKey(id: $id) {
+    id
+    revokedAt
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRevokeApiKeyMutation, ConsoleRevokeApiKeyMutationVariables>;
 export const ConsoleDataAssetsDocument = new TypedDocumentString(`
     query ConsoleDataAssets($after: String) {
   dataAssets(first: 100, after: $after) {

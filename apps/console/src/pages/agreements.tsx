@@ -5,6 +5,11 @@ import {
   ConsoleApproveAgreementDocument,
   ConsoleIssueApiKeyDocument,
   ConsoleRegisterOperationDocument,
+  ConsoleResumeAgreementDocument,
+  ConsoleRevokeAgreementDocument,
+  ConsoleRevokeApiKeyDocument,
+  ConsoleRotateApiKeyDocument,
+  ConsoleSuspendAgreementDocument,
   type AccessOutcome,
   type ConsoleAgreementFieldsFragment,
   type ConsoleAgreementUsageQuery,
@@ -169,32 +174,45 @@ export function AgreementsPage() {
           <h3>{t("agreements.keys")}</h3>
           <ul>
             {agreement.apiKeys.map((k) => (
-              <li key={k.id}>
+              <li key={k.id} data-key={k.id} data-revoked={k.revokedAt ? "true" : "false"}>
                 <code>{k.id}</code> · {k.createdBy} ·{" "}
-                {k.revokedAt ? t("agreements.keyRevoked") : t("agreements.keyLive")}
+                {k.revokedAt ? t("agreements.keyRevoked") : t("agreements.keyLive")}{" "}
+                {k.revokedAt ? null : (
+                  <button type="button" onClick={() => act(() => execute(ConsoleRevokeApiKeyDocument, { id: k.id }))}>
+                    {t("agreements.revokeKey", { id: k.id })}
+                  </button>
+                )}
               </li>
             ))}
           </ul>
           {agreement.status === "ACTIVE" || agreement.status === "SUSPENDED" ? (
-            <button
-              type="button"
-              onClick={() =>
-                act(async () =>
-                  setIssuedKey(
-                    (await execute(ConsoleIssueApiKeyDocument, { agreementId: agreement.id })).issueApiKey
-                      .key,
-                  ),
-                )
-              }
-            >
-              {t("agreements.issueKey")}
-            </button>
+            <div className="actions">
+              <button
+                type="button"
+                onClick={() =>
+                  act(async () => setIssuedKey((await execute(ConsoleIssueApiKeyDocument, { agreementId: agreement.id })).issueApiKey.key))
+                }
+              >
+                {t("agreements.issueKey")}
+              </button>
+              {agreement.apiKeys.some((k) => !k.revokedAt) ? (
+                <button
+                  type="button"
+                  onClick={() =>
+                    act(async () => setIssuedKey((await execute(ConsoleRotateApiKeyDocument, { agreementId: agreement.id })).rotateApiKey.key))
+                  }
+                >
+                  {t("agreements.rotateKey")}
+                </button>
+              ) : null}
+            </div>
           ) : null}
           {issuedKey ? (
             <p role="status" className="once">
               {t("agreements.keyOnce")} <output data-issued-key>{issuedKey}</output>
             </p>
           ) : null}
+          <Lifecycle key={agreement.id} agreement={agreement} me={me} act={act} />
         </article>
       ) : null}
     </section>
@@ -332,5 +350,70 @@ function Usage({ agreementId, recordsPerDay }: { agreementId: string; recordsPer
         <p>{t("usage.none")}</p>
       )}
     </figure>
+  );
+}
+
+/**
+ * Suspending, resuming and revoking, each applied by the gateway at the holder's next request.
+ * Four eyes again: whoever suspended may not resume (the governance subgraph refuses it too).
+ * Revoking is final, so it asks for the reason and a confirmation.
+ */
+function Lifecycle({
+  agreement,
+  me,
+  act,
+}: {
+  agreement: ConsoleAgreementFieldsFragment;
+  me: string | undefined;
+  act: (run: () => Promise<unknown>) => void;
+}) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState("");
+  const [final, setFinal] = useState(false);
+  if (!OPEN_STATUSES.includes(agreement.status)) return null;
+  const suspendedByMe = agreement.status === "SUSPENDED" && agreement.updatedBy === me;
+  return (
+    <section aria-labelledby="lifecycle-heading" className="lifecycle">
+      <h3 id="lifecycle-heading">{t("agreements.lifecycle")}</h3>
+      {agreement.statusReason ? <p data-status-reason>{t("agreements.statusReason", { reason: agreement.statusReason })}</p> : null}
+      {agreement.status === "SUSPENDED" ? (
+        suspendedByMe ? (
+          <p className="note" data-four-eyes-resume>
+            {t("agreements.fourEyesResume", { by: agreement.updatedBy ?? "" })}
+          </p>
+        ) : (
+          <button type="button" onClick={() => act(() => execute(ConsoleResumeAgreementDocument, { id: agreement.id }))}>
+            {t("agreements.resume")}
+          </button>
+        )
+      ) : null}
+      <label className="field">
+        {t("agreements.reason")}
+        <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} maxLength={500} />
+      </label>
+      <div className="actions">
+        {agreement.status === "ACTIVE" ? (
+          <button
+            type="button"
+            disabled={!reason.trim()}
+            onClick={() => act(() => execute(ConsoleSuspendAgreementDocument, { id: agreement.id, reason: reason.trim() }))}
+          >
+            {t("agreements.suspend")}
+          </button>
+        ) : null}
+        <label className="inline">
+          <input type="checkbox" checked={final} onChange={(e) => setFinal(e.target.checked)} />
+          {t("agreements.revokeFinal")}
+        </label>
+        <button
+          type="button"
+          className="danger"
+          disabled={!reason.trim() || !final}
+          onClick={() => act(() => execute(ConsoleRevokeAgreementDocument, { id: agreement.id, reason: reason.trim() }))}
+        >
+          {t("agreements.revoke")}
+        </button>
+      </div>
+    </section>
   );
 }
