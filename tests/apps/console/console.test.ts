@@ -11,7 +11,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -273,6 +273,15 @@ describe("governance console (browser)", { skip: BROWSER_SKIP }, () => {
     assert.ok((await page.locator("tr[data-seq]").count()) >= 1);
     await page.screenshot({ path: join(SCREENSHOTS, "access-log.png") });
     await assertAccessible(page, "access log");
+    // The filtered range exported as citygraph audit export writes it: one stored body a line.
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "导出 JSON Lines" }).click();
+    const saved = await download;
+    assert.equal(saved.suggestedFilename(), "citygraph-access-log.jsonl");
+    const exported = readFileSync((await saved.path())!, "utf8").trimEnd().split("\n").map((line) => JSON.parse(line) as { principal: { subject: string } });
+    await page.locator("[data-exported]").waitFor();
+    assert.equal(Number(await page.locator("[data-exported]").getAttribute("data-exported")), exported.length);
+    assert.ok(exported.length >= 21 && exported.every((e) => e.principal.subject === "dev.wang"), `${exported.length} entries of dev.wang`);
 
     // The subject report, reached from the entry of the personal read: who read this person's data.
     const person = read.data!.persons.nodes[0]!.id;

@@ -88,6 +88,11 @@ export type DataLevel =
   /** Sensitive personal information: `<owner>:sensitive`. */
   | 'SENSITIVE';
 
+/** JSON Lines (each entry's stored body, whose hash the chain covers) or CSV (the columns of `citygraph audit export`). */
+export type LedgerExportFormat =
+  | 'CSV'
+  | 'JSONL';
+
 /** Where a verification of the access ledger stands. */
 export type LedgerVerificationStatus =
   /** Breaks were found: see `breaks`. */
@@ -137,6 +142,22 @@ export type ConsoleAccessLogQueryVariables = Exact<{
 
 
 export type ConsoleAccessLogQuery = { accessLog: { nodes: Array<{ seq: string, time: string, requestId: string, purpose: string | null, operationName: string | null, outcome: AccessOutcome, refusal: string | null, subjects: Array<string>, rowCount: number, latencyMs: number, principal: { kind: string, subject: string, org: string | null }, authority: { basis: AccessBasis, agreementId: string | null, organization: string | null }, fields: Array<{ coordinate: string, decision: AccessDecision }> }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type ConsoleAccessLogExportQueryVariables = Exact<{
+  format: LedgerExportFormat;
+  from?: string | null | undefined;
+  to?: string | null | undefined;
+  principal?: string | null | undefined;
+  agreement?: string | number | null | undefined;
+  purpose?: string | null | undefined;
+  outcome?: AccessOutcome | null | undefined;
+  coordinate?: string | null | undefined;
+  subject?: string | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleAccessLogExportQuery = { accessLogExport: { text: string, entries: number, hasNextPage: boolean, endCursor: string | null } };
 
 export type ConsoleDraftOrganizationsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -406,6 +427,28 @@ export const ConsoleAccessLogDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleAccessLogQuery, ConsoleAccessLogQueryVariables>;
+export const ConsoleAccessLogExportDocument = new TypedDocumentString(`
+    query ConsoleAccessLogExport($format: LedgerExportFormat!, $from: DateTime, $to: DateTime, $principal: String, $agreement: ID, $purpose: String, $outcome: AccessOutcome, $coordinate: String, $subject: String, $after: String) {
+  accessLogExport(
+    format: $format
+    from: $from
+    to: $to
+    principal: $principal
+    agreement: $agreement
+    purpose: $purpose
+    outcome: $outcome
+    coordinate: $coordinate
+    subject: $subject
+    first: 5000
+    after: $after
+  ) {
+    text
+    entries
+    hasNextPage
+    endCursor
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAccessLogExportQuery, ConsoleAccessLogExportQueryVariables>;
 export const ConsoleDraftOrganizationsDocument = new TypedDocumentString(`
     query ConsoleDraftOrganizations {
   organizations(first: 100) {

@@ -1,9 +1,11 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import {
   ConsoleAccessLogDocument,
+  ConsoleAccessLogExportDocument,
   type AccessOutcome,
   type ConsoleAccessLogQuery,
   type ConsoleAccessLogQueryVariables,
+  type LedgerExportFormat,
 } from "../generated/graphql.ts";
 import { execute } from "../api.ts";
 import { useI18n } from "../i18n/index.tsx";
@@ -93,6 +95,7 @@ export function AccessLogPage() {
           <button type="reset">{t("log.reset")}</button>
         </div>
       </form>
+      <Export filters={filters} />
       {error ? <Failure error={error} /> : null}
       {!page && !error ? <p role="status">{t("common.loading")}</p> : null}
       {page ? (
@@ -204,5 +207,66 @@ export function AccessLogPage() {
         ) : null}
       </dialog>
     </section>
+  );
+}
+
+/**
+ * Exports the filtered range as `citygraph audit export` writes it (JSON Lines or CSV), fetched in
+ * chunks with the auditor's own token, with progress and a way to stop; the file is assembled in
+ * the browser and saved. The gateway records each chunk's request like any other.
+ */
+function Export({ filters }: { filters: Filters }) {
+  const { t } = useI18n();
+  const [progress, setProgress] = useState<{ entries: number; done: boolean; format: LedgerExportFormat }>();
+  const [error, setError] = useState<unknown>();
+  const stop = useRef(false);
+  const run = async (format: LedgerExportFormat) => {
+    stop.current = false;
+    setError(undefined);
+    const parts: string[] = [];
+    let entries = 0;
+    let after: string | undefined;
+    setProgress({ entries, done: false, format });
+    try {
+      do {
+        const { accessLogExport: chunk } = await execute(ConsoleAccessLogExportDocument, { ...filters, format, after });
+        parts.push(chunk.text);
+        entries += chunk.entries;
+        after = chunk.hasNextPage ? (chunk.endCursor ?? undefined) : undefined;
+        setProgress({ entries, done: false, format });
+      } while (after && !stop.current);
+      const type = format === "CSV" ? "text/csv" : "application/x-ndjson";
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(new Blob(parts, { type: `${type};charset=utf-8` }));
+      link.download = `citygraph-access-log.${format === "CSV" ? "csv" : "jsonl"}`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      setProgress({ entries, done: true, format });
+    } catch (e) {
+      setError(e);
+      setProgress(undefined);
+    }
+  };
+  const busy = progress !== undefined && !progress.done;
+  return (
+    <div className="export" aria-label={t("log.export")} role="group">
+      <button type="button" disabled={busy} onClick={() => void run("JSONL")}>
+        {t("log.exportJsonl")}
+      </button>
+      <button type="button" disabled={busy} onClick={() => void run("CSV")}>
+        {t("log.exportCsv")}
+      </button>
+      {busy ? (
+        <button type="button" onClick={() => (stop.current = true)}>
+          {t("log.exportStop")}
+        </button>
+      ) : null}
+      {progress ? (
+        <p role="status" data-exported={progress.done ? progress.entries : undefined}>
+          {t(progress.done ? "log.exported" : "log.exporting", { entries: progress.entries })}
+        </p>
+      ) : null}
+      {error ? <Failure error={error} /> : null}
+    </div>
   );
 }

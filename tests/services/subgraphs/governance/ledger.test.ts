@@ -2,9 +2,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type pg from "pg";
 import { createLogger } from "@citygraph/core";
-import { createLedger, createLedgerPool, type LedgerEntryInput } from "@citygraph/ledger";
+import { createLedger, createLedgerPool, ledgerCsvHeader, type LedgerEntryInput } from "@citygraph/ledger";
 import { RECENT_WINDOW } from "../../../../services/subgraphs/governance/src/ledger/ledger.repository.ts";
-import { startStack, type TestStack } from "../../../support/stack.ts";
+import { startStack, type GraphQLResponse, type TestStack } from "../../../support/stack.ts";
 import { ALL_SCOPES, bearer, testSecurity } from "../../../support/security.ts";
 
 // Entries live in March 2020, far from the entries the stack's own gateway may write while the
@@ -332,9 +332,48 @@ describe("governance subgraph: the auditor's view of the access ledger", () => {
     }
   });
 
+  it("exports the filtered entries in chunks, as JSON Lines of the stored bodies or as citygraph audit export's CSV", async () => {
+    const EXPORT = `query($format: LedgerExportFormat!, $agreement: ID, $from: DateTime, $to: DateTime, $first: Int, $after: String) {
+      accessLogExport(format: $format, agreement: $agreement, from: $from, to: $to, first: $first, after: $after) { text entries hasNextPage endCursor } }`;
+    type Chunk = { text: string; entries: number; hasNextPage: boolean; endCursor: string | null };
+    const exportAll = async (format: "JSONL" | "CSV") => {
+      let text = "";
+      let after: string | null = null;
+      let chunks = 0;
+      do {
+        const result: GraphQLResponse<{ accessLogExport: Chunk }> = await stack.query(EXPORT, { ...WINDOW, format, agreement: AGREEMENT, first: 4, after }, auditor);
+        assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+        const chunk = result.data!.accessLogExport;
+        text += chunk.text;
+        after = chunk.hasNextPage ? chunk.endCursor : null;
+        chunks++;
+      } while (after);
+      return { text, chunks };
+    };
+    const listed = (await accessLog({ agreement: AGREEMENT, first: 100 })).nodes;
+    const jsonl = await exportAll("JSONL");
+    assert.equal(jsonl.chunks, 3, "9 entries in chunks of 4");
+    const bodies = jsonl.text.trimEnd().split("\n");
+    assert.deepEqual(bodies.map((line) => (JSON.parse(line) as { requestId: string }).requestId), listed.map((e) => e.requestId));
+    // Each line is the stored body itself: it hashes, with its seq and predecessor, to the entry's hash.
+    const stored = await pool.query<{ body: string }>(
+      "SELECT body FROM governance.ledger_entry WHERE agreement_id = $1 ORDER BY seq DESC",
+      [AGREEMENT],
+    );
+    assert.deepEqual(bodies, stored.rows.map((r) => r.body));
+    const csv = await exportAll("CSV");
+    const lines = csv.text.split("\r\n").filter(Boolean);
+    assert.equal(lines[0], ledgerCsvHeader().trimEnd(), "one header, in the first chunk");
+    assert.equal(lines.length, 1 + listed.length);
+    assert.ok(lines.slice(1).every((line, i) => line.startsWith(`${listed[i]!.seq},`)));
+    const tooMany = await stack.query(EXPORT, { format: "CSV", first: 5001 }, auditor);
+    assert.equal(tooMany.errors?.[0]?.extensions?.argumentName, "first");
+  });
+
   it("refuses everyone without audit:read, however much else they may read", async () => {
     const queries = [
       `{ accessLog { nodes { seq } } }`,
+      `{ accessLogExport(format: JSONL) { text } }`,
       `{ subjectAccessReport(personId: "${PERSON}") { nodes { seq } } }`,
     ];
     for (const headers of [{}, await bearer(ALL_SCOPES), await bearer(["governance:admin"])]) {

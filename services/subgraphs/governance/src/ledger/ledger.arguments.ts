@@ -1,9 +1,15 @@
-import { assertDateRange, badUserInput, decodeCursor } from "@citygraph/core";
+import { ArgsType, Field, ID } from "type-graphql";
+import { GraphQLDateTime, assertDateRange, badUserInput, decodeCursor } from "@citygraph/core";
+import { AccessOutcome } from "./ledger.type.ts";
+import type { AccessLogFilter } from "./ledger.repository.ts";
 
 /**
  * Argument rules of the auditor's queries. Every violation is a BAD_USER_INPUT naming the
  * argument; messages never echo the value.
  */
+
+/** Most entries in one chunk of `accessLogExport`. */
+export const MAX_EXPORT_CHUNK = 5_000;
 
 /** Longest window `agreementUsage` reports on: a year. */
 export const MAX_USAGE_WINDOW_DAYS = 366;
@@ -77,4 +83,47 @@ export function decodeSeqCursor(after: string | null | undefined): bigint | unde
   const seq = String(key[0]);
   if (!/^[1-9]\d{0,18}$/.test(seq)) throw badUserInput("after", "is not a cursor returned by this list");
   return BigInt(seq);
+}
+
+/** The filters of the access log, shared by `accessLog` and `accessLogExport`. */
+@ArgsType()
+export class AccessLogFilterArgs {
+  @Field(() => GraphQLDateTime, { nullable: true, description: "Entries at or after this instant." })
+  from?: Date | null;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: "Entries before this instant." })
+  to?: Date | null;
+
+  @Field(() => String, { nullable: true, description: '"user:<subject>", "agreement:<api key id>" or "anonymous".' })
+  principal?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Entries under this agreement." })
+  agreement?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Entries that declared this purpose." })
+  purpose?: string | null;
+
+  @Field(() => AccessOutcome, { nullable: true })
+  outcome?: AccessOutcome | null;
+
+  @Field(() => String, { nullable: true, description: "Entries that reached this field, `Type.field`." })
+  coordinate?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Entries that returned this person's data (person id)." })
+  subject?: string | null;
+}
+
+const present = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
+
+/** The repository's filter of validated access-log arguments (BAD_USER_INPUT naming the first bad one). */
+export function accessLogFilterOf(args: AccessLogFilterArgs): AccessLogFilter {
+  return {
+    ...validateLedgerWindow(args.from, args.to),
+    principal: present(args.principal) ? assertPrincipal("principal", args.principal) : undefined,
+    agreementId: present(args.agreement) ? assertUuid("agreement", args.agreement) : undefined,
+    purpose: present(args.purpose) ? assertPurpose("purpose", args.purpose) : undefined,
+    outcome: args.outcome ?? undefined,
+    coordinate: present(args.coordinate) ? assertCoordinate("coordinate", args.coordinate) : undefined,
+    subject: present(args.subject) ? assertPersonId("subject", args.subject) : undefined,
+  };
 }

@@ -1,10 +1,12 @@
-import { Arg, Args, Ctx, ID, Query, Resolver } from "type-graphql";
-import { GraphQLDateTime } from "@citygraph/core";
-import { Restricted, PageArgs, pageSize, toPage } from "@citygraph/core";
+import { Arg, Args, Ctx, ID, Int, Query, Resolver } from "type-graphql";
+import { GraphQLDateTime, Restricted, PageArgs, badUserInput, pageSize, toPage } from "@citygraph/core";
+import { ledgerCsvHeader, ledgerCsvLine, type LedgerEntryInput } from "@citygraph/ledger";
 import {
   AccessAnomalies,
   AccessLogConnection,
   AccessLogEntry,
+  AccessLogExportChunk,
+  LedgerExportFormat,
   AccessOutcome,
   AccessOverview,
   AgreementUsage,
@@ -17,11 +19,11 @@ import {
   DEFAULT_OVERVIEW_WINDOW_HOURS,
   DEFAULT_USAGE_WINDOW_DAYS,
   MAX_OVERVIEW_WINDOW_DAYS,
+  MAX_EXPORT_CHUNK,
   MAX_USAGE_WINDOW_DAYS,
-  assertCoordinate,
+  AccessLogFilterArgs,
+  accessLogFilterOf,
   assertPersonId,
-  assertPrincipal,
-  assertPurpose,
   assertUuid,
   decodeSeqCursor,
   validateLedgerWindow,
@@ -39,8 +41,6 @@ export const ANOMALY_RULE = { factor: 5, minimum: 20, baselineDays: 7 } as const
 /** The scope of auditors. It grants no personal data: entries hold pseudonymous ids only. */
 export const AUDIT_READ = "audit:read";
 
-const present = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
-
 @Resolver(() => AccessLogEntry)
 export class LedgerResolver {
   @Restricted(AUDIT_READ)
@@ -51,37 +51,47 @@ export class LedgerResolver {
   })
   async accessLog(
     @Args(() => PageArgs) page: PageArgs,
-    @Arg("from", () => GraphQLDateTime, { nullable: true, description: "Entries at or after this instant." }) from: Date | undefined,
-    @Arg("to", () => GraphQLDateTime, { nullable: true, description: "Entries before this instant." }) to: Date | undefined,
-    @Arg("principal", () => String, { nullable: true, description: '"user:<subject>", "agreement:<api key id>" or "anonymous".' })
-    principal: string | undefined,
-    @Arg("agreement", () => ID, { nullable: true, description: "Entries under this agreement." }) agreement: string | undefined,
-    @Arg("purpose", () => String, { nullable: true, description: "Entries that declared this purpose." }) purpose: string | undefined,
-    @Arg("outcome", () => AccessOutcome, { nullable: true }) outcome: AccessOutcome | undefined,
-    @Arg("coordinate", () => String, { nullable: true, description: "Entries that reached this field, `Type.field`." })
-    coordinate: string | undefined,
-    @Arg("subject", () => String, { nullable: true, description: "Entries that returned this person's data (person id)." })
-    subject: string | undefined,
+    @Args(() => AccessLogFilterArgs) filter: AccessLogFilterArgs,
     @Ctx() context: GovernanceContext,
   ): Promise<AccessLogConnection> {
     const limit = pageSize(page.first);
     const after = decodeSeqCursor(page.after);
-    const window = validateLedgerWindow(from, to);
-    const rows = await context.repositories.ledger.list(
-      {
-        ...window,
-        principal: present(principal) ? assertPrincipal("principal", principal) : undefined,
-        agreementId: present(agreement) ? assertUuid("agreement", agreement) : undefined,
-        purpose: present(purpose) ? assertPurpose("purpose", purpose) : undefined,
-        outcome: outcome ?? undefined,
-        coordinate: present(coordinate) ? assertCoordinate("coordinate", coordinate) : undefined,
-        subject: present(subject) ? assertPersonId("subject", subject) : undefined,
-      },
-      limit,
-      after,
-    );
+    const rows = await context.repositories.ledger.list(accessLogFilterOf(filter), limit, after);
     const connection = toPage(rows, limit, seqKey);
     return { nodes: connection.nodes.map(toAccessLogEntry), pageInfo: connection.pageInfo };
+  }
+
+  @Restricted(AUDIT_READ)
+  @Query(() => AccessLogExportChunk, {
+    description:
+      "The access log's entries under the same filters as `accessLog`, newest first, as the text of an export file in " +
+      `chunks of up to ${MAX_EXPORT_CHUNK} entries: JSON Lines (each line an entry's stored body, whose hash the chain covers) or ` +
+      "CSV (the columns of `citygraph audit export`, the header in the first chunk). Requires audit:read.",
+  })
+  async accessLogExport(
+    @Arg("format", () => LedgerExportFormat) format: LedgerExportFormat,
+    @Args(() => AccessLogFilterArgs) filter: AccessLogFilterArgs,
+    @Arg("first", () => Int, { nullable: true, description: `Entries in this chunk, 1-${MAX_EXPORT_CHUNK}. Default 1000.` })
+    first: number | undefined,
+    @Arg("after", () => String, { nullable: true, description: "`endCursor` of the previous chunk." }) after: string | undefined,
+    @Ctx() context: GovernanceContext,
+  ): Promise<AccessLogExportChunk> {
+    const limit = first ?? 1_000;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXPORT_CHUNK) throw badUserInput("first", `must be from 1 to ${MAX_EXPORT_CHUNK}.`);
+    const cursor = decodeSeqCursor(after);
+    const page = toPage(await context.repositories.ledger.list(accessLogFilterOf(filter), limit, cursor), limit, seqKey);
+    // The same lines as `citygraph audit export`: one format, whichever way an auditor exports.
+    const lines = page.nodes.map((row) =>
+      format === LedgerExportFormat.CSV
+        ? ledgerCsvLine({ seq: String(row.seq), prevHash: row.prevHash, hash: row.hash, body: row.body, entry: JSON.parse(row.body) as LedgerEntryInput })
+        : `${row.body}\n`,
+    );
+    return {
+      text: (format === LedgerExportFormat.CSV && cursor === undefined ? ledgerCsvHeader() : "") + lines.join(""),
+      entries: page.nodes.length,
+      hasNextPage: page.pageInfo.hasNextPage,
+      endCursor: page.pageInfo.endCursor ?? null,
+    };
   }
 
   @Restricted(AUDIT_READ)

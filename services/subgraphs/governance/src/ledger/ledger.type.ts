@@ -408,3 +408,33 @@ export class AccessAnomalies {
   @Field(() => [AccessAnomaly], { description: "Most reads first." })
   anomalies!: AccessAnomaly[];
 }
+
+/** The file formats of an access-log export. */
+export enum LedgerExportFormat {
+  JSONL = "JSONL",
+  CSV = "CSV",
+}
+
+registerEnumType(LedgerExportFormat, {
+  name: "LedgerExportFormat",
+  description: "JSON Lines (each entry's stored body, whose hash the chain covers) or CSV (the columns of `citygraph audit export`).",
+});
+
+@ObjectType({ description: "One chunk of an access-log export: text to append to the file, and where the next chunk starts." })
+export class AccessLogExportChunk {
+  @Classified("PUBLIC")
+  @Field(() => String, { description: "The chunk's lines (with the CSV header in the first chunk)." })
+  text!: string;
+
+  @Classified("PUBLIC")
+  @Field(() => Int, { description: "Entries in this chunk." })
+  entries!: number;
+
+  @Classified("PUBLIC")
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Classified("PUBLIC")
+  @Field(() => String, { nullable: true, description: "Pass as `after` for the next chunk." })
+  endCursor!: string | null;
+}
