@@ -175,6 +175,22 @@ describe("governance console (browser)", { skip: BROWSER_SKIP }, () => {
     // The catalog follows the caller's visible schema: fields it may not read are not listed at all.
     assert.deepEqual([...kinds].sort(), ["FULL", "MASKED"]);
 
+    // A field's link opens the explorer with a query that reads it, and runs for this developer
+    // (a public field: the auditor's test below counts the personal reads made so far).
+    const link = page.locator('tr[data-coordinate="District.name"] a[data-explorer-link]');
+    await link.waitFor();
+    const href = (await link.getAttribute("href")) ?? "";
+    assert.ok(href.startsWith("/graphql#query="), href);
+    const prepared = decodeURIComponent(href.slice("/graphql#query=".length));
+    const ran = await gql<{ districts: { name: string }[] }>(prepared, {}, dev.token());
+    assert.equal(ran.errors, undefined, `${prepared}\n${JSON.stringify(ran.errors)}`);
+    assert.equal(ran.data!.districts.length, 16);
+    const explorer = await dev.context.newPage();
+    await explorer.goto(`${origin}${href}`);
+    await explorer.locator(".graphiql-query-editor .CodeMirror").first().waitFor({ timeout: 20_000 });
+    assert.match(await explorer.locator(".graphiql-query-editor .CodeMirror").first().innerText(), /districts \{ name \}/);
+    await explorer.close();
+
     await page.screenshot({ path: join(SCREENSHOTS, "catalog.png") });
     // axe takes ~45 s over all ~500 rows on a shared 2-core machine; the rows are alike, so it
     // checks the page with the table narrowed to one type's fields.

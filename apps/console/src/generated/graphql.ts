@@ -128,6 +128,25 @@ export type PersonalDataKind =
   | 'PLATE'
   | 'TRAVEL';
 
+/** An enum describing what kind of type a given `__Type` is. */
+export type __TypeKind =
+  /** Indicates this type is a scalar. */
+  | 'SCALAR'
+  /** Indicates this type is an object. `fields` and `interfaces` are valid fields. */
+  | 'OBJECT'
+  /** Indicates this type is an interface. `fields`, `interfaces`, and `possibleTypes` are valid fields. */
+  | 'INTERFACE'
+  /** Indicates this type is a union. `possibleTypes` is a valid field. */
+  | 'UNION'
+  /** Indicates this type is an enum. `enumValues` is a valid field. */
+  | 'ENUM'
+  /** Indicates this type is an input object. `inputFields` is a valid field. */
+  | 'INPUT_OBJECT'
+  /** Indicates this type is a list. `ofType` is a valid field. */
+  | 'LIST'
+  /** Indicates this type is a non-null. `ofType` is a valid field. */
+  | 'NON_NULL';
+
 export type ConsoleAccessLogQueryVariables = Exact<{
   from?: string | null | undefined;
   to?: string | null | undefined;
@@ -259,6 +278,11 @@ export type ConsoleDataAssetsQueryVariables = Exact<{
 
 
 export type ConsoleDataAssetsQuery = { dataAssets: { nodes: Array<{ coordinate: string, owner: string, description: string | null, level: DataLevel, kind: PersonalDataKind | null, grantedBy: Array<string>, maskedBy: Array<string>, access: DataAccess }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type ConsoleSchemaPathsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleSchemaPathsQuery = { __schema: { queryType: { name: string | null }, types: Array<{ name: string | null, fields: Array<{ name: string, args: Array<{ type: { kind: __TypeKind } }>, type: { kind: __TypeKind, name: string | null, ofType: { kind: __TypeKind, name: string | null, ofType: { kind: __TypeKind, name: string | null, ofType: { kind: __TypeKind, name: string | null } | null } | null } | null } }> | null }> } };
 
 export type ConsoleOverviewQueryVariables = Exact<{
   from?: string | null | undefined;
@@ -824,6 +848,42 @@ export const ConsoleDataAssetsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleDataAssetsQuery, ConsoleDataAssetsQueryVariables>;
+export const ConsoleSchemaPathsDocument = new TypedDocumentString(`
+    query ConsoleSchemaPaths {
+  __schema {
+    queryType {
+      name
+    }
+    types {
+      name
+      fields {
+        name
+        args {
+          type {
+            kind
+          }
+        }
+        type {
+          kind
+          name
+          ofType {
+            kind
+            name
+            ofType {
+              kind
+              name
+              ofType {
+                kind
+                name
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSchemaPathsQuery, ConsoleSchemaPathsQueryVariables>;
 export const ConsoleOverviewDocument = new TypedDocumentString(`
     query ConsoleOverview($from: DateTime, $to: DateTime) {
   accessOverview(from: $from, to: $to) {

@@ -24,6 +24,8 @@ export const en: Record<MessageKey, string> = {
   "common.loading": "Loading…",
   "common.none": "none",
   "common.all": "All",
+  "catalog.explore": "Open {coordinate} in the explorer with a query that reads it",
+  "catalog.exploreShort": "explorer",
   "catalog.heading": "Data-asset catalog",
   "catalog.intro": "Every field of the platform: its owner, classification, masking, and how you may read it.",
   "catalog.filter": "Filter by field or description",

@@ -22,6 +22,8 @@ export const zhCN = {
   "common.loading": "加载中…",
   "common.none": "无",
   "common.all": "全部",
+  "catalog.explore": "在查询浏览器中打开读取 {coordinate} 的查询",
+  "catalog.exploreShort": "查询",
   "catalog.heading": "数据资产目录",
   "catalog.intro": "平台上的每个字段：归属部门、分级、脱敏方式，以及您当前的访问权限。",
   "catalog.filter": "按字段或说明筛选",

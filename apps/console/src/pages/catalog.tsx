@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
-import { ConsoleDataAssetsDocument, type ConsoleDataAssetsQuery } from "../generated/graphql.ts";
+import { ConsoleDataAssetsDocument, ConsoleSchemaPathsDocument, type ConsoleDataAssetsQuery, type ConsoleSchemaPathsQuery } from "../generated/graphql.ts";
+import { preparedQuery } from "../prepared-query.ts";
 import { execute } from "../api.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { Failure } from "./failure.tsx";
@@ -12,6 +13,7 @@ export function CatalogPage() {
   const { t, number } = useI18n();
   const [assets, setAssets] = useState<Asset[]>();
   const [error, setError] = useState<unknown>();
+  const [schema, setSchema] = useState<ConsoleSchemaPathsQuery["__schema"]>();
   useEffect(() => {
     let cancelled = false;
     (async () => {
@@ -25,6 +27,8 @@ export function CatalogPage() {
       } while (after);
       if (!cancelled) setAssets(all);
     })().catch((e: unknown) => !cancelled && setError(e));
+    // For the explorer links only: without it the catalog is whole, just without links.
+    execute(ConsoleSchemaPathsDocument, {}).then((data) => !cancelled && setSchema(data.__schema), () => undefined);
     return () => {
       cancelled = true;
     };
@@ -58,6 +62,7 @@ export function CatalogPage() {
               <tr key={a.coordinate} data-coordinate={a.coordinate}>
                 <th scope="row">
                   <code>{a.coordinate}</code>
+                  <ExplorerLink schema={schema} coordinate={a.coordinate} />
                 </th>
                 <td>{a.owner}</td>
                 <td>{t(`level.${a.level}`)}</td>
@@ -79,5 +84,20 @@ export function CatalogPage() {
         </table>
       </div>
     </section>
+  );
+}
+
+/** A link into the explorer with a query that reads the field, when one needs no argument. */
+function ExplorerLink({ schema, coordinate }: { schema: ConsoleSchemaPathsQuery["__schema"] | undefined; coordinate: string }) {
+  const { t } = useI18n();
+  const query = schema && preparedQuery(schema, coordinate);
+  if (!query) return null;
+  return (
+    <>
+      {" "}
+      <a href={`/graphql#query=${encodeURIComponent(query)}`} target="_blank" rel="noopener" data-explorer-link aria-label={t("catalog.explore", { coordinate })}>
+        {t("catalog.exploreShort")}
+      </a>
+    </>
   );
 }

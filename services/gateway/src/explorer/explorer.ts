@@ -39,7 +39,14 @@ query FirstLook {
 const INIT_SCRIPT = `
 const root = ReactDOM.createRoot(document.getElementById("graphiql"));
 const fetcher = GraphiQL.createFetcher({ url: location.pathname });
-root.render(React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(FIRST_QUERY)}, defaultEditorToolsVisibility: true }));
+// A prepared query in the fragment (the console's catalog links here so): it never reaches a server log.
+let prepared;
+try {
+  prepared = /^#query=/.test(location.hash) ? decodeURIComponent(location.hash.slice("#query=".length)) : undefined;
+} catch {
+  prepared = undefined;
+}
+root.render(React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(FIRST_QUERY)}, ...(prepared ? { query: prepared } : {}), defaultEditorToolsVisibility: true }));
 `;
 
 const PAGE = `<!doctype html>
