@@ -1,9 +1,14 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { REPO_ROOT } from "@citygraph/platform";
 import { startStack, type TestStack } from "../../support/stack.ts";
 import { bearer } from "../../support/security.ts";
 import { BROWSER_SKIP, launchChromium } from "../../support/browser.ts";
+
+const SCREENSHOTS = join(REPO_ROOT, "tests", "services", "gateway", "screenshots");
 
 /**
  * The explorer as a person uses it, in headless Chromium: GraphiQL's Docs pane is filled from the
@@ -56,6 +61,9 @@ describe("the explorer's Docs pane", { skip: BROWSER_SKIP }, () => {
     assert.ok(fields.includes("districts"), "and the public districts");
     assert.match(await searchDocs(page, "inScope"), /Person\.inScope/, "the search finds what the token may read");
     assert.doesNotMatch(await searchDocs(page, "idNumber"), /Person\.idNumber/, "a field the token cannot read is not in the docs");
+    // For the README (not committed): the explorer with the Docs pane as this token sees it.
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, "explorer-docs.png") });
     await page.context().close();
   });
 
