@@ -1,3 +1,4 @@
+import { Kind, parse } from "graphql";
 import { ApolloServer } from "@apollo/server";
 import { ApolloGateway } from "@apollo/gateway";
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
@@ -262,6 +263,11 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
           // unknown, or its answer would say that somebody ran that document (and name the field).
           return { kind: "continue", ...withUnknownPersistedHash(req, gated.body) };
         }
+        if (errors.length > 0 && isSubscription(document.source)) {
+          // A subscription fails validation here (the visible schema has no Subscription type); it
+          // is answered as for everyone else, as what the gateway does not serve.
+          return { kind: "refuse", status: httpStatusOf(ErrorCode.OPERATION_NOT_SUPPORTED), code: ErrorCode.OPERATION_NOT_SUPPORTED, message: "Subscriptions are not served: send a query or a mutation." };
+        }
         if (errors.length > 0) {
           // The ledger tells the truth the answer withholds: which existing fields were asked for.
           recordInvalid(governance?.keep, req, requestId, ledgerIdentityOf(principal), sha256Hex(document.source), hidden);
@@ -514,4 +520,13 @@ export function withoutSecurityFeatures(supergraphSdl: string): string {
     /(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g,
     "$1)",
   );
+}
+
+/** Whether a document (already within the operation limits) holds a subscription operation. */
+function isSubscription(source: string): boolean {
+  try {
+    return parse(source).definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === "subscription");
+  } catch {
+    return false;
+  }
 }

@@ -49,10 +49,17 @@ describe("client mistakes", () => {
     }
   });
 
-  it("a subscription is OPERATION_NOT_SUPPORTED 400", async () => {
+  it("a subscription is OPERATION_NOT_SUPPORTED 400, signed in or not", async () => {
     const result = await send({ query: "subscription { districts { code } }" });
     assert.equal(result.status, 400);
     assert.equal(result.code, "OPERATION_NOT_SUPPORTED");
+    const anonymous = await fetch(stack.gatewayUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "subscription { districts { code } }" }),
+    });
+    const body = (await anonymous.json()) as { errors: { extensions: { code: string } }[] };
+    assert.deepEqual([anonymous.status, body.errors[0]!.extensions.code], [400, "OPERATION_NOT_SUPPORTED"]);
   });
 
   for (const value of ["2026-13-45", "2026-02-30", "yesterday", "", "0000-01-01"]) {
