@@ -96,9 +96,16 @@ export const LEDGER_CSV_COLUMNS = [
   "hash",
 ] as const;
 
-/** One RFC 4180 field: quoted when it holds a comma, quote or line break. */
+/**
+ * One RFC 4180 field: quoted when it holds a comma, quote or line break. A text that a spreadsheet
+ * would run as a formula (`=`, `+`, `-`, `@`, tab or carriage return first: a principal's subject,
+ * a purpose, a title are the caller's words) gets a leading `'`, as OWASP advises for CSV
+ * injection; numbers are written as they are. The JSON Lines export keeps every value verbatim.
+ */
 export function csvField(value: string | number | undefined | null): string {
-  const text = value === undefined || value === null ? "" : String(value);
+  if (typeof value === "number") return String(value);
+  const raw = value ?? "";
+  const text = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
