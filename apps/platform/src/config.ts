@@ -99,7 +99,8 @@ export class Environment {
   int(name: VariableName, fallback: number, range: { min: number; max: number }): number {
     const raw = this.get(name);
     if (raw === undefined) return fallback;
-    const value = Number(raw);
+    // Digits only: Number() would also take "0x1130", "1e3" and " 4400".
+    const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
     if (!Number.isInteger(value) || value < range.min || value > range.max) {
       throw new StartupError(`${name}=${JSON.stringify(raw)} is invalid: use a whole number from ${range.min} to ${range.max}.`);
     }

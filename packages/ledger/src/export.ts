@@ -98,15 +98,16 @@ export const LEDGER_CSV_COLUMNS = [
 
 /**
  * One RFC 4180 field: quoted when it holds a comma, quote or line break. A text that a spreadsheet
- * would run as a formula (`=`, `+`, `-`, `@`, tab or carriage return first: a principal's subject,
+ * would run as a formula (`=`, `+`, `-`, `@`, tab or carriage return first, or after a separator: a principal's subject,
  * a purpose, a title are the caller's words) gets a leading `'`, as OWASP advises for CSV
  * injection; numbers are written as they are. The JSON Lines export keeps every value verbatim.
  */
 export function csvField(value: string | number | undefined | null): string {
   if (typeof value === "number") return String(value);
-  const raw = value ?? "";
-  const text = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  // At the start, and after a `,` or `;` (a spreadsheet set to a semicolon list separator splits
+  // there, quotes or not).
+  const text = (value ?? "").replace(/(^|[;,])(\s*)([=+\-@\t\r])/g, "$1$2'$3");
+  return /[",;\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** The header line of a CSV export (with CRLF, as RFC 4180 has it). */

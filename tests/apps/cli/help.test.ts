@@ -41,6 +41,9 @@ describe("citygraph help", () => {
     const { code, err } = citygraph("token", "--sub", "a", "--scopes", "audit:read", "--ttl", "99d");
     assert.equal(code, 1);
     assert.match(err, /--ttl 99d is longer than the gateway accepts \(CITYGRAPH_MAX_TOKEN_AGE, 12 h\)/);
+    const expired = citygraph("token", "--sub", "a", "--scopes", "audit:read", "--ttl", "0s");
+    assert.equal(expired.code, 1);
+    assert.match(expired.err, /already expired/);
   });
 
   it("refuses an unknown command with the list, not a stack", () => {

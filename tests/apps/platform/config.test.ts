@@ -51,3 +51,10 @@ function filesUnder(dir: string): string[] {
     entry.name === "node_modules" ? [] : entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
   );
 }
+
+test("whole numbers are digits only: hex, exponents, signs and spaces are refused, naming the variable", () => {
+  for (const raw of ["0x1130", "1e3", " 4400", "+4400", "4400.0"]) {
+    assert.throws(() => new Environment({ PORT: raw }).int("PORT", 4000, { min: 0, max: 65535 }), /PORT=.* is invalid: use a whole number from 0 to 65535/, raw);
+  }
+  assert.equal(new Environment({ PORT: "4400" }).int("PORT", 4000, { min: 0, max: 65535 }), 4400);
+});

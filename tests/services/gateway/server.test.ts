@@ -82,6 +82,7 @@ describe("the gateway", () => {
       assert.ok((await asset.arrayBuffer()).byteLength > 0);
     }
     assert.match(page.headers.get("content-security-policy") ?? "", /default-src 'none'/);
+    assert.match(page.headers.get("content-security-policy") ?? "", /frame-ancestors 'none'/, "it cannot be framed");
   });
 
   it("refuses operations nested deeper than the limit before planning, but not introspection", async () => {
