@@ -3,14 +3,21 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import { listen } from "@citygraph/core";
 
-/** One request over a keep-alive agent: the status and `Connection` header, or the error's code. */
-function get(url: string, agent: http.Agent): Promise<{ status: number; connection: string | undefined } | { error: string }> {
+/**
+ * One request over a keep-alive agent: the status and `Connection` header, or the error's code.
+ * Like any careful client (Node's documentation says so), it sends again once when a reused idle
+ * socket was closed under it: that race belongs to keep-alive itself, not to draining.
+ */
+function get(url: string, agent: http.Agent, retried = false): Promise<{ status: number; connection: string | undefined } | { error: string }> {
   return new Promise((resolve) => {
     const req = http.get(url, { agent }, (res) => {
       res.resume();
       res.on("end", () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
     });
-    req.on("error", (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "ECONNRESET" && req.reusedSocket && !retried) resolve(get(url, agent, true));
+      else resolve({ error: error.code ?? error.message });
+    });
   });
 }
 
