@@ -174,6 +174,16 @@ export function maxTokenAgeFromEnv(source?: Environment | EnvironmentSource): nu
 }
 
 /**
+ * Seconds of a duration: a whole number with `s`, `m`, `h` or `d` ("12h"), or with no unit when
+ * `bareUnit` says what a bare number means. Undefined for anything else.
+ */
+export function durationSeconds(text: string, bareUnit?: "s"): number | undefined {
+  const match = /^(\d+)\s*(s|m|h|d)?$/.exec(text.trim());
+  const unit = match?.[2] ?? bareUnit;
+  return match && unit ? Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[unit as "s" | "m" | "h" | "d"] : undefined;
+}
+
+/**
  * A duration from the environment: seconds, or a number with `s`, `m`, `h` or `d` ("12h").
  * Fails start-up on anything else, or on zero.
  */
@@ -181,8 +191,7 @@ export function durationFromEnv(key: VariableName, fallbackSeconds: number, sour
   const env = environmentOf(source);
   const raw = env.get(key);
   if (raw === undefined) return fallbackSeconds;
-  const match = /^(\d+)\s*(s|m|h|d)?$/.exec(raw.trim());
-  const seconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[(match[2] ?? "s") as "s"] : NaN;
+  const seconds = durationSeconds(raw, "s") ?? NaN;
   if (!Number.isSafeInteger(seconds) || seconds < 1) {
     throw new StartupError(`${key}=${JSON.stringify(raw)} is invalid: use a duration like "12h", "30m" or "3600" (seconds).`);
   }

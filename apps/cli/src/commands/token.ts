@@ -7,7 +7,7 @@ import { ROLE_PREFIX, loadRolePolicy } from "@citygraph/core/policy/roles";
 import { scopeProblem } from "@citygraph/core/policy/scopes";
 import { deriveSubgraphTokenKey, loadOrCreateDevKeys, signDevToken, subgraphTokenKeyJwk } from "@citygraph/core/auth";
 import { DATA_DIR } from "@citygraph/platform/paths";
-import { gatewayPrivateKeyFromEnv, maxTokenAgeFromEnv, policyFilePath } from "@citygraph/platform/security";
+import { durationSeconds, gatewayPrivateKeyFromEnv, maxTokenAgeFromEnv, policyFilePath } from "@citygraph/platform/security";
 
 /** Arguments of `citygraph token`. */
 export interface TokenArgs {
@@ -45,10 +45,10 @@ export async function tokenCommand(args: TokenArgs): Promise<void> {
       `Unknown district codes: ${unknown.join(", ")}. Known: ${DISTRICTS.map((d) => `${d.code} ${d.name}`).join(", ")}.`,
     );
   }
-  if (args.ttl && !/^\d+\s*(s|m|h|d)$/.test(args.ttl)) throw new StartupError('--ttl takes a duration like "15m", "1h" or "12h".');
+  const ttlSeconds = args.ttl === undefined ? 0 : durationSeconds(args.ttl);
+  if (ttlSeconds === undefined) throw new StartupError('--ttl takes a duration like "15m", "1h" or "12h".');
   // The gateway refuses tokens that live longer than CITYGRAPH_MAX_TOKEN_AGE: do not sign one.
   const maxAge = maxTokenAgeFromEnv();
-  const ttlSeconds = args.ttl ? Number(/^\d+/.exec(args.ttl)![0]) * { s: 1, m: 60, h: 3600, d: 86_400 }[args.ttl.trim().slice(-1) as "s"] : 0;
   if (args.ttl && ttlSeconds < 1) throw new StartupError(`--ttl ${args.ttl} would sign a token that is already expired: give at least "1s".`);
   if (ttlSeconds > maxAge) {
     throw new StartupError(`--ttl ${args.ttl} is longer than the gateway accepts (CITYGRAPH_MAX_TOKEN_AGE, ${maxAge / 3600} h): a token that long would be refused.`);
