@@ -3,6 +3,23 @@ import assert from "node:assert/strict";
 import pg from "pg";
 import { startStack, type TestStack } from "../../../support/stack.ts";
 import { bearer, tokenFor } from "../../../support/security.ts";
+import { LEDGER_LOCK_KEY } from "@citygraph/ledger";
+
+/**
+ * Runs `insert` as the ledger writer would: in a transaction holding the writer's lock, so the
+ * seqs it takes after the head cannot collide with entries the gateway is still committing for
+ * the requests before (its own recorded reads among them).
+ */
+async function asTheWriter(client: pg.Client, insert: () => Promise<unknown>): Promise<void> {
+  await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LEDGER_LOCK_KEY})`);
+  try {
+    await insert();
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK");
+    throw error;
+  }
+}
 
 interface Overview {
   bucket: string;
@@ -137,7 +154,7 @@ describe("accessOverview", () => {
       // Seven hours of synthetic entries, one every 7 minutes, in every shape the overview counts;
       // the second statement lands in hours the first already filled, as a spool replay would.
       const write = (first: number, count: number) =>
-        client.query(
+        asTheWriter(client, () => client.query(
           `INSERT INTO governance.ledger_entry
              (seq, created_at, body, prev_hash, hash, request_id, principal, agreement_id, purpose, outcome, subjects, coordinates, denied)
            SELECT (SELECT coalesce(max(seq), 0) FROM governance.ledger_entry) + g - $1 + 1, to_timestamp(($2::bigint + g * 420000) / 1000.0),
@@ -149,7 +166,7 @@ describe("accessOverview", () => {
                   CASE WHEN g % 4 IN (1, 2) THEN ARRAY['Person.idNumber'] ELSE '{}'::text[] END
            FROM generate_series($1::int, $1::int + $3::int - 1) AS g`,
           [first, base, count],
-        );
+        ));
       await write(0, 50);
       await write(50, 10);
       // The overview's definition, counted over every entry of the window.
@@ -231,7 +248,7 @@ describe("accessOverview", () => {
       const base = Math.floor((Date.now() - 400 * hour) / hour) * hour;
       const to = base + 170 * hour + 25 * minute;
       const write = async (principal: string, from: number, step: number, count: number, personal: boolean) =>
-        client.query(
+        asTheWriter(client, () => client.query(
           `INSERT INTO governance.ledger_entry
              (seq, created_at, body, prev_hash, hash, request_id, principal, outcome, subjects, coordinates, denied)
            SELECT (SELECT coalesce(max(seq), 0) FROM governance.ledger_entry) + g + 1, to_timestamp(($2::bigint + g * $3::bigint) / 1000.0),
@@ -239,7 +256,7 @@ describe("accessOverview", () => {
                   CASE WHEN $5 THEN ARRAY[lpad(to_hex(g), 16, '0')] ELSE '{}'::text[] END, ARRAY['Query.persons', 'Person.name'], '{}'::text[]
            FROM generate_series(0, $4::int - 1) AS g`,
           [principal, from, step, count, personal],
-        );
+        ));
       await write("user:anomaly.steady", base, 15 * minute, 170 * 4 + 2, true); // 4 an hour throughout
       await write("user:anomaly.burst", base, 30 * minute, 169 * 2 + 1, true); // 2 an hour, then
       await write("user:anomaly.burst", to - hour, 2 * minute, 30, true); // 30 in the hour before `to`
