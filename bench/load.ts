@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { isDeepStrictEqual } from "node:util";
 import autocannon from "autocannon";
 import type { Scenario } from "./services.ts";
+import { processTreeStats } from "./process-stats.ts";
 
 /**
  * autocannon's result of one run made with `skipAggregateResult`: the histograms are still
@@ -23,6 +24,8 @@ export interface RawRun {
   /** Responses {@link isGraphQLSuccess} rejected. */
   mismatches: number;
   non2xx: number;
+  /** The scenario's own process over the run (isolated layout only): CPU spent, memory at the end. */
+  gateway?: { cpuMs: number; rssBytes: number; peakRssBytes: number };
 }
 
 /** Throughput, latency and failures of one scenario over one or more runs. */
@@ -41,6 +44,11 @@ export interface LoadStats {
   graphqlErrors: number;
   /** Requests that got no response: connection errors and timeouts. */
   socketErrors: number;
+  /**
+   * The gateway process's own cost (isolated layout only): CPU milliseconds per response, and its
+   * resident memory at the end of the last run and at its peak, MB.
+   */
+  gateway?: { cpuMsPerRequest: number; rssMb: number; peakRssMb: number };
 }
 
 /** Options of {@link runLoad}. */
@@ -126,6 +134,15 @@ export function summarize(runs: RawRun[], url: string, connections: number): Loa
     non2xx: sum((r) => r.non2xx),
     graphqlErrors: sum((r) => r.mismatches),
     socketErrors: sum((r) => r.errors),
+    ...(runs.every((r) => r.gateway)
+      ? {
+          gateway: {
+            cpuMsPerRequest: requests > 0 ? sum((r) => r.gateway!.cpuMs) / requests : Number.NaN,
+            rssMb: runs.at(-1)!.gateway!.rssBytes / 2 ** 20,
+            peakRssMb: Math.max(...runs.map((r) => r.gateway!.peakRssBytes)) / 2 ** 20,
+          },
+        }
+      : {}),
   };
 }
 
@@ -176,18 +193,27 @@ export async function measureScenarios(options: MeasureOptions): Promise<Measure
         await settle(summarize([warmup], scenario.url, options.connections), options.signal);
       }
       options.progress?.(`${label}: measuring for ${options.durationSeconds} s`);
+      const before = scenario.pid === undefined ? undefined : processTreeStats(scenario.pid);
       const run = await runLoad({
         ...load,
         url: scenario.url,
         headers: scenario.headers,
         durationSeconds: options.durationSeconds,
       });
+      const first = summarize([run], scenario.url, options.connections);
+      await settle(first, options.signal);
+      // After the settle: the CPU of the requests still in flight when the load stopped belongs to
+      // responses counted in this run.
+      if (before && scenario.pid !== undefined) {
+        const after = processTreeStats(scenario.pid);
+        run.gateway = { cpuMs: after.cpuMs - before.cpuMs, rssBytes: after.rssBytes, peakRssBytes: after.peakRssBytes };
+      }
       measurements.get(scenario.name)!.push(run);
       const stats = summarize([run], scenario.url, options.connections);
-      await settle(stats, options.signal);
       const failures = stats.non2xx + stats.graphqlErrors + stats.socketErrors;
       options.progress?.(
         `${label}: ${stats.requestsPerSecond.toFixed(1)} req/s, p50 ${stats.latencyMs.p50} ms, p99 ${stats.latencyMs.p99} ms` +
+          (stats.gateway ? `, gateway ${stats.gateway.cpuMsPerRequest.toFixed(2)} CPU-ms/request, ${stats.gateway.rssMb.toFixed(0)} MB` : "") +
           (failures > 0 ? `, ${failures} FAILED` : ""),
       );
     }

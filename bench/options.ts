@@ -46,13 +46,24 @@ export interface BenchOptions {
   queryFile?: string;
   /** Print the results as one JSON document on stdout instead of tables. Default false. */
   json: boolean;
+  /**
+   * `isolated` (default): each gateway under test in its own process on a core of its own, the
+   * subgraphs in theirs (isolated.ts), measured at `connections` and again at one connection.
+   * `shared`: citygraph's configurations and plain Apollo in one process with the subgraphs
+   * (services.ts), which measures the platform on one event loop, not a gateway's own cost.
+   */
+  layout: BenchLayout;
 }
+
+/** Where the servers under test run; see {@link BenchOptions.layout}. */
+export type BenchLayout = "isolated" | "shared";
 
 /** Usage text of `npm run bench`. */
 export const USAGE = `npm run bench -- [options]
 
-Measures citygraph's gateway against a plain @apollo/gateway over the same subgraphs, in the same
-run, and prints each one's throughput and latency with the ratio between them.
+Measures citygraph's gateway against plain @apollo/gateway and Hive Gateway over the same
+subgraphs, in the same run, and prints each one's throughput, latency and (isolated layout) CPU
+per request, with the ratios between them.
 
   --duration S      seconds measured per scenario and round (default 10)
   --warmup S        seconds of unmeasured load before each measurement (default 3; 0 = none)
@@ -60,6 +71,9 @@ run, and prints each one's throughput and latency with the ratio between them.
   --rounds N        passes over the scenarios, alternating their order (default 2)
   --scale N         seed scale to measure at (default: what the database holds, else 1)
   --query-file F    a file holding the GraphQL query to send (default: the four-subgraph query)
+  --layout L        isolated (default): every gateway alone on one core, the subgraphs in their own
+                    processes on the others, CPU-ms per request of each gateway, at N connections
+                    and at 1; shared: every server in one process (the platform on one event loop)
   --json            print machine-readable results on stdout
   -h, --help        this text
 `;
@@ -72,6 +86,7 @@ const FLAGS = {
   scale: { type: "string" },
   "query-file": { type: "string" },
   json: { type: "boolean", default: false },
+  layout: { type: "string", default: "isolated" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -101,7 +116,13 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
     query: queryFile ? readQuery(queryFile) : DEFAULT_QUERY,
     queryFile,
     json: values.json,
+    layout: layoutOf(values.layout),
   };
+}
+
+function layoutOf(raw: string): BenchLayout {
+  if (raw === "isolated" || raw === "shared") return raw;
+  throw new StartupError(`--layout must be isolated or shared (got ${JSON.stringify(raw)}).`);
 }
 
 function wholeNumber(

@@ -10,6 +10,26 @@ import { availableParallelism } from "node:os";
 import { CLI_ENTRY, REPO_ROOT, freePort, upperName } from "@citygraph/platform";
 import { StartupError, type SubgraphName } from "@citygraph/core";
 
+/** Options of {@link startProcesses}. */
+export interface StartProcessesOptions {
+  /** An OTLP/HTTP endpoint every process sends its spans to. Default: tracing off. */
+  tracesTo?: string;
+  /** Gateway worker processes. Default: one per core. */
+  workers?: number;
+  /** The port of each subgraph. Default: any free one. */
+  subgraphPorts?: Partial<Record<SubgraphName, number>>;
+  /** CPUs (a `taskset -c` list, e.g. "1-3") every process is confined to. Default: any. */
+  cpus?: string;
+}
+
+/**
+ * `command` confined to `cpus` through taskset(1), which execs it: the child's pid is the command's.
+ * Undefined `cpus` leaves the command as it is.
+ */
+export function pinned(cpus: string | undefined, [command, ...args]: string[]): [string, string[]] {
+  return cpus === undefined ? [command!, args] : ["taskset", ["-c", cpus, command!, ...args]];
+}
+
 /** A running `citygraph start`. */
 export interface RunningProcesses {
   gatewayUrl: string;
@@ -26,18 +46,19 @@ export interface RunningProcesses {
  */
 export async function startProcesses(
   databaseUrls: Record<SubgraphName, string>,
-  options: { /** An OTLP/HTTP endpoint every process sends its spans to; default: tracing off. */ tracesTo?: string } = {},
+  options: StartProcessesOptions = {},
   timeoutMs = 180_000,
 ): Promise<RunningProcesses> {
   const port = await freePort();
-  const workers = availableParallelism();
+  const workers = options.workers ?? availableParallelism();
   const env: Record<string, string> = { PORT: String(port), CITYGRAPH_OPS_PORT: "off", CITYGRAPH_GATEWAY_WORKERS: String(workers), LOG_LEVEL: "warn" };
   if (options.tracesTo) env.OTEL_EXPORTER_OTLP_ENDPOINT = options.tracesTo;
   for (const [name, url] of Object.entries(databaseUrls)) {
     env[`DATABASE_URL_${upperName(name as SubgraphName)}`] = url;
-    env[`${upperName(name as SubgraphName)}_PORT`] = "0";
+    env[`${upperName(name as SubgraphName)}_PORT`] = String(options.subgraphPorts?.[name as SubgraphName] ?? 0);
   }
-  const child = spawn(process.execPath, [CLI_ENTRY, "start"], {
+  const [command, args] = pinned(options.cpus, [process.execPath, CLI_ENTRY, "start"]);
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit", "ipc"],

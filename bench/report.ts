@@ -29,6 +29,10 @@ export interface BenchSettings {
   query: string;
   /** Absolute path of `--query-file`; undefined for the default query. */
   queryFile?: string;
+  /** Where the servers ran (`--layout`). */
+  layout: "isolated" | "shared";
+  /** Which CPUs the isolated layout confined what to; empty for the shared layout. */
+  pinning: string;
 }
 
 /** One scenario's results: over all rounds, and per round (to see drift). */
@@ -51,6 +55,11 @@ export interface Comparison {
   throughputRatio: number;
   p50Ratio: number;
   p99Ratio: number;
+  /**
+   * The baseline's gateway CPU per request divided by the scenario's (isolated layout only): the
+   * scenario's requests per second per gateway core against the baseline's. Above 1 is better.
+   */
+  perCoreRatio?: number;
 }
 
 /** Everything one run measured; printed as tables, or as JSON with `--json`. */
@@ -106,6 +115,9 @@ export function buildReport(input: {
           throughputRatio: ratio(s.total.requestsPerSecond, base.total.requestsPerSecond),
           p50Ratio: ratio(s.total.latencyMs.p50, base.total.latencyMs.p50),
           p99Ratio: ratio(s.total.latencyMs.p99, base.total.latencyMs.p99),
+          ...(s.total.gateway && base.total.gateway
+            ? { perCoreRatio: ratio(base.total.gateway.cpuMsPerRequest, s.total.gateway.cpuMsPerRequest) }
+            : {}),
         },
       ];
     }),
@@ -141,25 +153,28 @@ export function formatReport(report: BenchReport): string {
   lines.push(
     `data:     seed scale ${s.scale}, ${s.database === "embedded" ? "embedded PostgreSQL" : "DATABASE_URL"}`,
   );
+  lines.push(`layout:   ${s.layout}${s.pinning ? ` (${s.pinning})` : ""}`);
   lines.push(`query:    ${s.queryFile ?? "the default four-subgraph query"}`);
   lines.push(...s.query.split("\n").map((l) => `  ${l}`));
   lines.push("");
 
+  const isolated = report.scenarios.some((x) => x.total.gateway);
   const header = [
     "scenario",
     "round",
     "req/s",
     "p50 ms",
     "p99 ms",
+    ...(isolated ? ["gateway CPU-ms/req", "gateway RSS MB", "peak MB"] : []),
     "non-2xx",
     "GraphQL errors",
     "socket errors",
   ];
   const rows: string[][] = [];
   for (const scenario of report.scenarios) {
-    rows.push([scenario.name, "all", ...statCells(scenario.total)]);
+    rows.push([scenario.name, "all", ...statCells(scenario.total, isolated)]);
     if (scenario.rounds.length > 1) {
-      scenario.rounds.forEach((round, i) => rows.push(["", String(i + 1), ...statCells(round)]));
+      scenario.rounds.forEach((round, i) => rows.push(["", String(i + 1), ...statCells(round, isolated)]));
     }
   }
   lines.push(...table(header, rows));
@@ -171,7 +186,9 @@ export function formatReport(report: BenchReport): string {
     lines.push("");
     for (const c of report.comparisons) {
       lines.push(
-        `${c.scenario} / ${c.baseline}:  throughput ×${c.throughputRatio.toFixed(2)} (higher is better)   ` +
+        `${c.scenario} / ${c.baseline}:  ` +
+          (c.perCoreRatio !== undefined ? `per gateway core ×${c.perCoreRatio.toFixed(2)}   ` : "") +
+          `throughput ×${c.throughputRatio.toFixed(2)} (higher is better)   ` +
           `p99 ×${c.p99Ratio.toFixed(2)}   p50 ×${c.p50Ratio.toFixed(2)} (lower is better)`,
       );
     }
@@ -183,11 +200,14 @@ export function formatReport(report: BenchReport): string {
   return lines.join("\n") + "\n";
 }
 
-function statCells(stats: LoadStats): string[] {
+function statCells(stats: LoadStats, isolated: boolean): string[] {
   return [
     stats.requestsPerSecond.toFixed(1),
     formatMs(stats.latencyMs.p50),
     formatMs(stats.latencyMs.p99),
+    ...(isolated
+      ? [stats.gateway?.cpuMsPerRequest.toFixed(2) ?? "-", stats.gateway?.rssMb.toFixed(0) ?? "-", stats.gateway?.peakRssMb.toFixed(0) ?? "-"]
+      : []),
     String(stats.non2xx),
     String(stats.graphqlErrors),
     String(stats.socketErrors),

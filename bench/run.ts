@@ -5,7 +5,8 @@
 import { createLogger, StartupError } from "@citygraph/core";
 import { parseBenchArgs, USAGE } from "./options.ts";
 import { prepareDatabase, type PreparedDatabase } from "./database.ts";
-import { startBenchServices, type BenchServices } from "./services.ts";
+import { startBenchServices, type Scenario } from "./services.ts";
+import { startIsolated } from "./isolated.ts";
 import { measureScenarios, preflightAll } from "./load.ts";
 import { buildReport, formatPreflightFailures, formatReport, machineInfo } from "./report.ts";
 
@@ -27,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const { signal } = controller;
   let prepared: PreparedDatabase | undefined;
-  let services: BenchServices | undefined;
+  let services: { scenarios: Scenario[]; stop(): Promise<void>; kill(): void } | undefined;
   const cleanUp = async () => {
     await services?.stop().catch((e: unknown) => progress(`stopping the servers failed: ${String(e)}`));
     await prepared?.databases
@@ -54,15 +55,26 @@ async function main(argv: string[]): Promise<number> {
       progress,
     });
     signal.throwIfAborted();
-    progress("starting the servers in a child process");
-    services = await startBenchServices({
-      databaseUrls: prepared.databases.urls,
-      signal,
-      onUnexpectedExit: (how) =>
-        controller.abort(
-          new StartupError(`The benchmark's servers ${how} during the run; see their messages above.`),
-        ),
-    });
+    let pinning = "";
+    if (options.layout === "isolated") {
+      progress("starting the subgraphs (citygraph start) and each gateway under test in a process of its own");
+      const isolated = await startIsolated(prepared.databases.urls);
+      services = isolated;
+      pinning = isolated.cpus
+        ? `gateways on CPU ${isolated.cpus.gateway}, subgraphs, PostgreSQL and the load generator on CPU ${isolated.cpus.others}`
+        : "NOT pinned (one core, or no taskset): gateway CPU figures include contention";
+      progress(pinning);
+    } else {
+      progress("starting the servers in a child process");
+      services = await startBenchServices({
+        databaseUrls: prepared.databases.urls,
+        signal,
+        onUnexpectedExit: (how) =>
+          controller.abort(
+            new StartupError(`The benchmark's servers ${how} during the run; see their messages above.`),
+          ),
+      });
+    }
     signal.throwIfAborted();
     const { scenarios } = services;
 
@@ -75,24 +87,37 @@ async function main(argv: string[]): Promise<number> {
       progress(`WARNING: ${d.scenario} and ${d.baseline} answer the query differently`);
     }
 
-    const measurements = await measureScenarios({ ...options, scenarios, signal, progress });
-    const report = buildReport({
-      machine,
-      scenarios,
-      measurements,
-      settings: {
-        durationSeconds: options.durationSeconds,
-        warmupSeconds: options.warmupSeconds,
-        connections: options.connections,
-        rounds: options.rounds,
-        scale: prepared.scale,
-        database: prepared.databases.mode.kind,
-        query: options.query,
-        queryFile: options.queryFile,
-      },
-    });
-    process.stdout.write(options.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report));
-    return report.failed ? 1 : 0;
+    // The isolated layout also measures service time: one connection, one request at a time.
+    const passes = options.layout === "isolated" && options.connections !== 1 ? [options.connections, 1] : [options.connections];
+    const reports = [];
+    for (const connections of passes) {
+      const measurements = await measureScenarios({ ...options, connections, scenarios, signal, progress });
+      reports.push(
+        buildReport({
+          machine,
+          scenarios,
+          measurements,
+          settings: {
+            durationSeconds: options.durationSeconds,
+            warmupSeconds: options.warmupSeconds,
+            connections,
+            rounds: options.rounds,
+            scale: prepared.scale,
+            database: prepared.databases.mode.kind,
+            query: options.query,
+            queryFile: options.queryFile,
+            layout: options.layout,
+            pinning,
+          },
+        }),
+      );
+    }
+    process.stdout.write(
+      options.json
+        ? JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + "\n"
+        : reports.map(formatReport).join("\n"),
+    );
+    return reports.some((r) => r.failed) ? 1 : 0;
   } catch (error) {
     if (signal.aborted && signal.reason instanceof Interrupted) {
       return signal.reason.signal === "SIGINT" ? 130 : 143;

@@ -47,6 +47,11 @@ export interface Scenario {
   headers: Record<string, string>;
   /** Names of the scenarios this one is divided by in the ratios; none for a pure baseline. */
   baselines?: string[];
+  /**
+   * The process serving it alone (the isolated layout): its CPU time and memory, descendants
+   * included, are measured with each run. Undefined where servers share a process.
+   */
+  pid?: number;
 }
 
 /** Options of {@link startBenchServices}. */
@@ -295,7 +300,7 @@ async function startTargets(
 }
 
 /** Who the load runs as: its request headers, the principal the gateway derives from them. */
-interface BenchCaller {
+export interface BenchCaller {
   headers: Record<string, string>;
   principal: Principal;
   description: string;
@@ -308,7 +313,7 @@ interface BenchCaller {
  * provider is configured. The principal comes from the gateway's own verifier, so the baseline's
  * subgraph tokens grant exactly what citygraph's do.
  */
-async function benchCaller(security: SecurityConfig, owners: string[]): Promise<BenchCaller> {
+export async function benchCaller(security: SecurityConfig, owners: string[]): Promise<BenchCaller> {
   const idp = security.devIdentityProvider;
   if (!idp) {
     const description = "anonymous caller (a real identity provider is configured)";
