@@ -1,10 +1,9 @@
 // npm runs this after `npm ci` / `npm install` in a checkout: it prepares what `npm start` and
 // `npm test` need and would otherwise make on their first run (the Prisma clients take ~9 s on two
 // cores, the console ~1.5 s, the compiled build ~3 s), so a fresh clone's first start is a start,
-// not a build. Both steps
-// skip themselves when nothing changed. A production install (`npm ci --omit=dev`, the image's) has
-// neither tsx nor Vite: its clients and console come compiled in dist/ (`npm run build`), so this
-// says so and does nothing.
+// not a build. Each step skips itself when nothing changed. A production install (`npm ci
+// --omit=dev`, the image's) has neither tsx nor Vite: its clients and console come compiled in
+// dist/ (`npm run build`), so this says so and does nothing.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -68,7 +68,8 @@ export function createOperationJudge(limits: NormalizedOperationLimits): Operati
     if (!cache) verdicts.set(against, (cache = new BoundedCache(VERDICT_CACHE_SIZE)));
     const key = `${kind}\n${source}`;
     const known = cache.get(key);
-    if (known !== undefined) return known ?? undefined;
+    // A copy: whoever answers the refusal must not be able to change the next caller's.
+    if (known !== undefined) return known ? { ...known, extensions: { ...known.extensions } } : undefined;
     const verdict = measured(kind, source, variables, callerSchema);
     cache.set(key, verdict ?? null);
     return verdict;
