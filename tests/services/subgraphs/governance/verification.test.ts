@@ -88,12 +88,34 @@ describe("ledger verification on request", () => {
   });
 
   it("starts one walk at a time: a second request while one runs gets that run", async () => {
-    const [a, b] = await Promise.all([
-      stack.query<{ startLedgerVerification: Run }>(START, {}, auditor),
-      stack.query<{ startLedgerVerification: Run }>(START, {}, auditor),
-    ]);
-    assert.equal(a.data?.startLedgerVerification.id, b.data?.startLedgerVerification.id);
-    await finished(a.data!.startLedgerVerification.id);
+    // A walk of this small ledger ends in milliseconds, sooner than a second request may arrive on
+    // a busy machine: the chain is locked so that the first run stays in progress, reading the
+    // head, until both requests have had time to reach the subgraph.
+    const holder = new pg.Client({ connectionString: stack.database.url });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN; LOCK TABLE governance.ledger_entry IN ACCESS EXCLUSIVE MODE");
+      const requests = Promise.all([
+        stack.query<{ startLedgerVerification: Run }>(START, {}, auditor),
+        stack.query<{ startLedgerVerification: Run }>(START, {}, auditor),
+      ]);
+      for (let tries = 0; ; tries++) {
+        const { rows } = await holder.query<{ waiting: number }>(
+          "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        if (rows[0]!.waiting > 0) break;
+        assert.ok(tries < 1_000, "the first run reads the locked chain");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await holder.query("COMMIT");
+      const [a, b] = await requests;
+      assert.equal(a.data?.startLedgerVerification.id, b.data?.startLedgerVerification.id);
+      await finished(a.data!.startLedgerVerification.id);
+    } finally {
+      await holder.query("ROLLBACK").catch(() => undefined);
+      await holder.end();
+    }
   });
 
   it("reads a run whose process died as INTERRUPTED, and lets another start", async () => {
