@@ -4,11 +4,12 @@ import type { GraphQLSchema } from "graphql";
 import type { Principal } from "@citygraph/core";
 import { LIMITS, type NormalizedOperationLimits } from "./budgets.ts";
 import { countTokens, measureDocument } from "./measure.ts";
+import { sha256Hex } from "@citygraph/ledger";
 import { BoundedCache } from "../permissions/bounded-cache.ts";
 
 /** Verdicts remembered per schema (documents judged with no variables, up to this size). */
 const VERDICT_CACHE_SIZE = 2_000;
-/** Longer documents are judged afresh each time: the cache holds its keys, so it must stay small. */
+/** Longer documents are judged afresh each time (hashing is then no longer small beside measuring). */
 const CACHEABLE_SOURCE_CHARS = 16_384;
 
 /** Why a document was refused: the registry code, a message, and which limit it broke. */
@@ -66,7 +67,9 @@ export function createOperationJudge(limits: NormalizedOperationLimits): Operati
     if (!cacheable) return measured(kind, source, variables, callerSchema);
     let cache = verdicts.get(against);
     if (!cache) verdicts.set(against, (cache = new BoundedCache(VERDICT_CACHE_SIZE)));
-    const key = `${kind}\n${source}`;
+    // Keyed by the document's hash: callers choose documents, and 2 000 of 16 KiB kept as keys
+    // would be tens of MB per schema.
+    const key = `${kind}\n${sha256Hex(source)}`;
     const known = cache.get(key);
     // A copy: whoever answers the refusal must not be able to change the next caller's.
     if (known !== undefined) return known ? { ...known, extensions: { ...known.extensions } } : undefined;
