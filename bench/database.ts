@@ -1,3 +1,7 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import pg from "pg";
 import type { Logger } from "@citygraph/core";
 import {
   databaseModeFromEnv,
@@ -70,3 +74,24 @@ export async function prepareDatabase(options: PrepareDatabaseOptions): Promise<
   }
 }
 
+
+/**
+ * The pid of the PostgreSQL server behind `url`, read from its data directory's postmaster.pid, so
+ * that the benchmark can report the database's CPU per request too. Undefined when the server is
+ * on another machine or its directory cannot be read (the figure is then left out, not guessed).
+ */
+export async function postmasterPid(url: string): Promise<number | undefined> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ data_directory: string }>("SHOW data_directory");
+    const directory = rows[0]?.data_directory;
+    if (!directory) return undefined;
+    const pid = Number((await readFile(join(directory, "postmaster.pid"), "utf8")).split("\n")[0]);
+    return Number.isInteger(pid) && pid > 0 && existsSync(`/proc/${pid}`) ? pid : undefined;
+  } catch {
+    return undefined; // not a superuser, another host, or no /proc: no PostgreSQL figure
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

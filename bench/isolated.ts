@@ -11,11 +11,12 @@ import { execFileSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { StartupError, type SubgraphName } from "@citygraph/core";
-import { CLI_ENTRY, REPO_ROOT, freePort, securityFromEnv, subgraphNames, upperName } from "@citygraph/platform";
+import { REPO_ROOT, freePort, securityFromEnv, subgraphNames, upperName } from "@citygraph/platform";
 import { defaultAnchorFile, gatewayLoginUrl } from "@citygraph/platform/run";
 import { loadSupergraph, subgraphUrlsOf } from "@citygraph/supergraph";
 import { GATEWAY_KINDS, type GatewayChildMessage, type GatewayKind, type GatewayStartMessage } from "./gateways.ts";
-import { pinned, startProcesses, type RunningProcesses } from "./processes.ts";
+import { SHIPPED_CLI, pinned, startProcesses, type RunningProcesses } from "./processes.ts";
+import { descendantsMatching } from "./process-stats.ts";
 import { benchCaller, type Scenario } from "./services.ts";
 
 const GATEWAYS_PATH = fileURLToPath(new URL("./gateways.ts", import.meta.url));
@@ -25,6 +26,12 @@ export interface IsolatedServices {
   scenarios: Scenario[];
   /** The cores the gateways run on and the ones everything else does, as taskset lists. */
   cpus: { gateway: string; others: string } | undefined;
+  /**
+   * The subgraph processes of the platform (`citygraph serve <subgraph>`, not its idle gateway):
+   * what every scenario's requests cost on the subgraph side is read from them. Looked up on each
+   * call, so a subgraph the supervisor restarted is still counted.
+   */
+  subgraphPids(): number[];
   stop(): Promise<void>;
   /** Kills every process at once (a signal handler's last resort). */
   kill(): void;
@@ -102,9 +109,12 @@ export async function startIsolated(databaseUrls: Record<SubgraphName, string>):
     const shipped = await startShippedGateway(cpus?.gateway, databaseUrls, subgraphUrls);
     children.push(shipped.child);
     add("citygraph", shipped.url, shipped.child.pid!, ["apollo", "hive", "hive-rust", "ledger-off"]);
+    const supervisor = platform.pid;
+    const subgraphCommand = new RegExp(` serve (${subgraphNames().join("|")})$`);
     return {
       scenarios,
       cpus,
+      subgraphPids: () => descendantsMatching(supervisor, (command) => subgraphCommand.test(command)),
       stop,
       kill: () => {
         for (const child of children) child.kill("SIGKILL");
@@ -164,7 +174,7 @@ async function startShippedGateway(
     CITYGRAPH_OPS_PORT: "off",
     LOG_LEVEL: "warn",
   };
-  const [command, args] = pinned(cpu, [process.execPath, CLI_ENTRY, "serve", "gateway"]);
+  const [command, args] = pinned(cpu, [process.execPath, SHIPPED_CLI, "serve", "gateway"]);
   const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", 2, 2] });
   const url = `http://127.0.0.1:${port}/graphql`;
   const deadline = Date.now() + 60_000;

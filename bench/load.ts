@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { isDeepStrictEqual } from "node:util";
 import autocannon from "autocannon";
 import type { Scenario } from "./services.ts";
-import { processTreeStats } from "./process-stats.ts";
+import { processesStats, processTreeStats } from "./process-stats.ts";
 
 /**
  * autocannon's result of one run made with `skipAggregateResult`: the histograms are still
@@ -26,6 +26,8 @@ export interface RawRun {
   non2xx: number;
   /** The scenario's own process over the run (isolated layout only): CPU spent, memory at the end. */
   gateway?: { cpuMs: number; rssBytes: number; peakRssBytes: number };
+  /** CPU the subgraph processes and PostgreSQL spent over the run (isolated layout only), ms. */
+  backends?: { subgraphCpuMs: number; postgresCpuMs?: number };
 }
 
 /** Throughput, latency and failures of one scenario over one or more runs. */
@@ -49,6 +51,11 @@ export interface LoadStats {
    * resident memory at the end of the last run and at its peak, MB.
    */
   gateway?: { cpuMsPerRequest: number; rssMb: number; peakRssMb: number };
+  /**
+   * What each response cost behind the gateway (isolated layout only): CPU milliseconds of all the
+   * subgraph processes together, and of PostgreSQL where its server could be found on this machine.
+   */
+  backends?: { subgraphCpuMsPerRequest: number; postgresCpuMsPerRequest?: number };
 }
 
 /** Options of {@link runLoad}. */
@@ -143,6 +150,16 @@ export function summarize(runs: RawRun[], url: string, connections: number): Loa
           },
         }
       : {}),
+    ...(runs.every((r) => r.backends)
+      ? {
+          backends: {
+            subgraphCpuMsPerRequest: requests > 0 ? sum((r) => r.backends!.subgraphCpuMs) / requests : Number.NaN,
+            ...(runs.every((r) => r.backends!.postgresCpuMs !== undefined)
+              ? { postgresCpuMsPerRequest: requests > 0 ? sum((r) => r.backends!.postgresCpuMs!) / requests : Number.NaN }
+              : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -162,6 +179,11 @@ export interface MeasureOptions {
   connections: number;
   /** Passes over the scenarios; odd passes go in reverse order (A B, B A, ...). */
   rounds: number;
+  /**
+   * The processes behind every gateway (isolated layout only), whose CPU over each run is reported
+   * per request: the subgraphs (looked up per run) and PostgreSQL's server, when known.
+   */
+  backends?: { subgraphPids(): number[]; postgresPid?: number };
   signal?: AbortSignal;
   /** Receives one human line per measurement. */
   progress?: (line: string) => void;
@@ -194,6 +216,7 @@ export async function measureScenarios(options: MeasureOptions): Promise<Measure
       }
       options.progress?.(`${label}: measuring for ${options.durationSeconds} s`);
       const before = scenario.pid === undefined ? undefined : processTreeStats(scenario.pid);
+      const backendsBefore = options.backends && backendCpu(options.backends);
       const run = await runLoad({
         ...load,
         url: scenario.url,
@@ -208,17 +231,42 @@ export async function measureScenarios(options: MeasureOptions): Promise<Measure
         const after = processTreeStats(scenario.pid);
         run.gateway = { cpuMs: after.cpuMs - before.cpuMs, rssBytes: after.rssBytes, peakRssBytes: after.peakRssBytes };
       }
+      if (options.backends && backendsBefore) {
+        const after = backendCpu(options.backends);
+        run.backends = {
+          subgraphCpuMs: cpuSpent(backendsBefore.subgraphs, after.subgraphs),
+          ...(after.postgres !== undefined && backendsBefore.postgres !== undefined
+            ? { postgresCpuMs: after.postgres - backendsBefore.postgres }
+            : {}),
+        };
+      }
       measurements.get(scenario.name)!.push(run);
       const stats = summarize([run], scenario.url, options.connections);
       const failures = stats.non2xx + stats.graphqlErrors + stats.socketErrors;
       options.progress?.(
         `${label}: ${stats.requestsPerSecond.toFixed(1)} req/s, p50 ${stats.latencyMs.p50} ms, p99 ${stats.latencyMs.p99} ms` +
           (stats.gateway ? `, gateway ${stats.gateway.cpuMsPerRequest.toFixed(2)} CPU-ms/request, ${stats.gateway.rssMb.toFixed(0)} MB` : "") +
+          (stats.backends ? `, subgraphs ${stats.backends.subgraphCpuMsPerRequest.toFixed(2)} CPU-ms/request` : "") +
           (failures > 0 ? `, ${failures} FAILED` : ""),
       );
     }
   }
   return measurements;
+}
+
+/** CPU time so far of each subgraph process (by pid) and of PostgreSQL's server tree, ms. */
+function backendCpu(backends: NonNullable<MeasureOptions["backends"]>): { subgraphs: Map<number, number>; postgres?: number } {
+  return {
+    subgraphs: new Map(backends.subgraphPids().map((pid) => [pid, processesStats([pid]).cpuMs])),
+    postgres: backends.postgresPid === undefined ? undefined : processTreeStats(backends.postgresPid).cpuMs,
+  };
+}
+
+/** CPU spent between two readings; a process that appeared in between (a restart) counts from 0. */
+function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let spent = 0;
+  for (const [pid, cpuMs] of after) spent += cpuMs - (before.get(pid) ?? 0);
+  return spent;
 }
 
 /**

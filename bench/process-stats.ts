@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 
 /** What {@link processTreeStats} reads. */
 export interface ProcessStats {
-  /** User plus system CPU time of every live process of the tree, milliseconds. */
+  /** User plus system CPU time of every live process of the tree and of the children they reaped, milliseconds. */
   cpuMs: number;
   /** Resident memory now, bytes, summed over the tree. */
   rssBytes: number;
@@ -67,22 +67,47 @@ function statusKb(pid: number, key: string): number {
   }
 }
 
+/** The command line of `pid`, arguments joined by spaces; empty when it is gone. */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+  } catch {
+    return "";
+  }
+}
+
+/** `pid` and its live descendants whose command line `matches`. */
+export function descendantsMatching(pid: number, matches: (commandLine: string) => boolean): number[] {
+  try {
+    return tree(pid).filter((p) => matches(commandLine(p)));
+  } catch {
+    return [];
+  }
+}
+
 /** CPU time and memory of `pid` and its descendants; zeros where /proc does not exist. */
 export function processTreeStats(pid: number): ProcessStats {
-  let ticks = 0;
-  let rssKb = 0;
-  let peakKb = 0;
   let pids: number[];
   try {
     pids = tree(pid);
   } catch {
     return { cpuMs: 0, rssBytes: 0, peakRssBytes: 0 };
   }
+  return processesStats(pids);
+}
+
+/** CPU time and memory of exactly these processes (not their descendants), summed. */
+export function processesStats(pids: number[]): ProcessStats {
+  let ticks = 0;
+  let rssKb = 0;
+  let peakKb = 0;
   for (const p of pids) {
     const fields = statFields(p);
     if (!fields) continue;
-    // Fields 14 and 15 of stat(5), utime and stime: indexes 11 and 12 after comm.
-    ticks += Number(fields[11]) + Number(fields[12]);
+    // Fields 14-17 of stat(5), utime, stime, cutime and cstime: indexes 11-14 after comm. The
+    // last two hold the CPU of children that exited and were waited for (PostgreSQL's backends of
+    // closed connections), so a reading's difference also counts work of processes gone since.
+    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     rssKb += statusKb(p, "VmRSS");
     peakKb += statusKb(p, "VmHWM");
   }

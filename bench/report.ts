@@ -165,7 +165,7 @@ export function formatReport(report: BenchReport): string {
     "req/s",
     "p50 ms",
     "p99 ms",
-    ...(isolated ? ["gateway CPU-ms/req", "gateway RSS MB", "peak MB"] : []),
+    ...(isolated ? ["gateway CPU-ms/req", "gateway RSS MB", "peak MB", "subgraphs CPU-ms/req", "PostgreSQL CPU-ms/req"] : []),
     "non-2xx",
     "GraphQL errors",
     "socket errors",
@@ -206,7 +206,13 @@ function statCells(stats: LoadStats, isolated: boolean): string[] {
     formatMs(stats.latencyMs.p50),
     formatMs(stats.latencyMs.p99),
     ...(isolated
-      ? [stats.gateway?.cpuMsPerRequest.toFixed(2) ?? "-", stats.gateway?.rssMb.toFixed(0) ?? "-", stats.gateway?.peakRssMb.toFixed(0) ?? "-"]
+      ? [
+          stats.gateway?.cpuMsPerRequest.toFixed(2) ?? "-",
+          stats.gateway?.rssMb.toFixed(0) ?? "-",
+          stats.gateway?.peakRssMb.toFixed(0) ?? "-",
+          stats.backends?.subgraphCpuMsPerRequest.toFixed(2) ?? "-",
+          stats.backends?.postgresCpuMsPerRequest?.toFixed(2) ?? "-",
+        ]
       : []),
     String(stats.non2xx),
     String(stats.graphqlErrors),

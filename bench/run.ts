@@ -4,10 +4,10 @@
  */
 import { createLogger, StartupError } from "@citygraph/core";
 import { parseBenchArgs, USAGE } from "./options.ts";
-import { prepareDatabase, type PreparedDatabase } from "./database.ts";
+import { postmasterPid, prepareDatabase, type PreparedDatabase } from "./database.ts";
 import { startBenchServices, type Scenario } from "./services.ts";
 import { startIsolated } from "./isolated.ts";
-import { measureScenarios, preflightAll } from "./load.ts";
+import { measureScenarios, preflightAll, runLoad } from "./load.ts";
 import { buildReport, formatPreflightFailures, formatReport, machineInfo } from "./report.ts";
 
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -56,10 +56,12 @@ async function main(argv: string[]): Promise<number> {
     });
     signal.throwIfAborted();
     let pinning = "";
+    let backends: { subgraphPids(): number[]; postgresPid?: number } | undefined;
     if (options.layout === "isolated") {
       progress("starting the subgraphs (citygraph start) and each gateway under test in a process of its own");
       const isolated = await startIsolated(prepared.databases.urls);
       services = isolated;
+      backends = { subgraphPids: isolated.subgraphPids, postgresPid: await postmasterPid(prepared.databases.urls.governance) };
       pinning = isolated.cpus
         ? `gateways on CPU ${isolated.cpus.gateway}, subgraphs, PostgreSQL and the load generator on CPU ${isolated.cpus.others}`
         : "NOT pinned (one core, or no taskset): gateway CPU figures include contention";
@@ -87,11 +89,19 @@ async function main(argv: string[]): Promise<number> {
       progress(`WARNING: ${d.scenario} and ${d.baseline} answer the query differently`);
     }
 
+    // The subgraphs start cold and are shared by every scenario: without this, the first one
+    // measured would pay for their JIT warm-up (seen: twice the subgraph CPU of the next ones).
+    if (options.warmupSeconds > 0 && scenarios[0]) {
+      const seconds = options.warmupSeconds * 4;
+      progress(`warming up the subgraphs for ${seconds} s through ${scenarios[0].name}`);
+      await runLoad({ url: scenarios[0].url, headers: scenarios[0].headers, query: options.query, connections: options.connections, durationSeconds: seconds, signal });
+    }
+
     // The isolated layout also measures service time: one connection, one request at a time.
     const passes = options.layout === "isolated" && options.connections !== 1 ? [options.connections, 1] : [options.connections];
     const reports = [];
     for (const connections of passes) {
-      const measurements = await measureScenarios({ ...options, connections, scenarios, signal, progress });
+      const measurements = await measureScenarios({ ...options, connections, scenarios, backends, signal, progress });
       reports.push(
         buildReport({
           machine,
