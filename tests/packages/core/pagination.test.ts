@@ -65,6 +65,18 @@ describe("pagination", () => {
     assert.equal(last.pageInfo.hasNextPage, false);
     assert.equal(toPage([], 2, (n: number) => [n]).pageInfo.endCursor, null);
   });
+
+  it("seals a page's cursor only when it is read, and hands out the same one every time", () => {
+    let keyed = 0;
+    const page = toPage([1, 2, 3], 2, (n) => (keyed++, [n]));
+    assert.equal(keyed, 0, "a page nobody asks the cursor of costs no sealing");
+    const cursor = page.pageInfo.endCursor;
+    assert.equal(page.pageInfo.endCursor, cursor);
+    assert.equal(keyed, 1);
+    // What a response serialises (JSON, a spread copy) sees the cursor like any field.
+    assert.equal((JSON.parse(JSON.stringify(page.pageInfo)) as { endCursor: string }).endCursor, cursor);
+    assert.deepEqual({ ...page.pageInfo }, { hasNextPage: true, endCursor: cursor });
+  });
 });
 
 describe("typed cursors", () => {
