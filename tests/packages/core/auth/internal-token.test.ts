@@ -12,6 +12,10 @@ import {
   type InternalTokenVerdict,
 } from "@citygraph/core";
 import { testPrincipal } from "../../../support/security.ts";
+import { createHmac } from "node:crypto";
+
+/** The protected header every gateway token carries. */
+const GATEWAY_HEADER = { alg: "HS256", typ: "citygraph-subgraph+jwt" };
 import { testRedis } from "../../../support/redis.ts";
 
 // Real tokens, real HMAC checks, and the real shared store (Redis) for used token ids: one found or
@@ -33,7 +37,7 @@ describe("gateway-to-subgraph tokens", { skip: redis.kind === "absent" && redis.
   /** A token made with registry's key but claims of the test's choosing. */
   const craft = (claims: { iat: number; exp: number; op?: string }) =>
     new SignJWT({ kind: "user", scp: ["registry:sensitive"], pol: [], rid: "r", op: claims.op ?? operationHash(body) })
-      .setProtectedHeader({ alg: "HS256" })
+      .setProtectedHeader(GATEWAY_HEADER)
       .setIssuer("citygraph-gateway")
       .setAudience("registry")
       .setSubject("tester")
@@ -42,6 +46,8 @@ describe("gateway-to-subgraph tokens", { skip: redis.kind === "absent" && redis.
       .setExpirationTime(claims.exp)
       .sign(deriveSubgraphTokenKey(privateJwk, "registry"));
   const now = () => Math.floor(Date.now() / 1000);
+  /** The claims of a signed token, decoded. */
+  const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
 
   it("answers the operation it was signed for once, and refuses the same token replayed", async () => {
     const token = await sign(testPrincipal(), "registry", "req-1", body);
@@ -82,7 +88,7 @@ describe("gateway-to-subgraph tokens", { skip: redis.kind === "absent" && redis.
     assert.equal(reason(await verify(bearer(forHealth), "POST", body)), "invalid");
     // A token with the right audience but made with health's key (what a compromised health could mint).
     const minted = await new SignJWT({ kind: "user", scp: ["registry:sensitive"], pol: [], rid: "r", op: operationHash(body) })
-      .setProtectedHeader({ alg: "HS256" })
+      .setProtectedHeader(GATEWAY_HEADER)
       .setIssuer("citygraph-gateway")
       .setAudience("registry")
       .setJti(randomUUID())
@@ -90,6 +96,48 @@ describe("gateway-to-subgraph tokens", { skip: redis.kind === "absent" && redis.
       .setExpirationTime("10s")
       .sign(deriveSubgraphTokenKey(privateJwk, "health"));
     assert.equal(reason(await verify(bearer(minted), "POST", body)), "invalid");
+  });
+
+  it("refuses a token whose header chooses anything but the gateway's HS256, even with registry's key and valid claims", async () => {
+    const key = deriveSubgraphTokenKey(privateJwk, "registry");
+    const genuine = await sign(testPrincipal(), "registry", "req-h", body);
+    const payload = genuine.split(".")[1]!;
+    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const mac = (input: string) => createHmac("sha256", key).update(input).digest("base64url");
+    const withHeader = (header: object) => `${encode(header)}.${payload}.${mac(`${encode(header)}.${payload}`)}`;
+    for (const header of [
+      { alg: "none", typ: GATEWAY_HEADER.typ },
+      { alg: "HS512", typ: GATEWAY_HEADER.typ },
+      { alg: "HS256" },
+      { ...GATEWAY_HEADER, crit: ["b64"], b64: false },
+      { ...GATEWAY_HEADER, kid: "../../etc/passwd" },
+    ]) {
+      assert.equal(reason(await verify(bearer(withHeader(header)), "POST", body)), "invalid", JSON.stringify(header));
+    }
+    assert.equal(reason(await verify(bearer(`${genuine.split(".").slice(0, 2).join(".")}.`), "POST", body)), "invalid", "no signature");
+    // The signature spelled with padding or a trailing character is not the canonical MAC.
+    assert.equal(reason(await verify(bearer(`${genuine}=`), "POST", body)), "invalid");
+    assert.equal(reason(await verify(bearer(`${genuine}A`), "POST", body)), "invalid");
+    // Claims edited after signing.
+    const edited = encode({ ...claimsOf(genuine), scp: ["registry:sensitive", "health:sensitive"] });
+    assert.equal(reason(await verify(bearer(`${genuine.split(".")[0]}.${edited}.${genuine.split(".")[2]}`), "POST", body)), "invalid");
+    // The genuine token was never burnt by the forgeries.
+    assert.equal(reason(await verify(bearer(genuine), "POST", body)), "accepted");
+  });
+
+  it("refuses a token from another issuer, one issued in the future and one without a token id", async () => {
+    const key = deriveSubgraphTokenKey(privateJwk, "registry");
+    const base = { kind: "user", scp: [], pol: [], rid: "r", op: operationHash(body) };
+    const mint = (set: (jwt: SignJWT) => SignJWT) =>
+      set(new SignJWT(base).setProtectedHeader(GATEWAY_HEADER).setAudience("registry").setIssuedAt().setExpirationTime("10s")).sign(key);
+    assert.equal(reason(await verify(bearer(await mint((j) => j.setIssuer("someone-else").setJti(randomUUID()))), "POST", body)), "invalid");
+    assert.equal(reason(await verify(bearer(await mint((j) => j.setIssuer("citygraph-gateway"))), "POST", body)), "invalid");
+    const future = await mint((j) => j.setIssuer("citygraph-gateway").setJti(randomUUID()).setIssuedAt(now() + 30).setExpirationTime(now() + 40));
+    assert.equal(reason(await verify(bearer(future), "POST", body)), "invalid");
+    const notYet = await mint((j) => j.setIssuer("citygraph-gateway").setJti(randomUUID()).setNotBefore(now() + 30));
+    assert.equal(reason(await verify(bearer(notYet), "POST", body)), "invalid");
+    const ok = await mint((j) => j.setIssuer("citygraph-gateway").setJti(randomUUID()));
+    assert.equal(reason(await verify(bearer(ok), "POST", body)), "accepted");
   });
 
   it("refuses GET requests and missing tokens", async () => {
