@@ -14,6 +14,7 @@ export * from "./subgraph/schema.ts";
 export * from "./subgraph/app.ts";
 export * from "./http/server.ts";
 export * from "./loaders.ts";
+export * from "./bounded-cache.ts";
 export * from "./seed/index.ts";
 export * from "./subgraph/definition.ts";
 export * from "./database/migrate.ts";

@@ -5,7 +5,7 @@ import type { Principal } from "@citygraph/core";
 import { LIMITS, type NormalizedOperationLimits } from "./budgets.ts";
 import { countTokens, measureDocument } from "./measure.ts";
 import { sha256Hex } from "@citygraph/ledger";
-import { BoundedCache } from "../permissions/bounded-cache.ts";
+import { BoundedCache } from "@citygraph/core";
 
 /** Verdicts remembered per schema (documents judged with no variables, up to this size). */
 const VERDICT_CACHE_SIZE = 2_000;

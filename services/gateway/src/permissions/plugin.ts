@@ -4,7 +4,7 @@ import { ErrorCode, argumentDenials, clientError, decide, granteeOf, policyIndex
 import type { GatewayContext } from "../context.ts";
 import { reachableCoordinates } from "@citygraph/core";
 import type { VisibleSchemas } from "./visible-schema.ts";
-import { BoundedCache } from "./bounded-cache.ts";
+import { BoundedCache } from "@citygraph/core";
 import { recordAccess, type RequestAccess } from "./access.ts";
 
 /** What to do with an operation that asks for fields the caller may not read. */

@@ -12,7 +12,7 @@ import {
 } from "graphql";
 import { filterSchema, pruneSchema } from "@graphql-tools/utils";
 import { decide, granteeOf, policyIndexOf, type FieldPolicy, type Principal } from "@citygraph/core";
-import { BoundedCache } from "./bounded-cache.ts";
+import { BoundedCache } from "@citygraph/core";
 import { reachableCoordinates } from "@citygraph/core";
 
 /** A document judged against one caller's visible schema. */

@@ -17,7 +17,7 @@ import {
 } from "graphql";
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from "@apollo/server-gateway-interface";
 import { rowScopeOf, type Principal, type SupergraphField } from "@citygraph/core";
-import { BoundedCache } from "../permissions/bounded-cache.ts";
+import { BoundedCache } from "@citygraph/core";
 
 /**
  * Entity types whose rows are bound to a district in one subgraph (their owner) and referenced

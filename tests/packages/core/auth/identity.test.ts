@@ -50,3 +50,54 @@ describe("identity tokens: maximum lifetime (CITYGRAPH_MAX_TOKEN_AGE)", async ()
     assert.throws(() => verifier(1.5), /CITYGRAPH_MAX_TOKEN_AGE/);
   });
 });
+
+describe("identity tokens: a verified token is remembered, never past the moment it would be refused", async () => {
+  const { privateJwk, publicJwk } = await generateEs256();
+  const key = await importJWK(privateJwk, "ES256");
+  const roles = loadRolePolicy(policyFilePath(), SUBGRAPH_NAMES);
+  const now = () => Math.floor(Date.now() / 1000);
+  const verifier = (clockToleranceSeconds: number) =>
+    createIdentityVerifier({ keys: { kind: "jwks", jwks: { keys: [publicJwk] } }, roles, owners: SUBGRAPH_NAMES, clockToleranceSeconds });
+
+  it("refuses a remembered token once it expires", async () => {
+    const verify = verifier(0);
+    const jwt = await new SignJWT({ scope: "registry:internal" })
+      .setProtectedHeader({ alg: "ES256", kid: privateJwk.kid })
+      .setSubject("li.wei")
+      .setIssuedAt()
+      .setExpirationTime(now() + 2)
+      .sign(key);
+    const first = await verify(`Bearer ${jwt}`);
+    assert.equal(first.kind, "user");
+    assert.equal(await verify(`Bearer ${jwt}`), first, "the second request reuses the first verification");
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await assert.rejects(verify(`Bearer ${jwt}`), /expired/);
+  });
+
+  it("hands every request the same frozen principal, so one request cannot change another's grants", async () => {
+    const verify = verifier(30);
+    const jwt = await new SignJWT({ scope: "registry:internal" })
+      .setProtectedHeader({ alg: "ES256", kid: privateJwk.kid })
+      .setSubject("li.wei")
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(key);
+    const principal = await verify(`Bearer ${jwt}`);
+    assert.ok(Object.isFrozen(principal));
+    assert.throws(() => ((principal as { kind: string }).kind = "anonymous"), TypeError);
+  });
+
+  it("does not remember a token whose signature fails: every use is refused", async () => {
+    const verify = verifier(30);
+    const jwt = await new SignJWT({ scope: "registry:internal" })
+      .setProtectedHeader({ alg: "ES256", kid: privateJwk.kid })
+      .setSubject("li.wei")
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(key);
+    const [header, payload] = jwt.split(".");
+    const forged = `${header}.${payload}.${Buffer.alloc(64, 7).toString("base64url")}`;
+    for (let i = 0; i < 2; i++) await assert.rejects(verify(`Bearer ${forged}`), /signature/);
+    assert.equal((await verify(`Bearer ${jwt}`)).kind, "user");
+  });
+});
