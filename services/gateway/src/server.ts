@@ -1,5 +1,6 @@
 import { Kind, parse } from "graphql";
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloGateway } from "@apollo/gateway";
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import {
@@ -134,6 +135,8 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     // (open data; its response unreadable cross-origin). Off, so plain GETs work (GraphQL over HTTP).
     csrfPrevention: false,
     plugins: [
+      // No HTTP cache may keep answers about persons, and the subgraphs send no cache hints.
+      ApolloServerPluginCacheControlDisabled(),
       createRequestErrorsPlugin(),
       operations.plugin,
       createObservabilityPlugin<GatewayContext>("gateway"),
