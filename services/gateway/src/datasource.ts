@@ -2,14 +2,15 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@
 import { GraphQLError, Kind, parse, type OperationDefinitionNode } from "graphql";
 import { ErrorCode, clientError, injectTraceContext, subgraphFetchDuration, takeSubjects, type InternalTokenSigner } from "@citygraph/core";
 import type { GatewayContext } from "./context.ts";
+import { createSubgraphFetcher } from "./subgraph-fetcher.ts";
 
 type SubgraphResponseOptions = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["didReceiveResponse"]>>[0];
 type SubgraphResponse = SubgraphResponseOptions["response"];
 type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>["process"]>[0];
 
 /**
- * How the gateway talks to a subgraph: Node's built-in fetch (pooled keep-alive connections,
- * measurably faster than Apollo's default fetcher), a per-request timeout, the request id
+ * How the gateway talks to a subgraph: undici's request over a keep-alive pool
+ * (`createSubgraphFetcher`), a per-request timeout, the request id
  * forwarded so one id follows a request through every service's logs, and a short-lived token
  * for this subgraph and this one operation alone (used once, within seconds) that carries the
  * caller's grants. Each response's data subjects
@@ -25,13 +26,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     timeoutMs: number,
     private readonly sign: InternalTokenSigner,
   ) {
+    const fetcher = createSubgraphFetcher({ url, timeoutMs });
     super({
       url,
-      fetcher: (async (input: string, init?: RequestInit) => {
+      fetcher: async (input, init) => {
         const started = performance.now();
         let outcome = "error";
         try {
-          const response = await fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+          const response = await fetcher.fetch(input, init);
           outcome = response.ok ? "ok" : "error";
           return response;
         } catch (error) {
@@ -40,9 +42,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         } finally {
           subgraphFetchDuration.observe({ subgraph: subgraphName, outcome }, (performance.now() - started) / 1000);
         }
-      }) as never,
+      },
     });
+    this.close = fetcher.close;
   }
+
+  /** Closes the keep-alive connections to the subgraph (with the gateway). */
+  readonly close: () => Promise<void>;
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     // Every subgraph request happens on behalf of a client request; there are no others.

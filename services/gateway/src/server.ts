@@ -93,9 +93,14 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
   // (a write, not a setting citygraph reads).
   // eslint-disable-next-line no-restricted-properties
   process.env.APOLLO_TELEMETRY_DISABLED = "true";
+  const dataSources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: withoutSecurityFeatures(options.supergraphSdl),
-    buildService: ({ name, url }) => new SubgraphDataSource(name, subgraphUrls[name] ?? url!, options.subgraphTimeoutMs, sign),
+    buildService: ({ name, url }) => {
+      const source = new SubgraphDataSource(name, subgraphUrls[name] ?? url!, options.subgraphTimeoutMs, sign);
+      dataSources.push(source);
+      return source;
+    },
     // Apollo hands its logger errors and objects as well as strings.
     logger: {
       debug: () => undefined,
@@ -358,6 +363,7 @@ export async function createGateway(input: GatewayOptions): Promise<GatewayApp> 
     close: async () => {
       if (running) await running.close();
       await apollo.stop();
+      await Promise.all(dataSources.map((source) => source.close()));
       await governance?.close();
     },
   };
