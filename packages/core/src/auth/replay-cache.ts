@@ -1,5 +1,15 @@
 import pg from "pg";
 import { Redis } from "ioredis";
+import DataLoader from "dataloader";
+
+/** One token id to record as used until its expiry (epoch milliseconds). */
+interface Claim {
+  tokenId: string;
+  expiresAtMs: number;
+}
+
+/** Most claims one INSERT of the PostgreSQL store carries. */
+const MAX_CLAIMS_PER_STATEMENT = 256;
 
 /**
  * Remembers which gateway token ids a subgraph has accepted, for every instance of that subgraph
@@ -77,14 +87,29 @@ export function createPostgresReplayCache(options: Omit<ReplayCacheOptions, "red
     pool.query(`DELETE FROM ${table} WHERE expires_at < now()`).catch(() => undefined);
   }, options.cleanupIntervalMs ?? 60_000);
   cleanup.unref();
-  return {
-    async claim(tokenId, expiresAtMs) {
-      const { rowCount } = await pool.query(
-        `INSERT INTO ${table} (jti, expires_at) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING`,
-        [tokenId, new Date(expiresAtMs)],
+  // Claims that arrive together (the gateway fans concurrent requests out at once) share one
+  // INSERT, sent after the I/O callbacks of the current turn of the event loop: under load, one
+  // statement and one commit for several requests instead of one each; alone, no added wait. A
+  // token id claimed twice in one batch is a first use once. A failed batch fails every claim in
+  // it (each request is refused: fail closed).
+  const claims = new DataLoader<Claim, boolean, Claim>(
+    async (batch) => {
+      const firstClaim = new Map<string, number>();
+      batch.forEach((claim, index) => {
+        if (!firstClaim.has(claim.tokenId)) firstClaim.set(claim.tokenId, index);
+      });
+      const ids = [...firstClaim.keys()];
+      const { rows } = await pool.query<{ jti: string }>(
+        `INSERT INTO ${table} (jti, expires_at) SELECT * FROM unnest($1::varchar[], $2::timestamptz[]) ON CONFLICT (jti) DO NOTHING RETURNING jti`,
+        [ids, ids.map((id) => new Date(batch[firstClaim.get(id)!]!.expiresAtMs))],
       );
-      return rowCount === 1;
+      const inserted = new Set(rows.map((row) => row.jti));
+      return batch.map((claim, index) => firstClaim.get(claim.tokenId) === index && inserted.has(claim.tokenId));
     },
+    { cache: false, maxBatchSize: MAX_CLAIMS_PER_STATEMENT, batchScheduleFn: (send) => setImmediate(send) },
+  );
+  return {
+    claim: (tokenId, expiresAtMs) => claims.load({ tokenId, expiresAtMs }),
     async ready() {
       return (await pool.query("SELECT 1").catch(() => undefined))?.rowCount === 1;
     },
