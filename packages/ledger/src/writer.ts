@@ -40,7 +40,11 @@ export interface LedgerOptions {
   signingKey: JWK;
   /** Most entries per transaction. Default 256 (at most 5 461). */
   maxBatch?: number;
-  /** How long the first entry of an idle ledger waits for company before its transaction starts, ms. Default 2. */
+  /**
+   * How long the first entry of an idle ledger waits for company before its transaction starts, ms.
+   * Default 0: it starts after the current turn of the event loop, so a lone request waits for no
+   * timer; under load, entries that arrive while a write is in flight share the next one anyway.
+   */
   maxDelayMs?: number;
   /** Write a signed checkpoint at least every this many entries (across instances). Default 1 000. */
   checkpointEvery?: number;
@@ -139,7 +143,7 @@ interface Head {
 export function createLedger(options: LedgerOptions): Ledger {
   const { pool, log } = options;
   const maxBatch = Math.min(options.maxBatch ?? 256, MAX_BATCH);
-  const maxDelayMs = options.maxDelayMs ?? 2;
+  const maxDelayMs = options.maxDelayMs ?? 0;
   const checkpointEvery = options.checkpointEvery ?? 1_000;
   const checkpointIntervalMs = options.checkpointIntervalMs ?? 60_000;
   const maxPending = options.maxPending ?? 10_000;
@@ -162,7 +166,8 @@ export function createLedger(options: LedgerOptions): Ledger {
   const stats: LedgerStats = { transactions: 0, entries: 0, checkpoints: 0, failures: 0, largestBatch: 0, quarantined: 0, pending: 0 };
   let queue: Pending[] = [];
   let writing: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  /** Cancels the scheduled start of the next write, if one is scheduled. */
+  let cancelScheduled: (() => void) | undefined;
   let closed = false;
   /** This writer committed entries that no checkpoint covers yet. */
   let dirty = false;
@@ -181,7 +186,16 @@ export function createLedger(options: LedgerOptions): Ledger {
   function schedule(): void {
     if (writing) return;
     if (queue.length >= maxBatch) start();
-    else timer ??= setTimeout(start, maxDelayMs);
+    else if (!cancelScheduled) {
+      // 0: what arrived in this turn of the event loop's I/O goes together, and nothing waits.
+      if (maxDelayMs === 0) {
+        const immediate = setImmediate(start);
+        cancelScheduled = () => clearImmediate(immediate);
+      } else {
+        const timeout = setTimeout(start, maxDelayMs);
+        cancelScheduled = () => clearTimeout(timeout);
+      }
+    }
   }
 
   async function drain(until: () => boolean): Promise<void> {
@@ -192,9 +206,9 @@ export function createLedger(options: LedgerOptions): Ledger {
   }
 
   function start(): void {
-    if (timer) {
-      clearTimeout(timer);
-      timer = undefined;
+    if (cancelScheduled) {
+      cancelScheduled();
+      cancelScheduled = undefined;
     }
     if (writing) return;
     if (queue.length === 0 && !checkpointRequested) return;
