@@ -58,15 +58,13 @@ describe("identity tokens: a verified token is remembered, never past the moment
   const now = () => Math.floor(Date.now() / 1000);
   const verifier = (clockToleranceSeconds: number) =>
     createIdentityVerifier({ keys: { kind: "jwks", jwks: { keys: [publicJwk] } }, roles, owners: SUBGRAPH_NAMES, clockToleranceSeconds });
+  /** A token of li.wei's, issued now, expiring at `exp` (seconds since the epoch, or a span like "1h"). */
+  const mint = (exp: number | string) =>
+    new SignJWT({ scope: "registry:internal" }).setProtectedHeader({ alg: "ES256", kid: privateJwk.kid }).setSubject("li.wei").setIssuedAt().setExpirationTime(exp).sign(key);
 
   it("refuses a remembered token once it expires", async () => {
     const verify = verifier(0);
-    const jwt = await new SignJWT({ scope: "registry:internal" })
-      .setProtectedHeader({ alg: "ES256", kid: privateJwk.kid })
-      .setSubject("li.wei")
-      .setIssuedAt()
-      .setExpirationTime(now() + 2)
-      .sign(key);
+    const jwt = await mint(now() + 2);
     const first = await verify(`Bearer ${jwt}`);
     assert.equal(first.kind, "user");
     assert.equal(await verify(`Bearer ${jwt}`), first, "the second request reuses the first verification");
@@ -76,12 +74,7 @@ describe("identity tokens: a verified token is remembered, never past the moment
 
   it("hands every request the same frozen principal, so one request cannot change another's grants", async () => {
     const verify = verifier(30);
-    const jwt = await new SignJWT({ scope: "registry:internal" })
-      .setProtectedHeader({ alg: "ES256", kid: privateJwk.kid })
-      .setSubject("li.wei")
-      .setIssuedAt()
-      .setExpirationTime("1h")
-      .sign(key);
+    const jwt = await mint("1h");
     const principal = await verify(`Bearer ${jwt}`);
     assert.ok(Object.isFrozen(principal));
     assert.throws(() => ((principal as { kind: string }).kind = "anonymous"), TypeError);
@@ -89,12 +82,7 @@ describe("identity tokens: a verified token is remembered, never past the moment
 
   it("does not remember a token whose signature fails: every use is refused", async () => {
     const verify = verifier(30);
-    const jwt = await new SignJWT({ scope: "registry:internal" })
-      .setProtectedHeader({ alg: "ES256", kid: privateJwk.kid })
-      .setSubject("li.wei")
-      .setIssuedAt()
-      .setExpirationTime("1h")
-      .sign(key);
+    const jwt = await mint("1h");
     const [header, payload] = jwt.split(".");
     const forged = `${header}.${payload}.${Buffer.alloc(64, 7).toString("base64url")}`;
     for (let i = 0; i < 2; i++) await assert.rejects(verify(`Bearer ${forged}`), /signature/);
