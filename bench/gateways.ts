@@ -12,11 +12,7 @@ import { createInternalTokenSigner, createLogger, type Principal, type SubgraphO
 import { createGateway, withoutSecurityFeatures } from "@citygraph/gateway";
 import { securityFromEnv } from "@citygraph/platform";
 import { startBaselineGateway } from "./baseline.ts";
-
-/** The gateways this file can start. */
-export const GATEWAY_KINDS = ["apollo", "hive", "hive-dedup", "hive-rust", "permissions-off", "ledger-off"] as const;
-/** One of {@link GATEWAY_KINDS}. */
-export type GatewayKind = (typeof GATEWAY_KINDS)[number];
+import type { GatewayKind } from "./options.ts";
 
 /** The parent's one message. */
 export interface GatewayStartMessage {

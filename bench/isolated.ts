@@ -14,7 +14,8 @@ import { StartupError, type SubgraphName } from "@citygraph/core";
 import { REPO_ROOT, freePort, securityFromEnv, subgraphNames, upperName } from "@citygraph/platform";
 import { defaultAnchorFile, gatewayLoginUrl } from "@citygraph/platform/run";
 import { loadSupergraph, subgraphUrlsOf } from "@citygraph/supergraph";
-import { GATEWAY_KINDS, type GatewayChildMessage, type GatewayKind, type GatewayStartMessage } from "./gateways.ts";
+import type { GatewayChildMessage, GatewayStartMessage } from "./gateways.ts";
+import { GATEWAY_KINDS, type IsolatedGateway } from "./options.ts";
 import { SHIPPED_CLI, pinned, startProcesses, type RunningProcesses } from "./processes.ts";
 import { descendantsMatching } from "./process-stats.ts";
 import { benchCaller, type Scenario } from "./services.ts";
@@ -37,7 +38,7 @@ export interface IsolatedServices {
   kill(): void;
 }
 
-const DESCRIPTIONS: Record<GatewayKind | "citygraph", string> = {
+const DESCRIPTIONS: Record<IsolatedGateway, string> = {
   apollo: "plain @apollo/gateway with Apollo's defaults",
   hive: "Hive Gateway (@graphql-hive/gateway-runtime, JavaScript runtime), in-flight deduplication off",
   "hive-dedup": "Hive Gateway, JavaScript runtime, in-flight deduplication on (inbound and outbound)",
@@ -67,7 +68,10 @@ function cpuSets(): { gateway: string; others: string } | undefined {
  * each gateway alone on the gateway core. This process moves itself to the other cores, so the
  * load generator never competes with a gateway being measured.
  */
-export async function startIsolated(databaseUrls: Record<SubgraphName, string>): Promise<IsolatedServices> {
+export async function startIsolated(
+  databaseUrls: Record<SubgraphName, string>,
+  gateways: readonly IsolatedGateway[],
+): Promise<IsolatedServices> {
   const cpus = cpuSets();
   if (cpus) execFileSync("taskset", ["-pc", cpus.others, String(process.pid)], { stdio: "ignore" });
   const supergraphSdl = loadSupergraph();
@@ -91,10 +95,11 @@ export async function startIsolated(databaseUrls: Record<SubgraphName, string>):
     const security = await securityFromEnv();
     const caller = await benchCaller(security, Object.keys(subgraphUrls));
     const scenarios: Scenario[] = [];
-    const add = (kind: GatewayKind | "citygraph", url: string, pid: number, baselines?: string[]) =>
+    const add = (kind: IsolatedGateway, url: string, pid: number, baselines?: string[]) =>
       scenarios.push({ name: kind, description: `${DESCRIPTIONS[kind]}, ${caller.description}`, url, headers: caller.headers, pid, baselines });
 
     for (const kind of GATEWAY_KINDS) {
+      if (!gateways.includes(kind)) continue;
       const { child, url } = await startGatewayChild(cpus?.gateway, {
         type: "start",
         kind,
@@ -106,9 +111,11 @@ export async function startIsolated(databaseUrls: Record<SubgraphName, string>):
       children.push(child);
       add(kind, url, child.pid!, kind === "apollo" ? undefined : kind === "ledger-off" ? ["apollo", "permissions-off"] : ["apollo"]);
     }
-    const shipped = await startShippedGateway(cpus?.gateway, databaseUrls, subgraphUrls);
-    children.push(shipped.child);
-    add("citygraph", shipped.url, shipped.child.pid!, ["apollo", "hive", "hive-rust", "ledger-off"]);
+    if (gateways.includes("citygraph")) {
+      const shipped = await startShippedGateway(cpus?.gateway, databaseUrls, subgraphUrls);
+      children.push(shipped.child);
+      add("citygraph", shipped.url, shipped.child.pid!, ["apollo", "hive", "hive-rust", "ledger-off"]);
+    }
     const supervisor = platform.pid;
     const subgraphCommand = new RegExp(` serve (${subgraphNames().join("|")})$`);
     return {

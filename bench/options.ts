@@ -2,6 +2,19 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { StartupError } from "@citygraph/core";
+/**
+ * The gateways bench/gateways.ts starts in a process of its own: plain Apollo, Hive Gateway (dedup
+ * off or on), Hive Gateway with the Rust planner, citygraph's gateway with permissions or ledger off.
+ */
+export const GATEWAY_KINDS = ["apollo", "hive", "hive-dedup", "hive-rust", "permissions-off", "ledger-off"] as const;
+/** One of {@link GATEWAY_KINDS}. */
+export type GatewayKind = (typeof GATEWAY_KINDS)[number];
+
+/** Every gateway the isolated layout can measure, in the order it runs them: the kinds, then `citygraph serve gateway` as shipped. */
+export const ISOLATED_GATEWAYS = [...GATEWAY_KINDS, "citygraph"] as const;
+
+/** One gateway of {@link ISOLATED_GATEWAYS}. */
+export type IsolatedGateway = (typeof ISOLATED_GATEWAYS)[number];
 
 /**
  * The four-subgraph query measured by default: a page of persons (registry) with their district,
@@ -53,6 +66,11 @@ export interface BenchOptions {
    * (services.ts), which measures the platform on one event loop, not a gateway's own cost.
    */
   layout: BenchLayout;
+  /**
+   * The gateways the isolated layout starts and measures (a ratio whose baseline is left out is
+   * not reported). Default all of {@link ISOLATED_GATEWAYS}, in that order.
+   */
+  gateways: readonly IsolatedGateway[];
 }
 
 /** Where the servers under test run; see {@link BenchOptions.layout}. */
@@ -74,6 +92,8 @@ per request, with the ratios between them.
   --layout L        isolated (default): every gateway alone on one core, the subgraphs in their own
                     processes on the others, CPU-ms per request of each gateway, at N connections
                     and at 1; shared: every server in one process (the platform on one event loop)
+  --gateways LIST   isolated layout: the gateways to measure, comma-separated, of
+                    ${ISOLATED_GATEWAYS.join(", ")} (default all)
   --json            print machine-readable results on stdout
   -h, --help        this text
 `;
@@ -87,6 +107,7 @@ const FLAGS = {
   "query-file": { type: "string" },
   json: { type: "boolean", default: false },
   layout: { type: "string", default: "isolated" },
+  gateways: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -117,7 +138,20 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
     queryFile,
     json: values.json,
     layout: layoutOf(values.layout),
+    gateways: gatewaysOf(values.gateways, values.layout),
   };
+}
+
+function gatewaysOf(raw: string | undefined, layout: string): readonly IsolatedGateway[] {
+  if (raw === undefined) return ISOLATED_GATEWAYS;
+  if (layout !== "isolated") throw new StartupError("--gateways chooses among the isolated layout's gateways; leave it out with --layout shared.");
+  const names = raw.split(",").map((name) => name.trim());
+  const unknown = names.filter((name) => !(ISOLATED_GATEWAYS as readonly string[]).includes(name));
+  if (unknown.length || names.length === 0 || names.includes("")) {
+    throw new StartupError(`--gateways takes a comma-separated list of ${ISOLATED_GATEWAYS.join(", ")} (got ${JSON.stringify(raw)}).`);
+  }
+  // In the order the layout starts them, each once, whatever order they were given in.
+  return ISOLATED_GATEWAYS.filter((name) => names.includes(name));
 }
 
 function layoutOf(raw: string): BenchLayout {

@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     let backends: { subgraphPids(): number[]; postgresPid?: number } | undefined;
     if (options.layout === "isolated") {
       progress("starting the subgraphs (citygraph start) and each gateway under test in a process of its own");
-      const isolated = await startIsolated(prepared.databases.urls);
+      const isolated = await startIsolated(prepared.databases.urls, options.gateways);
       services = isolated;
       backends = { subgraphPids: isolated.subgraphPids, postgresPid: await postmasterPid(prepared.databases.urls.governance) };
       pinning = isolated.cpus
