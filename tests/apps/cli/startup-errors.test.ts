@@ -20,7 +20,12 @@ async function citygraph(args: string[], env: Record<string, string>): Promise<{
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  // A command that hangs instead of failing is a defect of its own: fail with what it printed
+  // rather than leaving the runner's 10-minute timeout to say nothing.
+  const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
   const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+  clearTimeout(timer);
+  assert.ok(child.signalCode !== "SIGKILL", `citygraph ${args.join(" ")} did not end within 120 s; it printed:\n${output}`);
   return { code, output };
 }
 
