@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { StartupError } from "@citygraph/core";
+
 /**
  * The gateways bench/gateways.ts starts in a process of its own: plain Apollo, Hive Gateway (dedup
  * off or on), Hive Gateway with the Rust planner, citygraph's gateway with permissions or ledger off.
@@ -124,6 +125,7 @@ function parseFlags(argv: string[]) {
 export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
   const values = parseFlags(argv);
   if (values.help) return "help";
+  const layout = layoutOf(values.layout);
   const queryFile = values["query-file"] === undefined ? undefined : resolve(values["query-file"]);
   return {
     durationSeconds: wholeNumber("--duration", values.duration, 10, { min: 1, max: 3600 }),
@@ -137,17 +139,17 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
     query: queryFile ? readQuery(queryFile) : DEFAULT_QUERY,
     queryFile,
     json: values.json,
-    layout: layoutOf(values.layout),
-    gateways: gatewaysOf(values.gateways, values.layout),
+    layout,
+    gateways: gatewaysOf(values.gateways, layout),
   };
 }
 
-function gatewaysOf(raw: string | undefined, layout: string): readonly IsolatedGateway[] {
+function gatewaysOf(raw: string | undefined, layout: BenchLayout): readonly IsolatedGateway[] {
   if (raw === undefined) return ISOLATED_GATEWAYS;
   if (layout !== "isolated") throw new StartupError("--gateways chooses among the isolated layout's gateways; leave it out with --layout shared.");
   const names = raw.split(",").map((name) => name.trim());
-  const unknown = names.filter((name) => !(ISOLATED_GATEWAYS as readonly string[]).includes(name));
-  if (unknown.length || names.length === 0 || names.includes("")) {
+  // An empty name ("", "apollo,,hive") is unknown too.
+  if (names.some((name) => !(ISOLATED_GATEWAYS as readonly string[]).includes(name))) {
     throw new StartupError(`--gateways takes a comma-separated list of ${ISOLATED_GATEWAYS.join(", ")} (got ${JSON.stringify(raw)}).`);
   }
   // In the order the layout starts them, each once, whatever order they were given in.
