@@ -72,6 +72,12 @@ export interface BenchOptions {
    * not reported). Default all of {@link ISOLATED_GATEWAYS}, in that order.
    */
   gateways: readonly IsolatedGateway[];
+  /**
+   * Minutes of one unbroken soak instead of the comparison (undefined: no soak): one gateway of
+   * the isolated layout (citygraph unless `--gateways` names another) at `connections`, reported
+   * per minute, its memory sampled every 5 s. Undefined by default.
+   */
+  soakMinutes?: number;
 }
 
 /** Where the servers under test run; see {@link BenchOptions.layout}. */
@@ -95,6 +101,10 @@ per request, with the ratios between them.
                     and at 1; shared: every server in one process (the platform on one event loop)
   --gateways LIST   isolated layout: the gateways to measure, comma-separated, of
                     ${ISOLATED_GATEWAYS.join(", ")} (default all)
+  --soak MINUTES    instead of the comparison, one gateway (citygraph, or the one --gateways names)
+                    under unbroken load for MINUTES (e.g. 30), reported minute by minute: req/s,
+                    p99, failures, CPU-ms per request and memory (start, peak, end); fails on any
+                    failed request
   --json            print machine-readable results on stdout
   -h, --help        this text
 `;
@@ -109,6 +119,7 @@ const FLAGS = {
   json: { type: "boolean", default: false },
   layout: { type: "string", default: "isolated" },
   gateways: { type: "string" },
+  soak: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -140,8 +151,22 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
     queryFile,
     json: values.json,
     layout,
-    gateways: gatewaysOf(values.gateways, layout),
+    ...soakOf(values.soak, values.gateways, layout),
   };
+}
+
+/** The soak's minutes and its one gateway, or the comparison's gateways when there is no soak. */
+function soakOf(
+  soak: string | undefined,
+  gateways: string | undefined,
+  layout: BenchLayout,
+): Pick<BenchOptions, "soakMinutes" | "gateways"> {
+  if (soak === undefined) return { gateways: gatewaysOf(gateways, layout) };
+  if (layout !== "isolated") throw new StartupError("--soak runs in the isolated layout, which measures one gateway's own memory; leave out --layout shared.");
+  const soakMinutes = wholeNumber("--soak", soak, 30, { min: 1, max: 24 * 60 });
+  const chosen = gateways === undefined ? (["citygraph"] as const) : gatewaysOf(gateways, layout);
+  if (chosen.length !== 1) throw new StartupError(`--soak measures one gateway; name one with --gateways (got ${JSON.stringify(gateways)}).`);
+  return { soakMinutes, gateways: chosen };
 }
 
 function gatewaysOf(raw: string | undefined, layout: BenchLayout): readonly IsolatedGateway[] {

@@ -9,6 +9,7 @@ import { startBenchServices, type Scenario } from "./services.ts";
 import { startIsolated } from "./isolated.ts";
 import { measureScenarios, preflightAll, runLoad } from "./load.ts";
 import { buildReport, formatPreflightFailures, formatReport, machineInfo } from "./report.ts";
+import { formatSoak, runSoak, type SoakReport } from "./soak.ts";
 
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
@@ -95,6 +96,19 @@ async function main(argv: string[]): Promise<number> {
       const seconds = options.warmupSeconds * 4;
       progress(`warming up the subgraphs for ${seconds} s through ${scenarios[0].name}`);
       await runLoad({ url: scenarios[0].url, headers: scenarios[0].headers, query: options.query, connections: options.connections, durationSeconds: seconds, signal });
+    }
+
+    if (options.soakMinutes !== undefined) {
+      const scenario = scenarios[0]!;
+      const { soakMinutes: minutes, connections } = options;
+      progress(`soaking ${scenario.name} for ${minutes} min at ${connections} connections`);
+      const report: SoakReport = {
+        machine,
+        settings: { gateway: scenario.name, description: scenario.description, minutes, connections, scale: prepared.scale, query: options.query, pinning },
+        ...(await runSoak({ scenario, query: options.query, minutes, connections, signal, progress })),
+      };
+      process.stdout.write(options.json ? JSON.stringify(report, null, 2) + "\n" : formatSoak(report));
+      return report.failed ? 1 : 0;
     }
 
     // The isolated layout also measures service time: one connection, one request at a time.

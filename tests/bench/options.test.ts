@@ -26,3 +26,22 @@ describe("npm run bench -- --gateways", () => {
     assert.throws(() => parseBenchArgs(["--layout", "shared", "--gateways", "apollo"]), /isolated layout/);
   });
 });
+
+describe("npm run bench -- --soak", () => {
+  it("soaks citygraph as shipped unless another gateway is named", () => {
+    const options = parsed(["--soak", "30"]);
+    assert.equal(options.soakMinutes, 30);
+    assert.deepEqual(options.gateways, ["citygraph"]);
+    assert.deepEqual(parsed(["--soak", "5", "--gateways", "apollo"]).gateways, ["apollo"]);
+  });
+
+  it("is off unless asked for", () => {
+    assert.equal(parsed([]).soakMinutes, undefined);
+  });
+
+  it("refuses more than one gateway, a duration that is not whole minutes, and the shared layout", () => {
+    assert.throws(() => parseBenchArgs(["--soak", "30", "--gateways", "apollo,citygraph"]), /--soak measures one gateway/);
+    assert.throws(() => parseBenchArgs(["--soak", "0.5"]), /--soak must be a whole number from 1 to 1440/);
+    assert.throws(() => parseBenchArgs(["--soak", "30", "--layout", "shared"]), /--soak runs in the isolated layout/);
+  });
+});
