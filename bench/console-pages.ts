@@ -24,6 +24,10 @@ import {
   type SubgraphName,
 } from "@citygraph/core";
 import { migrateAll, policyFilePath, seedAll, startServices, subgraphNames } from "@citygraph/platform";
+import { guardProcessExit } from "@citygraph/core/process";
+
+// This process ends with process.exit, which can hang on Node 24 without this (see guardProcessExit).
+guardProcessExit();
 
 const { values } = parseArgs({ options: { entries: { type: "string", default: "200000" }, samples: { type: "string", default: "40" } } });
 const entries = Number(values.entries);

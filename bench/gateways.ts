@@ -13,6 +13,10 @@ import { createGateway, withoutSecurityFeatures } from "@citygraph/gateway";
 import { securityFromEnv } from "@citygraph/platform";
 import { startBaselineGateway } from "./baseline.ts";
 import type { GatewayKind } from "./options.ts";
+import { guardProcessExit } from "@citygraph/core/process";
+
+// This process ends with process.exit, which can hang on Node 24 without this (see guardProcessExit).
+guardProcessExit();
 
 /** The parent's one message. */
 export interface GatewayStartMessage {

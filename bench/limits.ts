@@ -21,6 +21,10 @@ import { policyFilePath } from "@citygraph/platform";
 import { createGateway } from "@citygraph/gateway";
 import { loadSupergraph, API_SCHEMA_PATH } from "@citygraph/supergraph";
 import { createOperationJudge, normalizeOperationLimits } from "../services/gateway/src/limits/index.ts";
+import { guardProcessExit } from "@citygraph/core/process";
+
+// This process ends with process.exit, which can hang on Node 24 without this (see guardProcessExit).
+guardProcessExit();
 
 /** The gateway's body limit, less room for the JSON around the document. */
 const MAX_DOCUMENT = 1024 * 1024 - 1024;

@@ -10,6 +10,10 @@ import { startIsolated } from "./isolated.ts";
 import { measureScenarios, preflightAll, runLoad } from "./load.ts";
 import { buildReport, formatPreflightFailures, formatReport, machineInfo } from "./report.ts";
 import { formatSoak, runSoak, type SoakReport } from "./soak.ts";
+import { guardProcessExit } from "@citygraph/core/process";
+
+// This process ends with process.exit, which can hang on Node 24 without this (see guardProcessExit).
+guardProcessExit();
 
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 

@@ -30,6 +30,10 @@ import {
 import { loadSupergraph, subgraphUrlsOf } from "@citygraph/supergraph";
 import { startBaselineGateway } from "./baseline.ts";
 import { startProcesses, startTraceSink, type RunningProcesses } from "./processes.ts";
+import { guardProcessExit } from "@citygraph/core/process";
+
+// This process ends with process.exit, which can hang on Node 24 without this (see guardProcessExit).
+guardProcessExit();
 
 /**
  * One thing the benchmark measures: a GraphQL endpoint, and which other scenario it is compared

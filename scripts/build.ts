@@ -19,6 +19,10 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
 import { generateCommand } from "../apps/cli/src/commands/generate.ts";
+import { guardProcessExit } from "@citygraph/core/process";
+
+// This process ends with process.exit, which can hang on Node 24 without this (see guardProcessExit).
+guardProcessExit();
 
 // Not from @citygraph/platform: that imports the Prisma clients this script generates first.
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));

@@ -10,6 +10,10 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { createDatabase, createLogger, dropDatabase, type SubgraphName } from "@citygraph/core";
 import { REPO_ROOT, freePort, migrateAll, seedAll, startEmbeddedPostgres, subgraphNames } from "@citygraph/platform";
+import { guardProcessExit } from "@citygraph/core/process";
+
+// This process ends with process.exit, which can hang on Node 24 without this (see guardProcessExit).
+guardProcessExit();
 
 const log = createLogger({ service: "test-runner" }, "warn");
 

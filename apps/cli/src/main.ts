@@ -3,6 +3,10 @@ import { parseArgs } from "node:util";
 // Only the errors module: the whole kit (type-graphql, Prisma, Apollo) would cost seconds before
 // even the usage could print.
 import { StartupError } from "@citygraph/core/errors";
+import { guardProcessExit } from "@citygraph/core/process";
+
+// Before anything can exit: on Node 24 a bare process.exit can hang for good (see guardProcessExit).
+guardProcessExit();
 
 const USAGE = `citygraph <command> [options]       (citygraph help <command>, or <command> --help, for one)
 
