@@ -1,32 +1,17 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withDatabase } from "@citygraph/core";
-import { REPO_ROOT, freePort } from "@citygraph/platform";
+import { freePort } from "@citygraph/platform";
 import { testServerUrl } from "../../support/database.ts";
+import { runCitygraph } from "../../support/cli.ts";
 
-/** Runs `citygraph <args>` to its end; its exit code and everything it printed. */
+/** Runs `citygraph <args>` to its end, at log level info; its exit code and everything it printed. */
 async function citygraph(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("DATABASE_URL")));
-  const child = spawn(process.execPath, ["bin/citygraph.mjs", ...args], {
-    cwd: REPO_ROOT,
-    env: { ...inherited, CITYGRAPH_OPS_PORT: "off", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  // A command that hangs instead of failing is a defect of its own: fail with what it printed
-  // rather than leaving the runner's 10-minute timeout to say nothing.
-  const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-  const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
-  clearTimeout(timer);
-  assert.ok(child.signalCode !== "SIGKILL", `citygraph ${args.join(" ")} did not end within 120 s; it printed:\n${output}`);
-  return { code, output };
+  return runCitygraph(args, { LOG_LEVEL: "info", ...env });
 }
 
 /** An operator's message: one line saying what and where, no stack trace, no password. */

