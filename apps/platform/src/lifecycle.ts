@@ -1,6 +1,11 @@
 import exitHook from "async-exit-hook";
 import { defaultSubgraphPort } from "@citygraph/core/config";
 import { describe, type Logger } from "@citygraph/core/log";
+import { guardProcessExit } from "@citygraph/core/process";
+
+// async-exit-hook ends this process with process.exit: whatever the entry, that exit must be
+// guarded (see guardProcessExit).
+guardProcessExit();
 
 /** The operations port of `citygraph start` and of the gateway; a subgraph's is 9401.. (like 4001..). */
 export const OPS_PORT = 9400;

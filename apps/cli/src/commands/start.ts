@@ -28,6 +28,10 @@ import {
 } from "@citygraph/platform/run";
 import { FIRST_QUERY } from "@citygraph/gateway/explorer";
 import { issueForAnotherProcess } from "@citygraph/gateway/console";
+import { guardProcessExit } from "@citygraph/core/process";
+
+// async-exit-hook ends this process with process.exit (see guardProcessExit).
+guardProcessExit();
 
 /** Options of {@link startCommand}. */
 export interface StartOptions {

@@ -16,8 +16,8 @@ let guarded = false;
  * Node's exit handler joins the platform's worker threads without tearing the isolate down; a
  * background compile job that ran out of heap is parked waiting for a collection only the main
  * thread can run, and the main thread is waiting for it (nodejs/node#54918 and #64274, open, not
- * fixed in 24.21). Here a `citygraph migrate` that printed its error never ended in about 1 of 70
- * runs, and did not answer SIGTERM either (gdb: the main thread in
+ * fixed in 24.21). Here a `citygraph migrate` that printed its error never ended in 4 of 200
+ * runs (four at a time on two cores), and did not answer SIGTERM either (gdb: the main thread in
  * `WorkerThreadsTaskRunner::Shutdown`, a V8 worker in `CollectionBarrier::AwaitCollectionBackground`
  * under `ConcurrentBaselineCompiler`). An event loop that ends by itself tears the isolate down
  * and is safe; `process.exit` is what needs this.
